@@ -1,0 +1,63 @@
+// The typed face of the socket addon: what every program above lib/net/ may rely on.
+// Nothing here knows UFTP.
+
+export type Family = 4 | 6;
+
+/** An interface given by name ("eth0"), index (3) or one of its addresses ("198.18.0.2"). */
+export type InterfaceSpec = string | number;
+
+export interface InterfaceAddress {
+  family: Family;
+  address: string;
+  prefixLength: number;
+}
+
+export interface NetInterface {
+  name: string;
+  index: number;
+  up: boolean;
+  loopback: boolean;
+  multicast: boolean;
+  addresses: InterfaceAddress[];
+}
+
+/** One received datagram with what the kernel told about it. */
+export interface Datagram {
+  /** A view into the batch's slab: no copy per datagram. Valid after the callback returns. */
+  data: Buffer;
+  from: string;
+  fromPort: number;
+  /** Destination address of the datagram (IP_PKTINFO / IPV6_PKTINFO): a group for multicast. */
+  to: string;
+  /** Index of the interface the datagram arrived on. */
+  ifindex: number;
+  /** The TOS byte (IPv4) or traffic class (IPv6) it arrived with; DSCP is tos >> 2. */
+  tos: number;
+}
+
+export interface OutgoingDatagram {
+  data: Uint8Array;
+  address: string;
+  port: number;
+}
+
+/** What a buffer-size request asked for and what the kernel reports it granted (getsockopt). */
+export interface BufferGrant {
+  requested: number;
+  granted: number;
+  /** True when SO_RCVBUFFORCE / SO_SNDBUFFORCE was used (needs CAP_NET_ADMIN). */
+  forced: boolean;
+}
+
+export interface SocketOptions {
+  family: Family;
+  /** SO_REUSEADDR, default true (several multicast receivers on one port). */
+  reuseAddr?: boolean;
+}
+
+/** Errors from a failing syscall carry the errno name, number and the syscall. */
+export interface SyscallError extends Error {
+  code: string;
+  errno: number;
+  syscall: string;
+}
