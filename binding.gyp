@@ -1,0 +1,28 @@
+{
+  "targets": [
+    {
+      "target_name": "uftp_native",
+      "sources": [
+        "native/binding.cc",
+        "native/socket_core.cc",
+        "native/address.cc",
+        "native/poll_watcher.cc",
+        "native/sys_error.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Wpedantic", "-Werror"],
+      "conditions": [
+        ["OS=='win'", {
+          "sources": ["native/io_win.cc"],
+          "libraries": ["-lws2_32", "-liphlpapi"],
+          "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1 } }
+        }, {
+          "sources": ["native/io_posix.cc"]
+        }]
+      ]
+    }
+  ]
+}

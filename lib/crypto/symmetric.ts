@@ -1,0 +1,57 @@
+// One-shot block encryption as UFTP applies it: CBC with PKCS#7 padding, or GCM/CCM with a
+// 16-byte tag appended to the ciphertext and the additional data authenticated beside it.
+// Both functions throw on failure (bad tag, bad padding); callers that must not throw catch.
+import { CipherCCM, CipherGCM, createCipheriv, createDecipheriv, DecipherCCM, DecipherGCM } from 'crypto';
+import { assertCipherAvailable, AUTH_TAG_LEN, CipherName, cipherSpec } from './algorithms';
+
+export function encryptBlock(
+  cipher: CipherName,
+  key: Uint8Array,
+  iv: Uint8Array,
+  plaintext: Uint8Array,
+  aad?: Uint8Array,
+): Buffer {
+  assertCipherAvailable(cipher);
+  const { mode } = cipherSpec(cipher);
+  if (mode === 'cbc') {
+    const c = createCipheriv(cipher, key, iv);
+    return Buffer.concat([c.update(plaintext), c.final()]);
+  }
+  // OpenSSL 3.0 CCM fails on empty input ("tag not set"); no UFTP message is empty.
+  if (mode === 'ccm' && plaintext.length === 0) throw new RangeError('CCM cannot seal an empty message');
+  const c = createCipheriv(cipher as 'aes-128-gcm', key, iv, { authTagLength: AUTH_TAG_LEN }) as
+    | CipherGCM
+    | CipherCCM;
+  // CCM must learn the plaintext length before any data, even with no additional data.
+  if (mode === 'ccm' || (aad !== undefined && aad.length > 0)) {
+    (c as CipherCCM).setAAD(aad ?? Buffer.alloc(0), { plaintextLength: plaintext.length });
+  }
+  const body = Buffer.concat([c.update(plaintext), c.final()]);
+  return Buffer.concat([body, c.getAuthTag()]);
+}
+
+export function decryptBlock(
+  cipher: CipherName,
+  key: Uint8Array,
+  iv: Uint8Array,
+  data: Uint8Array,
+  aad?: Uint8Array,
+): Buffer {
+  assertCipherAvailable(cipher);
+  const { mode } = cipherSpec(cipher);
+  if (mode === 'cbc') {
+    const d = createDecipheriv(cipher, key, iv);
+    return Buffer.concat([d.update(data), d.final()]);
+  }
+  if (data.length < AUTH_TAG_LEN) throw new RangeError(`${data.length} bytes cannot hold a ${AUTH_TAG_LEN}-byte tag`);
+  const body = data.subarray(0, data.length - AUTH_TAG_LEN);
+  if (mode === 'ccm' && body.length === 0) throw new RangeError('CCM cannot open an empty message');
+  const d = createDecipheriv(cipher as 'aes-128-gcm', key, iv, { authTagLength: AUTH_TAG_LEN }) as
+    | DecipherGCM
+    | DecipherCCM;
+  d.setAuthTag(data.subarray(data.length - AUTH_TAG_LEN));
+  if (mode === 'ccm' || (aad !== undefined && aad.length > 0)) {
+    (d as DecipherCCM).setAAD(aad ?? Buffer.alloc(0), { plaintextLength: body.length });
+  }
+  return Buffer.concat([d.update(body), d.final()]);
+}

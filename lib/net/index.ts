@@ -1,0 +1,5 @@
+// lib/net: UDP sockets and network interfaces over the native addon.
+export * from './types';
+export { interfaces, resolveInterface } from './interfaces';
+export { UdpSocket } from './udp-socket';
+export type { NativeHandlers, NativeSocket, NativeSocketCtor } from './native';

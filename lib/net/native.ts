@@ -1,0 +1,54 @@
+// The shape of the C++ addon (native/binding.cc) and its loader. UdpSocket
+// takes a NativeSocketCtor, so tests can hand it a fake instead.
+import bindings from 'bindings';
+import type { BufferGrant, Family, NetInterface } from './types';
+
+/** Callbacks the native socket calls; they live as a property of the native object. */
+export interface NativeHandlers {
+  /**
+   * One received batch: `slab` opens with a table of `count` rows of 8 uint32
+   * (offset, length, from, fromPort, to, ifindex, tos, flags) where from/to
+   * index `addresses`; the payloads follow, back to back.
+   */
+  onBatch(slab: ArrayBuffer, count: number, addresses: string[]): void;
+  onError(err: Error): void;
+  /** The native send queue became empty. */
+  onDrain(): void;
+}
+
+export interface NativeSocket {
+  bind(address: string, port: number): void;
+  address(): { address: string; port: number };
+  setBuffer(receive: boolean, bytes: number, force: boolean): BufferGrant;
+  getBuffer(receive: boolean): number;
+  setTos(tos: number): void;
+  getTos(): number;
+  setMulticastTtl(ttl: number): void;
+  getMulticastTtl(): number;
+  setMulticastLoopback(on: boolean): void;
+  setMulticastInterface(ifindex: number): void;
+  getMulticastInterface(): number;
+  membership(join: boolean, group: string, source: string | null, ifindex: number): void;
+  startReceiving(): void;
+  /** 1 if handed to the kernel now, 0 if queued. */
+  send(data: Uint8Array, address: string, port: number): number;
+  /** How many were handed to the kernel now; the rest are queued. */
+  sendBatch(datas: Uint8Array[], addresses: string[], ports: number[]): number;
+  queued(): number;
+  close(): void;
+}
+
+export type NativeSocketCtor = new (family: Family, reuseAddr: boolean, handlers: NativeHandlers) => NativeSocket;
+
+export interface NativeAddon {
+  Socket: NativeSocketCtor;
+  interfaces(): NetInterface[];
+}
+
+let addon: NativeAddon | undefined;
+
+/** Loads build/Release/uftp_native.node (built by `npm run build`) on first use. */
+export function loadAddon(): NativeAddon {
+  addon ??= bindings('uftp_native') as NativeAddon;
+  return addon;
+}

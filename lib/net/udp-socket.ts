@@ -1,0 +1,195 @@
+// A UDP socket over the native addon: argument checks, interface lookup,
+// batch decoding and flush/close promises. The syscalls happen in native/.
+import { decodeBatch } from './datagram-batch';
+import { resolveInterface } from './interfaces';
+import { loadAddon, type NativeSocket, type NativeSocketCtor } from './native';
+import type { BufferGrant, Datagram, Family, InterfaceSpec, OutgoingDatagram, SocketOptions, SyscallError } from './types';
+import {
+  MAX_BUFFER_BYTES,
+  checkAddress,
+  checkBoolean,
+  checkData,
+  checkFamily,
+  checkGroup,
+  checkInteger,
+} from './validate';
+
+type Waiter = { resolve: () => void; reject: (err: Error) => void };
+
+function closedError(): Error {
+  return Object.assign(new Error('socket closed before its queue was sent'), { code: 'ERR_SOCKET_CLOSED' });
+}
+
+export class UdpSocket {
+  readonly family: Family;
+  private readonly native: NativeSocket;
+  private messages?: (batch: Datagram[]) => void;
+  private errors: (err: SyscallError) => void = (err) => process.emitWarning(err);
+  private receiving = false;
+  private flushWaiters: Waiter[] = [];
+  private closed?: Promise<void>;
+
+  /** A socket on the real addon. */
+  static open(options: SocketOptions): UdpSocket {
+    return new UdpSocket(loadAddon().Socket, options);
+  }
+
+  /** `native` is the addon's socket class, or a fake of it in tests. */
+  constructor(native: NativeSocketCtor, options: SocketOptions) {
+    this.family = checkFamily(options?.family);
+    const reuseAddr = options.reuseAddr === undefined ? true : checkBoolean('reuseAddr', options.reuseAddr);
+    this.native = new native(this.family, reuseAddr, {
+      onBatch: (slab, count, addresses) => this.messages?.(decodeBatch(slab, count, addresses)),
+      onError: (err) => this.errors(err as SyscallError),
+      onDrain: () => this.settleFlushes(),
+    });
+  }
+
+  /** '0.0.0.0' / '::' bind to any address; port 0 picks an ephemeral port. */
+  bind(address: string, port: number): void {
+    this.native.bind(checkAddress('address', address, this.family), checkInteger('port', port, 0, 65535));
+  }
+
+  address(): { address: string; port: number } {
+    return this.native.address();
+  }
+
+  setRecvBufferSize(bytes: number, opts?: { force?: boolean }): BufferGrant {
+    return this.setBuffer(true, bytes, opts);
+  }
+
+  setSendBufferSize(bytes: number, opts?: { force?: boolean }): BufferGrant {
+    return this.setBuffer(false, bytes, opts);
+  }
+
+  getRecvBufferSize(): number {
+    return this.native.getBuffer(true);
+  }
+
+  getSendBufferSize(): number {
+    return this.native.getBuffer(false);
+  }
+
+  /** Marks everything sent with this DSCP (the TOS byte / traffic class is dscp << 2). */
+  setDscp(dscp: number): void {
+    this.native.setTos(checkInteger('dscp', dscp, 0, 63) << 2);
+  }
+
+  getTos(): number {
+    return this.native.getTos();
+  }
+
+  setMulticastTtl(ttl: number): void {
+    this.native.setMulticastTtl(checkInteger('ttl', ttl, 0, 255));
+  }
+
+  getMulticastTtl(): number {
+    return this.native.getMulticastTtl();
+  }
+
+  setMulticastLoopback(on: boolean): void {
+    this.native.setMulticastLoopback(checkBoolean('on', on));
+  }
+
+  setMulticastInterface(iface: InterfaceSpec): void {
+    this.native.setMulticastInterface(resolveInterface(iface, this.family).index);
+  }
+
+  getMulticastInterface(): number {
+    return this.native.getMulticastInterface();
+  }
+
+  joinGroup(group: string, iface?: InterfaceSpec): void {
+    this.membership(true, group, null, iface);
+  }
+
+  leaveGroup(group: string, iface?: InterfaceSpec): void {
+    this.membership(false, group, null, iface);
+  }
+
+  joinSourceGroup(group: string, source: string, iface?: InterfaceSpec): void {
+    this.membership(true, group, checkAddress('source', source, this.family), iface);
+  }
+
+  leaveSourceGroup(group: string, source: string, iface?: InterfaceSpec): void {
+    this.membership(false, group, checkAddress('source', source, this.family), iface);
+  }
+
+  /** Starts receiving; each batch holds what one poll of the socket found. */
+  onMessages(cb: (batch: Datagram[]) => void): void {
+    if (typeof cb !== 'function') throw new TypeError('onMessages needs a function');
+    this.messages = cb;
+    if (!this.receiving) {
+      this.native.startReceiving();
+      this.receiving = true;
+    }
+  }
+
+  /** Errors that surface later, from receiving or from sending the queue. */
+  onError(cb: (err: SyscallError) => void): void {
+    if (typeof cb !== 'function') throw new TypeError('onError needs a function');
+    this.errors = cb;
+  }
+
+  /** True if the kernel took it now, false if it waits in the queue. */
+  send(data: Uint8Array, address: string, port: number): boolean {
+    checkData('data', data);
+    checkAddress('address', address, this.family);
+    checkInteger('port', port, 1, 65535);
+    return this.native.send(data, address, port) === 1;
+  }
+
+  /** How many the kernel took now; the rest wait in the queue, in order. */
+  sendBatch(datagrams: OutgoingDatagram[]): number {
+    if (!Array.isArray(datagrams)) throw new TypeError('datagrams must be an array');
+    const datas = new Array<Uint8Array>(datagrams.length);
+    const addresses = new Array<string>(datagrams.length);
+    const ports = new Array<number>(datagrams.length);
+    let lastAddress: string | undefined;
+    for (let i = 0; i < datagrams.length; i++) {
+      const d = datagrams[i];
+      datas[i] = checkData(`datagrams[${i}].data`, d?.data);
+      if (d.address !== lastAddress) lastAddress = checkAddress(`datagrams[${i}].address`, d.address, this.family);
+      addresses[i] = d.address;
+      ports[i] = checkInteger(`datagrams[${i}].port`, d.port, 1, 65535);
+    }
+    return this.native.sendBatch(datas, addresses, ports);
+  }
+
+  /** Resolves once the queue is empty (at once if it is). */
+  flush(): Promise<void> {
+    if (this.closed) return Promise.reject(closedError());
+    if (this.native.queued() === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => this.flushWaiters.push({ resolve, reject }));
+  }
+
+  /** Releases the socket; safe to call again. No callback runs after it. */
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.native.close();
+      const waiters = this.flushWaiters;
+      this.flushWaiters = [];
+      for (const w of waiters) w.reject(closedError());
+      this.closed = Promise.resolve();
+    }
+    return this.closed;
+  }
+
+  private setBuffer(receive: boolean, bytes: number, opts?: { force?: boolean }): BufferGrant {
+    checkInteger('bytes', bytes, 1, MAX_BUFFER_BYTES);
+    const force = opts?.force === undefined ? true : checkBoolean('force', opts.force);
+    return this.native.setBuffer(receive, bytes, force);
+  }
+
+  private membership(join: boolean, group: string, source: string | null, iface?: InterfaceSpec): void {
+    checkGroup(group, this.family);
+    const ifindex = iface === undefined ? 0 : resolveInterface(iface, this.family).index;
+    this.native.membership(join, group, source, ifindex);
+  }
+
+  private settleFlushes(): void {
+    const waiters = this.flushWaiters;
+    this.flushWaiters = [];
+    for (const w of waiters) w.resolve();
+  }
+}

@@ -1,0 +1,52 @@
+// Argument checks that name the argument and say what was wrong with it.
+import { isIP } from 'node:net';
+import type { Family } from './types';
+
+export function checkInteger(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+export function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${typeof value}`);
+  return value;
+}
+
+export function checkFamily(value: unknown): Family {
+  if (value !== 4 && value !== 6) throw new RangeError(`family must be 4 or 6, got ${String(value)}`);
+  return value;
+}
+
+/** An IPv6 address may carry a scope: "fe80::1%eth0". */
+function withoutScope(address: string): string {
+  const percent = address.indexOf('%');
+  return percent < 0 ? address : address.slice(0, percent);
+}
+
+export function checkAddress(name: string, value: unknown, family: Family): string {
+  if (typeof value !== 'string') throw new TypeError(`${name} must be a string, got ${typeof value}`);
+  const ip = family === 6 ? withoutScope(value) : value;
+  if (isIP(ip) !== family) throw new TypeError(`${name} '${value}' is not an IPv${family} address`);
+  return value;
+}
+
+export function isMulticast(address: string, family: Family): boolean {
+  if (family === 6) return /^ff/i.test(address);
+  const first = Number(address.split('.')[0]);
+  return first >= 224 && first <= 239;
+}
+
+export function checkGroup(value: unknown, family: Family): string {
+  const group = checkAddress('group', value, family);
+  if (!isMulticast(group, family)) throw new TypeError(`group '${group}' is not an IPv${family} multicast address`);
+  return group;
+}
+
+export function checkData(name: string, value: unknown): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array or Buffer`);
+  return value;
+}
+
+export const MAX_BUFFER_BYTES = 100 * 1024 * 1024;

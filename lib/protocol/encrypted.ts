@@ -1,0 +1,169 @@
+// The ENCRYPTED message (protocol.txt 5.2.2) and the wrap/unwrap of an inner message in it.
+// Layout after the UFTP header: IV counter (64) | signature length (16) | payload length (16) |
+// signature | encrypted payload. As UFTP 4.10.2 does it: the inner message goes in without its
+// UFTP header; HMAC and RSA/ECDSA signatures cover the whole packet with the signature field
+// zeroed; GCM/CCM authenticate the header and the 12 bytes above as additional data, with the
+// payload length already counting the 16-byte tag and an empty signature.
+import { createHmac, KeyObject, timingSafeEqual } from 'crypto';
+import {
+  AUTH_TAG_LEN,
+  buildIv,
+  cipherSpec,
+  decryptBlock,
+  encryptBlock,
+  hashLength,
+  isAuthenticated,
+  ReplayWindow,
+  signatureLength,
+  signMessage,
+  SymmetricKeys,
+  verifyMessage,
+} from '../crypto';
+import { MessageType, SigType } from './constants';
+import { Decoded, fail, ok } from './errors';
+import { decodeHeader, HEADER_LEN, UftpHeader, writeHeader } from './header';
+
+export const ENCRYPTED_HEAD_LEN = 12;
+const BODY_START = HEADER_LEN + ENCRYPTED_HEAD_LEN;
+
+export interface EncryptedMessage {
+  header: UftpHeader;
+  ivCounter: bigint;
+  sig: Buffer;
+  payload: Buffer;
+}
+
+export function decodeEncrypted(packet: Uint8Array): Decoded<EncryptedMessage> {
+  const head = decodeHeader(packet);
+  if (!head.ok) return head;
+  if (head.value.func !== MessageType.ENCRYPTED) {
+    return fail('function', `message type ${head.value.func} is not ENCRYPTED (${MessageType.ENCRYPTED})`);
+  }
+  if (packet.length < BODY_START) {
+    return fail('length', `ENCRYPTED of ${packet.length} bytes is shorter than its ${BODY_START}-byte headers`);
+  }
+  const buf = Buffer.from(packet.buffer, packet.byteOffset, packet.length);
+  const sigLen = buf.readUInt16BE(HEADER_LEN + 8);
+  const payloadLen = buf.readUInt16BE(HEADER_LEN + 10);
+  if (BODY_START + sigLen + payloadLen !== buf.length) {
+    return fail(
+      'length',
+      `signature (${sigLen}) and payload (${payloadLen}) lengths do not add up to the ${buf.length - BODY_START} bytes present`,
+    );
+  }
+  return ok({
+    header: head.value,
+    ivCounter: buf.readBigUInt64BE(HEADER_LEN),
+    sig: buf.subarray(BODY_START, BODY_START + sigLen),
+    payload: buf.subarray(BODY_START + sigLen),
+  });
+}
+
+function expectedSigLength(keys: SymmetricKeys, sigType: SigType, key: KeyObject | undefined): number | string {
+  switch (sigType) {
+    case SigType.HMAC:
+      return hashLength(keys.hash);
+    case SigType.KEYEX:
+      return key === undefined ? 'a KEYEX signature needs the sender key' : signatureLength(key);
+    case SigType.AUTHENC:
+      return isAuthenticated(keys.cipher) ? 0 : `AUTHENC with the unauthenticated cipher ${keys.cipher}`;
+    default:
+      return `signature type ${String(sigType)} cannot protect an ENCRYPTED message`;
+  }
+}
+
+function writeEncryptedHead(out: Buffer, header: UftpHeader, ivCounter: bigint, sigLen: number, payloadLen: number): void {
+  writeHeader({ ...header, func: MessageType.ENCRYPTED }, out);
+  out.writeBigUInt64BE(BigInt.asUintN(64, ivCounter), HEADER_LEN);
+  out.writeUInt16BE(sigLen, HEADER_LEN + 8);
+  out.writeUInt16BE(payloadLen, HEADER_LEN + 10);
+}
+
+/**
+ * Encrypts `inner` (a message without its UFTP header) into an ENCRYPTED packet sent with
+ * `header`'s fields. The caller owns the IV counter: UFTP increments it before every message.
+ * Throws on caller errors (no signing key for KEYEX, message too long).
+ */
+export function wrap(
+  header: UftpHeader,
+  inner: Uint8Array,
+  keys: SymmetricKeys,
+  ivCounter: bigint,
+  sigType: SigType,
+  signingKey?: KeyObject,
+): Buffer {
+  const sigLen = expectedSigLength(keys, sigType, signingKey);
+  if (typeof sigLen === 'string') throw new TypeError(sigLen);
+  const spec = cipherSpec(keys.cipher);
+  const iv = buildIv(keys.salt, spec.ivLen, ivCounter, header.srcId);
+  let payload: Buffer;
+  if (spec.mode === 'cbc') {
+    payload = encryptBlock(keys.cipher, keys.key, iv, inner);
+  } else {
+    const aad = Buffer.alloc(BODY_START);
+    writeEncryptedHead(aad, header, ivCounter, sigLen, inner.length + AUTH_TAG_LEN);
+    payload = encryptBlock(keys.cipher, keys.key, iv, inner, aad);
+  }
+  if (payload.length > 0xffff) throw new RangeError(`encrypted payload of ${payload.length} bytes exceeds 65535`);
+  const packet = Buffer.alloc(BODY_START + sigLen + payload.length);
+  writeEncryptedHead(packet, header, ivCounter, sigLen, payload.length);
+  payload.copy(packet, BODY_START + sigLen);
+  if (sigType === SigType.HMAC) {
+    createHmac(keys.hash, keys.hmacKey).update(packet).digest().copy(packet, BODY_START);
+  } else if (sigType === SigType.KEYEX) {
+    signMessage(keys.hash, signingKey as KeyObject, packet).copy(packet, BODY_START);
+  }
+  return packet;
+}
+
+function signatureValid(
+  packet: Buffer,
+  msg: EncryptedMessage,
+  keys: SymmetricKeys,
+  sigType: SigType,
+  verifyKey: KeyObject | undefined,
+): boolean {
+  if (sigType === SigType.AUTHENC) return true;
+  const zeroed = Buffer.from(packet);
+  zeroed.fill(0, BODY_START, BODY_START + msg.sig.length);
+  if (sigType === SigType.HMAC) {
+    return timingSafeEqual(createHmac(keys.hash, keys.hmacKey).update(zeroed).digest(), msg.sig);
+  }
+  return verifyMessage(keys.hash, verifyKey as KeyObject, zeroed, msg.sig);
+}
+
+/**
+ * Authenticates, replay-checks and decrypts an ENCRYPTED packet; answers the inner message
+ * (without UFTP header) or a typed error. Never throws. `verifyKey` is the sender's public
+ * key, needed for KEYEX signatures. The replay window records only packets that authenticate.
+ */
+export function unwrap(
+  packet: Uint8Array,
+  keys: SymmetricKeys,
+  replayWindow: ReplayWindow,
+  sigType: SigType,
+  verifyKey?: KeyObject,
+): Decoded<Buffer> {
+  const decoded = decodeEncrypted(packet);
+  if (!decoded.ok) return decoded;
+  const msg = decoded.value;
+  const buf = Buffer.from(packet.buffer, packet.byteOffset, packet.length);
+  try {
+    const sigLen = expectedSigLength(keys, sigType, verifyKey);
+    if (typeof sigLen === 'string') return fail('field', sigLen);
+    if (msg.sig.length !== sigLen) return fail('field', `signature of ${msg.sig.length} bytes, expected ${sigLen}`);
+    const verdict = replayWindow.check(msg.header.srcId, msg.ivCounter);
+    if (verdict !== 'new') {
+      return fail('replay', `IV counter ${msg.ivCounter} from ${msg.header.srcId.toString(16)} is ${verdict}`);
+    }
+    if (!signatureValid(buf, msg, keys, sigType, verifyKey)) return fail('crypto', 'signature does not verify');
+    const spec = cipherSpec(keys.cipher);
+    const iv = buildIv(keys.salt, spec.ivLen, msg.ivCounter, msg.header.srcId);
+    const aad = spec.mode === 'cbc' ? undefined : buf.subarray(0, BODY_START);
+    const inner = decryptBlock(keys.cipher, keys.key, iv, msg.payload, aad);
+    replayWindow.accept(msg.header.srcId, msg.ivCounter);
+    return ok(inner);
+  } catch (err) {
+    return fail('crypto', `decryption failed: ${(err as Error).message}`);
+  }
+}

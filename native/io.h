@@ -1,0 +1,101 @@
+// The platform layer: every syscall the socket core needs, behind one small
+// header. io_posix.cc implements it with recvmmsg/sendmmsg, io_win.cc with
+// WSARecvMsg/WSASendMsg. Nothing here knows Node or UFTP.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#ifdef _WIN32
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#else
+#include <netinet/in.h>
+#include <sys/socket.h>
+#endif
+
+namespace uftp_native {
+
+#ifdef _WIN32
+using sock_t = SOCKET;
+constexpr sock_t kNoSocket = INVALID_SOCKET;
+#else
+using sock_t = int;
+constexpr sock_t kNoSocket = -1;
+#endif
+
+// An IPv4 or IPv6 socket address; the length says which.
+struct SockAddr {
+  sockaddr_storage storage{};
+  socklen_t len = 0;
+
+  int family() const { return storage.ss_family; }
+  sockaddr* raw() { return reinterpret_cast<sockaddr*>(&storage); }
+  const sockaddr* raw() const { return reinterpret_cast<const sockaddr*>(&storage); }
+};
+
+// One slot of a receive batch: the caller points data/capacity at its arena,
+// the platform fills in the rest.
+struct RecvSlot {
+  uint8_t* data = nullptr;
+  size_t capacity = 0;
+  size_t length = 0;
+  bool truncated = false;
+  SockAddr from;
+  SockAddr to;  // destination address only (port 0), from IP_PKTINFO / IPV6_PKTINFO
+  unsigned ifindex = 0;
+  int tos = 0;
+};
+
+struct SendSlot {
+  const uint8_t* data = nullptr;
+  size_t length = 0;
+  const SockAddr* to = nullptr;
+};
+
+struct IfAddress {
+  int family = 0;  // AF_INET or AF_INET6
+  std::string address;
+  int prefix_length = 0;
+};
+
+struct IfInfo {
+  std::string name;
+  unsigned index = 0;
+  bool up = false;
+  bool loopback = false;
+  bool multicast = false;
+  std::vector<IfAddress> addresses;
+};
+
+// All functions return 0 on success or a platform error code (errno / WSA error).
+int io_startup();
+int io_socket(int family, sock_t* out);  // non-blocking, close-on-exec UDP socket
+void io_close(sock_t sock);
+int io_bind(sock_t sock, const SockAddr& addr);
+int io_local_address(sock_t sock, SockAddr* out);
+int io_setsockopt(sock_t sock, int level, int name, const void* value, size_t length);
+int io_getsockopt(sock_t sock, int level, int name, void* value, size_t* length);
+int io_enable_packet_info(sock_t sock, int family);  // destination, interface and TOS of each datagram
+int io_set_multicast_if(sock_t sock, int family, unsigned ifindex);
+
+// Receives up to count datagrams; *received says how many were filled.
+int io_recv_batch(sock_t sock, RecvSlot* slots, int count, int* received);
+// Sends up to count datagrams in order; *sent says how many the kernel took
+// before the error returned (if any).
+int io_send_batch(sock_t sock, const SendSlot* slots, int count, int* sent);
+
+int io_list_interfaces(std::vector<IfInfo>* out);
+unsigned io_name_to_index(const char* name);
+bool io_index_to_name(unsigned index, std::string* name);
+
+bool io_would_block(int err);
+bool io_not_permitted(int err);
+int io_invalid_argument();  // the platform's EINVAL
+std::string io_error_name(int err);     // "EADDRINUSE"
+std::string io_error_message(int err);  // "address already in use"
+int io_error_number(int err);           // the number reported to JS (errno, or the WSA code)
+
+}  // namespace uftp_native

@@ -1,0 +1,215 @@
+// POSIX (Linux) side of io.h: recvmmsg/sendmmsg, IP_PKTINFO and friends, getifaddrs.
+#ifndef _WIN32
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <map>
+
+#include "address.h"
+#include "io.h"
+
+namespace uftp_native {
+
+namespace {
+
+constexpr int kMaxBatch = 64;
+// Room for IP_PKTINFO + IP_TOS, or IPV6_PKTINFO + IPV6_TCLASS, with headers.
+constexpr size_t kControlSize = 128;
+
+int errno_or_zero(int rc) { return rc < 0 ? errno : 0; }
+
+// Pulls destination, interface and TOS out of the control messages.
+void read_control(msghdr* msg, RecvSlot* slot) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(msg); c != nullptr; c = CMSG_NXTHDR(msg, c)) {
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      in_pktinfo info;
+      std::memcpy(&info, CMSG_DATA(c), sizeof info);
+      slot->ifindex = static_cast<unsigned>(info.ipi_ifindex);
+      slot->to = make_v4(info.ipi_addr, 0);
+    } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS) {
+      slot->tos = *reinterpret_cast<const uint8_t*>(CMSG_DATA(c));
+    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+      in6_pktinfo info;
+      std::memcpy(&info, CMSG_DATA(c), sizeof info);
+      slot->ifindex = info.ipi6_ifindex;
+      slot->to = make_v6(info.ipi6_addr, 0, 0);
+    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_TCLASS) {
+      int tclass = 0;
+      std::memcpy(&tclass, CMSG_DATA(c), sizeof tclass);
+      slot->tos = tclass & 0xff;
+    }
+  }
+}
+
+}  // namespace
+
+int io_startup() { return 0; }
+
+int io_socket(int family, sock_t* out) {
+  int fd = ::socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
+  if (fd < 0) return errno;
+  *out = fd;
+  return 0;
+}
+
+void io_close(sock_t sock) {
+  // Linux releases the descriptor even when close reports EINTR: never retry.
+  ::close(sock);
+}
+
+int io_bind(sock_t sock, const SockAddr& addr) { return errno_or_zero(::bind(sock, addr.raw(), addr.len)); }
+
+int io_local_address(sock_t sock, SockAddr* out) {
+  out->len = sizeof out->storage;
+  return errno_or_zero(::getsockname(sock, out->raw(), &out->len));
+}
+
+int io_setsockopt(sock_t sock, int level, int name, const void* value, size_t length) {
+  return errno_or_zero(::setsockopt(sock, level, name, value, static_cast<socklen_t>(length)));
+}
+
+int io_getsockopt(sock_t sock, int level, int name, void* value, size_t* length) {
+  socklen_t len = static_cast<socklen_t>(*length);
+  int rc = ::getsockopt(sock, level, name, value, &len);
+  *length = len;
+  return errno_or_zero(rc);
+}
+
+int io_enable_packet_info(sock_t sock, int family) {
+  int on = 1;
+  if (family == AF_INET) {
+    if (int err = io_setsockopt(sock, IPPROTO_IP, IP_PKTINFO, &on, sizeof on)) return err;
+    return io_setsockopt(sock, IPPROTO_IP, IP_RECVTOS, &on, sizeof on);
+  }
+  if (int err = io_setsockopt(sock, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on)) return err;
+  return io_setsockopt(sock, IPPROTO_IPV6, IPV6_RECVTCLASS, &on, sizeof on);
+}
+
+int io_set_multicast_if(sock_t sock, int family, unsigned ifindex) {
+  if (family == AF_INET) {
+    ip_mreqn req{};
+    req.imr_ifindex = static_cast<int>(ifindex);
+    return io_setsockopt(sock, IPPROTO_IP, IP_MULTICAST_IF, &req, sizeof req);
+  }
+  int index = static_cast<int>(ifindex);
+  return io_setsockopt(sock, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, sizeof index);
+}
+
+int io_recv_batch(sock_t sock, RecvSlot* slots, int count, int* received) {
+  *received = 0;
+  if (count > kMaxBatch) count = kMaxBatch;
+  mmsghdr msgs[kMaxBatch];
+  iovec iovs[kMaxBatch];
+  alignas(cmsghdr) uint8_t control[kMaxBatch][kControlSize];
+  std::memset(msgs, 0, sizeof(mmsghdr) * static_cast<size_t>(count));
+  for (int i = 0; i < count; i++) {
+    iovs[i] = {slots[i].data, slots[i].capacity};
+    msghdr& h = msgs[i].msg_hdr;
+    h.msg_name = slots[i].from.raw();
+    h.msg_namelen = sizeof slots[i].from.storage;
+    h.msg_iov = &iovs[i];
+    h.msg_iovlen = 1;
+    h.msg_control = control[i];
+    h.msg_controllen = kControlSize;
+  }
+  int n;
+  do {
+    n = ::recvmmsg(sock, msgs, static_cast<unsigned>(count), MSG_DONTWAIT, nullptr);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return errno;
+  for (int i = 0; i < n; i++) {
+    RecvSlot& slot = slots[i];
+    msghdr& h = msgs[i].msg_hdr;
+    slot.length = msgs[i].msg_len;
+    slot.truncated = (h.msg_flags & MSG_TRUNC) != 0;
+    slot.from.len = h.msg_namelen;
+    slot.to = SockAddr{};
+    slot.ifindex = 0;
+    slot.tos = 0;
+    read_control(&h, &slot);
+  }
+  *received = n;
+  return 0;
+}
+
+int io_send_batch(sock_t sock, const SendSlot* slots, int count, int* sent) {
+  *sent = 0;
+  while (*sent < count) {
+    int chunk = count - *sent;
+    if (chunk > kMaxBatch) chunk = kMaxBatch;
+    mmsghdr msgs[kMaxBatch];
+    iovec iovs[kMaxBatch];
+    std::memset(msgs, 0, sizeof(mmsghdr) * static_cast<size_t>(chunk));
+    for (int i = 0; i < chunk; i++) {
+      const SendSlot& s = slots[*sent + i];
+      iovs[i] = {const_cast<uint8_t*>(s.data), s.length};
+      msgs[i].msg_hdr.msg_name = const_cast<sockaddr*>(s.to->raw());
+      msgs[i].msg_hdr.msg_namelen = s.to->len;
+      msgs[i].msg_hdr.msg_iov = &iovs[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    int n = ::sendmmsg(sock, msgs, static_cast<unsigned>(chunk), MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    *sent += n;
+    // A short count means the next datagram failed: the next call reports why.
+  }
+  return 0;
+}
+
+int io_list_interfaces(std::vector<IfInfo>* out) {
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) < 0) return errno;
+  std::map<std::string, size_t> by_name;
+  for (ifaddrs* a = list; a != nullptr; a = a->ifa_next) {
+    auto found = by_name.find(a->ifa_name);
+    if (found == by_name.end()) {
+      IfInfo info;
+      info.name = a->ifa_name;
+      info.index = ::if_nametoindex(a->ifa_name);
+      info.up = (a->ifa_flags & IFF_UP) != 0;
+      info.loopback = (a->ifa_flags & IFF_LOOPBACK) != 0;
+      info.multicast = (a->ifa_flags & IFF_MULTICAST) != 0;
+      found = by_name.emplace(info.name, out->size()).first;
+      out->push_back(std::move(info));
+    }
+    if (a->ifa_addr == nullptr) continue;
+    int family = a->ifa_addr->sa_family;
+    if (family != AF_INET && family != AF_INET6) continue;
+    IfAddress addr;
+    addr.family = family;
+    addr.address = format_ip(a->ifa_addr, false);
+    addr.prefix_length = a->ifa_netmask ? prefix_length(a->ifa_netmask) : 0;
+    (*out)[found->second].addresses.push_back(std::move(addr));
+  }
+  ::freeifaddrs(list);
+  return 0;
+}
+
+unsigned io_name_to_index(const char* name) { return ::if_nametoindex(name); }
+
+bool io_index_to_name(unsigned index, std::string* name) {
+  char buf[IF_NAMESIZE];
+  if (::if_indextoname(index, buf) == nullptr) return false;
+  *name = buf;
+  return true;
+}
+
+bool io_would_block(int err) { return err == EAGAIN || err == EWOULDBLOCK; }
+bool io_not_permitted(int err) { return err == EPERM; }
+int io_invalid_argument() { return EINVAL; }
+int io_error_number(int err) { return err; }
+
+}  // namespace uftp_native
+
+#endif  // !_WIN32

@@ -1,0 +1,211 @@
+#include "socket_core.h"
+
+#include <cstring>
+
+namespace uftp_native {
+
+namespace {
+
+Status failure(int error, const char* syscall) { return Status{error, syscall}; }
+
+int ip_level(int family) { return family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6; }
+
+}  // namespace
+
+Status SocketCore::open(int family, bool reuse_addr) {
+  if (is_open()) return failure(io_invalid_argument(), "socket");
+  if (int err = io_startup()) return failure(err, "WSAStartup");
+  sock_t sock;
+  if (int err = io_socket(family, &sock)) return failure(err, "socket");
+  sock_ = sock;
+  family_ = family;
+  Status st;
+  if (reuse_addr) st = option(SOL_SOCKET, SO_REUSEADDR, 1, "setsockopt");
+  if (st.ok() && family == AF_INET6) st = option(IPPROTO_IPV6, IPV6_V6ONLY, 1, "setsockopt");
+  if (!st.ok()) close();
+  return st;
+}
+
+void SocketCore::close() {
+  if (!is_open()) return;
+  io_close(sock_);
+  sock_ = kNoSocket;
+  queue_.clear();
+}
+
+Status SocketCore::bind(const SockAddr& addr) {
+  if (int err = io_bind(sock_, addr)) return failure(err, "bind");
+  return {};
+}
+
+Status SocketCore::local_address(SockAddr* out) const {
+  if (int err = io_local_address(sock_, out)) return failure(err, "getsockname");
+  return {};
+}
+
+Status SocketCore::option(int level, int name, int value, const char* syscall) {
+  if (int err = io_setsockopt(sock_, level, name, &value, sizeof value)) return failure(err, syscall);
+  return {};
+}
+
+Status SocketCore::read_option(int level, int name, int* value) const {
+  *value = 0;
+  size_t length = sizeof *value;
+  if (int err = io_getsockopt(sock_, level, name, value, &length)) return failure(err, "getsockopt");
+  return {};
+}
+
+Status SocketCore::set_buffer(BufferKind kind, int bytes, bool force, BufferGrant* grant) {
+  int plain = kind == BufferKind::kReceive ? SO_RCVBUF : SO_SNDBUF;
+  grant->requested = bytes;
+  grant->forced = false;
+  Status st;
+#if defined(SO_RCVBUFFORCE) && defined(SO_SNDBUFFORCE)
+  if (force) {
+    // The FORCE variants pass rmem_max/wmem_max but need CAP_NET_ADMIN.
+    int forced = kind == BufferKind::kReceive ? SO_RCVBUFFORCE : SO_SNDBUFFORCE;
+    st = option(SOL_SOCKET, forced, bytes, "setsockopt");
+    if (st.ok()) grant->forced = true;
+    else if (!io_not_permitted(st.error)) return st;
+  }
+#else
+  (void)force;
+#endif
+  if (!grant->forced) st = option(SOL_SOCKET, plain, bytes, "setsockopt");
+  if (!st.ok()) return st;
+  return read_option(SOL_SOCKET, plain, &grant->granted);
+}
+
+Status SocketCore::get_buffer(BufferKind kind, int* bytes) const {
+  return read_option(SOL_SOCKET, kind == BufferKind::kReceive ? SO_RCVBUF : SO_SNDBUF, bytes);
+}
+
+Status SocketCore::set_tos(int tos) {
+  return family_ == AF_INET ? option(IPPROTO_IP, IP_TOS, tos, "setsockopt")
+                            : option(IPPROTO_IPV6, IPV6_TCLASS, tos, "setsockopt");
+}
+
+Status SocketCore::get_tos(int* tos) const {
+  return family_ == AF_INET ? read_option(IPPROTO_IP, IP_TOS, tos) : read_option(IPPROTO_IPV6, IPV6_TCLASS, tos);
+}
+
+Status SocketCore::set_multicast_ttl(int ttl) {
+  return family_ == AF_INET ? option(IPPROTO_IP, IP_MULTICAST_TTL, ttl, "setsockopt")
+                            : option(IPPROTO_IPV6, IPV6_MULTICAST_HOPS, ttl, "setsockopt");
+}
+
+Status SocketCore::get_multicast_ttl(int* ttl) const {
+  return family_ == AF_INET ? read_option(IPPROTO_IP, IP_MULTICAST_TTL, ttl)
+                            : read_option(IPPROTO_IPV6, IPV6_MULTICAST_HOPS, ttl);
+}
+
+Status SocketCore::set_multicast_loop(bool on) {
+  return family_ == AF_INET ? option(IPPROTO_IP, IP_MULTICAST_LOOP, on ? 1 : 0, "setsockopt")
+                            : option(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, on ? 1 : 0, "setsockopt");
+}
+
+Status SocketCore::set_multicast_if(unsigned ifindex) {
+  if (int err = io_set_multicast_if(sock_, family_, ifindex)) return failure(err, "setsockopt");
+  multicast_if_ = ifindex;
+  return {};
+}
+
+Status SocketCore::get_multicast_if(unsigned* ifindex) const {
+  if (family_ == AF_INET) {
+    *ifindex = multicast_if_;
+    return {};
+  }
+  int value = 0;
+  Status st = read_option(IPPROTO_IPV6, IPV6_MULTICAST_IF, &value);
+  *ifindex = static_cast<unsigned>(value);
+  return st;
+}
+
+Status SocketCore::membership(bool join, const SockAddr& group, const SockAddr* source, unsigned ifindex) {
+  int level = ip_level(family_);
+  if (source == nullptr) {
+    group_req req{};
+    req.gr_interface = ifindex;
+    std::memcpy(&req.gr_group, &group.storage, group.len);
+    if (int err = io_setsockopt(sock_, level, join ? MCAST_JOIN_GROUP : MCAST_LEAVE_GROUP, &req, sizeof req)) {
+      return failure(err, "setsockopt");
+    }
+    return {};
+  }
+  group_source_req req{};
+  req.gsr_interface = ifindex;
+  std::memcpy(&req.gsr_group, &group.storage, group.len);
+  std::memcpy(&req.gsr_source, &source->storage, source->len);
+  int name = join ? MCAST_JOIN_SOURCE_GROUP : MCAST_LEAVE_SOURCE_GROUP;
+  if (int err = io_setsockopt(sock_, level, name, &req, sizeof req)) return failure(err, "setsockopt");
+  return {};
+}
+
+Status SocketCore::enable_receive() {
+  if (int err = io_enable_packet_info(sock_, family_)) return failure(err, "setsockopt");
+  if (arena_ == nullptr) {
+    // Left uninitialised: pages are only touched as datagrams land in them.
+    arena_.reset(new uint8_t[kSlotSize * kBatch]);
+    slots_.resize(kBatch);
+    for (int i = 0; i < kBatch; i++) {
+      slots_[i].data = arena_.get() + kSlotSize * static_cast<size_t>(i);
+      slots_[i].capacity = kSlotSize;
+    }
+  }
+  return {};
+}
+
+Status SocketCore::receive(const RecvSlot** slots, int* count) {
+  *count = 0;
+  *slots = slots_.data();
+  if (!is_open() || arena_ == nullptr) return {};
+  int received = 0;
+  int err = io_recv_batch(sock_, slots_.data(), kBatch, &received);
+  if (err != 0 && !io_would_block(err)) return failure(err, "recvmmsg");
+  *count = received;
+  return {};
+}
+
+void SocketCore::enqueue(const SendSlot* items, int count) {
+  for (int i = 0; i < count; i++) {
+    Queued q;
+    q.data.assign(items[i].data, items[i].data + items[i].length);
+    q.to = *items[i].to;
+    queue_.push_back(std::move(q));
+  }
+}
+
+Status SocketCore::send(const SendSlot* items, int count, int* sent) {
+  *sent = 0;
+  if (!queue_.empty()) {
+    enqueue(items, count);
+    return {};
+  }
+  int err = io_send_batch(sock_, items, count, sent);
+  if (err == 0) return {};
+  if (io_would_block(err)) {
+    enqueue(items + *sent, count - *sent);
+    return {};
+  }
+  return failure(err, "sendmmsg");
+}
+
+Status SocketCore::drain() {
+  SendSlot batch[kBatch];
+  while (!queue_.empty()) {
+    int count = 0;
+    for (auto it = queue_.begin(); it != queue_.end() && count < kBatch; ++it, ++count) {
+      batch[count] = SendSlot{it->data.data(), it->data.size(), &it->to};
+    }
+    int sent = 0;
+    int err = io_send_batch(sock_, batch, count, &sent);
+    queue_.erase(queue_.begin(), queue_.begin() + sent);
+    if (err == 0) continue;
+    if (io_would_block(err)) return {};
+    queue_.pop_front();  // the kernel refused this one for good
+    return failure(err, "sendmmsg");
+  }
+  return {};
+}
+
+}  // namespace uftp_native

@@ -1,0 +1,95 @@
+// A UDP socket in plain C++: options, memberships, batched receive, and a
+// send queue for what the kernel could not take yet. It knows nothing of
+// Node (binding.cc maps it onto JS) and nothing of UFTP.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "io.h"
+
+namespace uftp_native {
+
+// The outcome of a call: a platform error code (0 = success) and the
+// syscall that reported it.
+struct Status {
+  int error = 0;
+  const char* syscall = "";
+  bool ok() const { return error == 0; }
+};
+
+enum class BufferKind { kReceive, kSend };
+
+struct BufferGrant {
+  int requested = 0;
+  int granted = 0;  // what getsockopt reports afterwards (Linux doubles the request)
+  bool forced = false;
+};
+
+class SocketCore {
+ public:
+  static constexpr int kBatch = 64;              // datagrams per recvmmsg/sendmmsg
+  static constexpr size_t kSlotSize = 65536;     // any UDP payload fits: nothing truncated
+
+  SocketCore() = default;
+  SocketCore(const SocketCore&) = delete;
+  SocketCore& operator=(const SocketCore&) = delete;
+  ~SocketCore() { close(); }
+
+  Status open(int family, bool reuse_addr);
+  bool is_open() const { return sock_ != kNoSocket; }
+  int family() const { return family_; }
+  sock_t handle() const { return sock_; }
+  void close();
+
+  Status bind(const SockAddr& addr);
+  Status local_address(SockAddr* out) const;
+
+  Status set_buffer(BufferKind kind, int bytes, bool force, BufferGrant* grant);
+  Status get_buffer(BufferKind kind, int* bytes) const;
+  Status set_tos(int tos);
+  Status get_tos(int* tos) const;
+  Status set_multicast_ttl(int ttl);
+  Status get_multicast_ttl(int* ttl) const;
+  Status set_multicast_loop(bool on);
+  Status set_multicast_if(unsigned ifindex);
+  Status get_multicast_if(unsigned* ifindex) const;
+  // Any-source when source is null, else source-specific; ifindex 0 = kernel's choice.
+  Status membership(bool join, const SockAddr& group, const SockAddr* source, unsigned ifindex);
+
+  // Asks for destination/interface/TOS per datagram and sets up the arena.
+  Status enable_receive();
+  // One recvmmsg into the arena. *count 0 means nothing is waiting (EAGAIN).
+  Status receive(const RecvSlot** slots, int* count);
+
+  // Sends in order. On EAGAIN the unsent ones are copied into the queue; a
+  // hard error is returned and *sent says how many the kernel took before it
+  // (the failed datagram and those after it are neither sent nor queued).
+  // While the queue is non-empty everything is queued to keep the order.
+  Status send(const SendSlot* items, int count, int* sent);
+  // Sends from the queue until it is empty or the kernel says EAGAIN. A
+  // datagram the kernel refuses is dropped and its error returned.
+  Status drain();
+  size_t queued() const { return queue_.size(); }
+
+ private:
+  struct Queued {
+    std::vector<uint8_t> data;
+    SockAddr to;
+  };
+
+  Status option(int level, int name, int value, const char* syscall);
+  Status read_option(int level, int name, int* value) const;
+  void enqueue(const SendSlot* items, int count);
+
+  sock_t sock_ = kNoSocket;
+  int family_ = 0;
+  unsigned multicast_if_ = 0;  // Linux cannot read an ifindex back for IPv4: remember it
+  std::unique_ptr<uint8_t[]> arena_;
+  std::vector<RecvSlot> slots_;
+  std::deque<Queued> queue_;
+};
+
+}  // namespace uftp_native

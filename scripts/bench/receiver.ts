@@ -1,0 +1,130 @@
+// One receiver of the socket benchmark, run as its own process inside the receiving lab host:
+// counts datagrams on a port with the addon's batched receive or with Node's dgram, and prints one
+// JSON line: how many, over how much busy time, and the CPU this process spent doing it.
+// Busy time is the sum of spans of traffic (a pause of more than --gap-ms ends a span), so idle
+// waits between bursts do not dilute the rate. Ends on SIGTERM, or after --idle-ms without traffic.
+//   node receiver.js --impl addon|dgram --port P [--rcvbuf BYTES] [--ready-file PATH] [--idle-ms MS] [--gap-ms MS]
+import dgram from 'node:dgram';
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { UdpSocket } from '../../lib/net';
+
+export interface ReceiverResult {
+  impl: 'addon' | 'dgram';
+  received: number;
+  /** Busy time: the spans from the first to the last datagram of each stretch of traffic. */
+  seconds: number;
+  /** User + system CPU of this process from the first datagram to the end (it sleeps in between). */
+  cpuSeconds: number;
+  /** The receive buffer as the kernel reports it. */
+  rcvbuf: number;
+}
+
+type Impl = ReceiverResult['impl'];
+
+/** Counts datagrams and busy spans; called once per batch (addon) or per datagram (dgram). */
+class Counter {
+  count = 0;
+  busyNs = 0n;
+  firstCpu?: NodeJS.CpuUsage;
+  private spanStart = 0n;
+  private last = 0n;
+
+  constructor(private readonly gapNs: bigint) {}
+
+  add(n: number): void {
+    const now = process.hrtime.bigint();
+    if (this.count === 0) {
+      this.firstCpu = process.cpuUsage();
+      this.spanStart = now;
+    } else if (now - this.last > this.gapNs) {
+      this.busyNs += this.last - this.spanStart;
+      this.spanStart = now;
+    }
+    this.last = now;
+    this.count += n;
+  }
+
+  busySeconds(): number {
+    return Number(this.busyNs + (this.last - this.spanStart)) / 1e9;
+  }
+}
+
+interface Receiving {
+  close: () => Promise<void>;
+  rcvbuf: number;
+}
+
+function start(impl: Impl, port: number, rcvbuf: number, counter: Counter): Promise<Receiving> {
+  if (impl === 'addon') {
+    const socket = UdpSocket.open({ family: 4 });
+    // Plain SO_RCVBUF, like dgram: both get the same (clamped) buffer.
+    socket.setRecvBufferSize(rcvbuf, { force: false });
+    socket.bind('0.0.0.0', port);
+    socket.onMessages((batch) => counter.add(batch.length));
+    return Promise.resolve({ close: () => socket.close(), rcvbuf: socket.getRecvBufferSize() });
+  }
+  const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: rcvbuf });
+  socket.on('message', () => counter.add(1));
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, '0.0.0.0', () =>
+      resolve({ close: () => new Promise<void>((r) => socket.close(() => r())), rcvbuf: socket.getRecvBufferSize() }),
+    );
+  });
+}
+
+/** Resolves on SIGTERM, or once traffic came and then none for idleMs (0 = SIGTERM only). */
+function untilDone(counter: Counter, idleMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const done = () => {
+      clearInterval(timer);
+      resolve();
+    };
+    process.once('SIGTERM', done);
+    if (idleMs === 0) return;
+    let seen = -1;
+    timer = setInterval(() => {
+      if (counter.count > 0 && counter.count === seen) done();
+      seen = counter.count;
+    }, idleMs);
+  });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      impl: { type: 'string' },
+      port: { type: 'string' },
+      rcvbuf: { type: 'string', default: String(4 * 1024 * 1024) },
+      'ready-file': { type: 'string' },
+      'idle-ms': { type: 'string', default: '0' },
+      'gap-ms': { type: 'string', default: '20' },
+    },
+    strict: true,
+  });
+  const impl = values.impl as Impl;
+  if (impl !== 'addon' && impl !== 'dgram') throw new Error(`--impl: '${values.impl}' is not addon or dgram`);
+  const counter = new Counter(BigInt(Number(values['gap-ms']) * 1e6));
+  const socket = await start(impl, Number(values.port), Number(values.rcvbuf), counter);
+  if (values['ready-file']) writeFileSync(values['ready-file'], 'ready\n');
+  await untilDone(counter, Number(values['idle-ms']));
+  const cpu = process.cpuUsage(counter.firstCpu);
+  await socket.close();
+  const result: ReceiverResult = {
+    impl,
+    received: counter.count,
+    seconds: counter.busySeconds(),
+    cpuSeconds: counter.count === 0 ? 0 : (cpu.user + cpu.system) / 1e6,
+    rcvbuf: socket.rcvbuf,
+  };
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    process.stderr.write(`receiver: ${(err as Error).stack ?? err}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,6 @@
+// The netns lab: hosts on bridged segments, routers that forward unicast but not multicast.
+export { Lab } from './lab';
+export { labAvailable } from './available';
+export { waitForFile, waitForFileMatch, sizeStableFor, sha256File } from './wait';
+export { segmentAddress } from './plan';
+export type { ExecOptions, ExecResult, LabHost, LabProcess, LabSpec, SpawnOptions } from './types';

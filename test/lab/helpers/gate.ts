@@ -1,0 +1,27 @@
+// Lab tests never vanish quietly: under CI they fail with the reason, elsewhere they skip with a warning.
+import { labAvailable } from '../../../scripts/lab';
+
+// Each extra need returns why it is missing, or undefined when it is met.
+export type Need = () => string | undefined;
+
+function inCi(): boolean {
+  const ci = process.env.CI;
+  return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
+}
+
+export function describeLab(title: string, body: () => void, needs: Need[] = []): void {
+  const lab = labAvailable();
+  const why = lab.ok ? needs.map((need) => need()).find((reason) => reason !== undefined) : lab.why;
+  if (why === undefined) {
+    describe(title, body);
+  } else if (inCi()) {
+    describe(title, () => {
+      test('can run here', () => {
+        throw new Error(`lab test cannot run: ${why}`);
+      });
+    });
+  } else {
+    console.warn(`SKIPPED "${title}": ${why}`);
+    describe.skip(title, body);
+  }
+}
