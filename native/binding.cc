@@ -373,9 +373,12 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     size_t meta_bytes = sizeof(uint32_t) * kMetaWords * static_cast<size_t>(count);
     size_t total = meta_bytes;
     for (int i = 0; i < count; i++) total += slots[i].length;
-    auto slab = Napi::ArrayBuffer::New(env_, total);
-    auto* meta = static_cast<uint32_t*>(slab.Data());
-    auto* bytes = static_cast<uint8_t*>(slab.Data());
+    // A Node Buffer's memory is not zero-filled, unlike a bare ArrayBuffer's:
+    // every byte is written below anyway. It owns its backing store whole.
+    auto buffer = Napi::Buffer<uint8_t>::New(env_, total);
+    Napi::ArrayBuffer slab = buffer.ArrayBuffer();
+    auto* bytes = buffer.Data();
+    auto* meta = reinterpret_cast<uint32_t*>(bytes);
     size_t offset = meta_bytes;
     batch_keys_.clear();
     batch_texts_.clear();

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates test/fixtures/packets/*.json: real packets of the real UFTP 4.10.2 programs
 # (Debian's uftp package), captured on a veth between two network namespaces.
-# Needs root, uftp, uftpd, uftpproxyd, uftp_keymgt, tcpdump, tshark, node.
+# Needs root, uftp, uftpd, uftp_keymgt, tcpdump, tshark, nft, node. KEEP_WORK=1 keeps logs and pcaps.
 # Usage: scripts/capture-fixtures.sh [session...]   (default: every session)
 set -euo pipefail
 
@@ -11,10 +11,8 @@ WORK=$(mktemp -d /tmp/uftp-fixtures.XXXXXX)
 TAG="uftpfx$$"
 NS_S="$TAG-srv"     # server namespace, 198.18.250.1 / fd18:250::1
 NS_C="$TAG-cli"     # client namespace, 198.18.250.2 / fd18:250::2
-NS_P="$TAG-far"     # behind the middle one (proxy session: the client), 198.18.251.3
 SERVER_ID=0x0A0B0C01
 CLIENT_ID=0x0A0B0C02
-PROXY_ID=0x0A0B0C03
 PIDS=()
 
 cleanup() {
@@ -23,20 +21,17 @@ cleanup() {
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   ip netns del "$NS_S" 2>/dev/null || true
   ip netns del "$NS_C" 2>/dev/null || true
-  ip netns del "$NS_P" 2>/dev/null || true
   if [ -n "${KEEP_WORK:-}" ]; then echo "work dir kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
 in_s() { ip netns exec "$NS_S" "$@"; }
 in_c() { ip netns exec "$NS_C" "$@"; }
-in_p() { ip netns exec "$NS_P" "$@"; }
 
-# Server and client (and proxy) on one bridge-less segment: veth s <-> c, and a second veth for the proxy.
+# Server and client joined by one veth pair: vs <-> vc.
 make_lab() {
-  ip netns add "$NS_S"; ip netns add "$NS_C"; ip netns add "$NS_P"
+  ip netns add "$NS_S"; ip netns add "$NS_C"
   ip link add vs netns "$NS_S" type veth peer name vc netns "$NS_C"
-  in_c ip link add vcp type veth peer name vp netns "$NS_P"
   local ns dev addr addr6
   while read -r ns dev addr addr6; do
     ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0
@@ -47,15 +42,9 @@ make_lab() {
   done <<EOF
 $NS_S vs 198.18.250.1/24 fd18:250::1/64
 $NS_C vc 198.18.250.2/24 fd18:250::2/64
-$NS_C vcp 198.18.251.2/24 fd18:251::2/64
-$NS_P vp 198.18.251.3/24 fd18:251::3/64
 EOF
   in_s ip route add 224.0.0.0/4 dev vs
   in_c ip route add 224.0.0.0/4 dev vc
-  in_p ip route add 224.0.0.0/4 dev vp
-  in_p ip route add 198.18.250.0/24 via 198.18.251.2
-  in_s ip route add 198.18.251.0/24 via 198.18.250.2
-  in_c sysctl -qw net.ipv4.ip_forward=1
 }
 
 make_data() {
@@ -70,29 +59,22 @@ make_data() {
     '@DELETE:stale.txt' '@FREESPACE' >"$WORK/data/list"
   uftp_keymgt -g rsa:1024 "$WORK/server_rsa.pem" >/dev/null 2>&1
   uftp_keymgt -g rsa:1024 "$WORK/client_rsa.pem" >/dev/null 2>&1
-  uftp_keymgt -g rsa:1024 "$WORK/proxy_rsa.pem" >/dev/null 2>&1
   uftp_keymgt -g ec:prime256v1 "$WORK/server_ec.pem" >/dev/null 2>&1
   uftp_keymgt -g ec:prime256v1 "$WORK/client_ec.pem" >/dev/null 2>&1
 }
 
-# session NAME "client options" "server options" [proxy options]
-# With proxy options, a client proxy runs in the middle namespace and the client behind it (MIDDLE_ROLE=proxy).
+# session NAME "client options" "server options"
 # Daemons start through `ip netns exec` directly (it execs), so $! is their own pid.
 # The client daemon runs with -d (foreground), the capture covers both directions on the server's veth,
 # the server sends and exits; then everything of the session is stopped by pid.
 session() {
-  local name=$1 copts=$2 sopts=$3 popts=${4:-}
-  local dir="$WORK/$name" pid_c pid_t pid_p=
+  local name=$1 copts=$2 sopts=$3
+  local dir="$WORK/$name" pid_c pid_t
   mkdir -p "$dir/dest"
   echo "== $name"
   # shellcheck disable=SC2086
-  ip netns exec "${CLIENT_NS:-$NS_C}" uftpd -d -U "$CLIENT_ID" -D "$dir/dest" $copts >"$dir/client.log" 2>&1 &
+  ip netns exec "$NS_C" uftpd -d -U "$CLIENT_ID" -D "$dir/dest" $copts >"$dir/client.log" 2>&1 &
   pid_c=$!; PIDS+=("$pid_c")
-  if [ -n "$popts" ]; then
-    # shellcheck disable=SC2086
-    ip netns exec "$NS_C" uftpproxyd -d -U "$PROXY_ID" $popts >"$dir/proxy.log" 2>&1 &
-    pid_p=$!; PIDS+=("$pid_p")
-  fi
   ip netns exec "$NS_S" tcpdump -i vs -U -w "$dir/cap.pcap" udp >"$dir/tcpdump.log" 2>&1 &
   pid_t=$!; PIDS+=("$pid_t")
   sleep 1.5
@@ -100,10 +82,10 @@ session() {
   (cd "$WORK/data" && in_s timeout 120 uftp -U "$SERVER_ID" ${SERVER_IF:--I vs} -R 2000 -x 2 $sopts) \
     >"$dir/server.log" 2>&1 || { echo "server failed ($name):"; tail -20 "$dir/server.log"; }
   sleep 1
-  kill "$pid_t" "$pid_c" ${pid_p:+"$pid_p"} 2>/dev/null || true
-  wait "$pid_t" "$pid_c" ${pid_p:+"$pid_p"} 2>/dev/null || true
+  kill "$pid_t" "$pid_c" 2>/dev/null || true
+  wait "$pid_t" "$pid_c" 2>/dev/null || true
   tshark -r "$dir/cap.pcap" -Y udp -T fields -e ip.src -e ipv6.src -e udp.payload >"$dir/packets.tsv" 2>/dev/null
-  node -e "$TSV_TO_JSON" "$dir/packets.tsv" "${MIDDLE_ROLE:-client}" >"$OUT/$name.json"
+  node -e "$TSV_TO_JSON" "$dir/packets.tsv" >"$OUT/$name.json"
   echo "   $(grep -c hex "$OUT/$name.json") packets kept of $(wc -l <"$dir/packets.tsv")"
 }
 
@@ -111,8 +93,7 @@ session() {
 # Runs of one kind of packet (same sender, function and length: the FILESEG stream) keep 3 packets.
 TSV_TO_JSON='
 const fs = require("fs");
-const middle = process.argv[2];
-const roles = { "198.18.250.1": "server", "fd18:250::1": "server", "198.18.250.2": middle, "fd18:250::2": middle };
+const roles = { "198.18.250.1": "server", "fd18:250::1": "server", "198.18.250.2": "client", "fd18:250::2": "client" };
 const kept = [];
 let runKey = "", runLen = 0;
 for (const line of fs.readFileSync(process.argv[1], "utf8").split("\n")) {

@@ -11,10 +11,13 @@ import { decryptBlock, encryptBlock } from './symmetric';
 
 export const VERIFY_DATA_LEN = 12;
 
-/** A server or client random: 4 bytes of UNIX time (network order), then 28 random bytes. */
+/**
+ * A server or client random: 4 bytes of UNIX time, then 28 random bytes. The real programs store
+ * the time in host order, little-endian on every platform they ship for; nobody checks it.
+ */
 export function newRandom(nowMs: number = Date.now()): Buffer {
   const random = randomBytes(RANDOM_LEN);
-  random.writeUInt32BE(Math.floor(nowMs / 1000) >>> 0, 0);
+  random.writeUInt32LE(Math.floor(nowMs / 1000) >>> 0, 0);
   return random;
 }
 

@@ -21,7 +21,10 @@ export function rsaPaddingFor(key: KeyObject): RsaPadding {
   return rsaModulusLength(key) * 8 < 768 ? 'pkcs1' : 'oaep';
 }
 
-/** A premaster secret: the protocol version byte, then 47 random bytes. */
+/**
+ * A premaster secret as the spec makes it: the protocol version byte, then 47 random bytes.
+ * (The real uftpd 4.10.2 sends 48 random bytes; the server never looks at the first.)
+ */
 export function newPremaster(version: number): Buffer {
   const premaster = randomBytes(MASTER_LEN);
   premaster[0] = version;

@@ -1,19 +1,24 @@
-// The TLS pseudo-random functions UFTP 4 derives its keys with (protocol.txt section 4):
-// TLS 1.1's MD5/SHA-1 combination (RFC 4346 5) when the session hash is SHA-1,
-// TLS 1.2's P_hash with the session hash (RFC 5246 5) otherwise.
+// The pseudo-random functions UFTP 4 derives its keys with (protocol.txt section 4): TLS 1.1's
+// MD5/SHA-1 combination (RFC 4346 5) when the session hash is SHA-1, P_hash with the session
+// hash (RFC 5246 5) otherwise -- both built on UFTP's own P_hash variant (see pHash).
 import { createHmac } from 'crypto';
 import { HashName } from './algorithms';
 
-/** P_hash(secret, seed) of RFC 5246 section 5, cut to `length` bytes. */
+/**
+ * P_hash as UFTP 4.10.2 computes it, which is not RFC 5246's: A(1) = HMAC(secret, seed) and
+ * block(1) = HMAC(secret, A(1) | seed) as in the RFC, but every later A is the previous
+ * output block, so block(i+1) = HMAC(secret, block(i) | seed). Only the first block of
+ * output agrees with TLS; the real programs interoperate only with this variant.
+ */
 export function pHash(hash: HashName, secret: Uint8Array, seed: Uint8Array, length: number): Buffer {
   const out: Buffer[] = [];
   let produced = 0;
-  let a: Buffer = Buffer.from(seed);
+  let chain = createHmac(hash, secret).update(seed).digest();
   while (produced < length) {
-    a = createHmac(hash, secret).update(a).digest();
-    const block = createHmac(hash, secret).update(a).update(seed).digest();
+    const block = createHmac(hash, secret).update(chain).update(seed).digest();
     out.push(block);
     produced += block.length;
+    chain = block;
   }
   return Buffer.concat(out).subarray(0, length);
 }

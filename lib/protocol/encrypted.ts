@@ -8,9 +8,11 @@ import { createHmac, KeyObject, timingSafeEqual } from 'crypto';
 import {
   AUTH_TAG_LEN,
   buildIv,
+  CipherName,
   cipherSpec,
   decryptBlock,
   encryptBlock,
+  HashName,
   hashLength,
   isAuthenticated,
   ReplayWindow,
@@ -19,11 +21,39 @@ import {
   SymmetricKeys,
   verifyMessage,
 } from '../crypto';
-import { MessageType, SigType } from './constants';
+import { HashType, KeyType, MessageType, SigType } from './constants';
 import { Decoded, fail, ok } from './errors';
 import { decodeHeader, HEADER_LEN, UftpHeader, writeHeader } from './header';
 
 export const ENCRYPTED_HEAD_LEN = 12;
+
+const CIPHER_OF_KEYTYPE: Readonly<Partial<Record<KeyType, CipherName>>> = {
+  [KeyType.DES]: 'des-cbc',
+  [KeyType.DES3]: 'des-ede3-cbc',
+  [KeyType.AES128_CBC]: 'aes-128-cbc',
+  [KeyType.AES256_CBC]: 'aes-256-cbc',
+  [KeyType.AES128_GCM]: 'aes-128-gcm',
+  [KeyType.AES256_GCM]: 'aes-256-gcm',
+  [KeyType.AES128_CCM]: 'aes-128-ccm',
+  [KeyType.AES256_CCM]: 'aes-256-ccm',
+};
+
+/** Session hashes of EXT_ENC_INFO; MD5 is only ever half of the SHA-1 PRF, never a session hash. */
+const HASH_OF_HASHTYPE: Readonly<Partial<Record<HashType, HashName>>> = {
+  [HashType.SHA1]: 'sha1',
+  [HashType.SHA256]: 'sha256',
+  [HashType.SHA384]: 'sha384',
+  [HashType.SHA512]: 'sha512',
+};
+
+/** The crypto names of an EXT_ENC_INFO key type and hash type, or a reason they have none. */
+export function sessionAlgorithms(keyType: number, hashType: number): Decoded<{ cipher: CipherName; hash: HashName }> {
+  const cipher = CIPHER_OF_KEYTYPE[keyType as KeyType];
+  if (cipher === undefined) return fail('field', `key type ${keyType} is not a UFTP cipher`);
+  const hash = HASH_OF_HASHTYPE[hashType as HashType];
+  if (hash === undefined) return fail('field', `hash type ${hashType} is not a UFTP session hash`);
+  return ok({ cipher, hash });
+}
 const BODY_START = HEADER_LEN + ENCRYPTED_HEAD_LEN;
 
 export interface EncryptedMessage {

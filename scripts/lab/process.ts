@@ -12,16 +12,19 @@ export interface StartOptions {
 export type ExitStatus = { code: number | null; signal: string | null };
 
 const TAIL = 2000;
+const PIPE_GRACE_MS = 200;
 
 function tail(text: string): string {
   return text.length > TAIL ? `...${text.slice(-TAIL)}` : text;
 }
 
-// Signals the process group first (the command may have forked), then the pid; a gone process is fine.
+// Signals the process group (the command may have forked); only if there is no such group, the pid.
+// Never both: a second SIGTERM would kill a program that handles the first one gracefully.
 export function killTree(pid: number, signal: NodeJS.Signals | number): void {
   for (const target of [-pid, pid]) {
     try {
       process.kill(target, signal);
+      return;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
     }
@@ -51,11 +54,23 @@ export class TrackedProcess implements LabProcess {
       this.child.once('error', (e) => {
         if (this.child.pid === undefined) reject(e); // never started: ENOENT and friends, with code and syscall
       });
-      // 'close' comes after both pipes drained: when exited resolves, all output is in.
-      this.child.once('close', (code, signal) => {
-        this.status = { code, signal };
+      let grace: NodeJS.Timeout | undefined;
+      const finish = (status: ExitStatus): void => {
+        clearTimeout(grace);
+        if (this.status) return;
+        this.status = status;
         this.notify();
-        resolve(this.status);
+        resolve(status);
+      };
+      // 'close' comes after both pipes drained: when exited resolves, all output is in. But a child that
+      // forked a daemon may leave the pipes open to it, so after 'exit' wait for 'close' only briefly.
+      this.child.once('close', (code, signal) => finish({ code, signal }));
+      this.child.once('exit', (code, signal) => {
+        grace = setTimeout(() => {
+          this.child.stdout?.destroy();
+          this.child.stderr?.destroy();
+          finish({ code, signal });
+        }, PIPE_GRACE_MS);
       });
     });
     this.exited.catch(() => undefined); // a spawn failure surfaces through whoever awaits; not unhandled here

@@ -150,8 +150,8 @@ describeLab('netns lab teardown', () => {
     const ours = (): string[] => namespacesNow().filter((ns) => ns.startsWith(`${lab.id}-`));
     expect(ours().sort()).toEqual([`${lab.id}-s.br`, `${lab.id}-x`, `${lab.id}-y`]);
     const tracked = lab.host('x').spawn('sleep', ['300']);
-    // A background child outlives its exec(): only the namespace knows about it.
-    const escaped = await lab.host('y').exec('sh', ['-c', 'sleep 300 >/dev/null 2>&1 & echo $!']);
+    // A background child outlives its exec() (holding its stdout open): only the namespace knows about it.
+    const escaped = await lab.host('y').exec('sh', ['-c', 'sleep 300 & echo $!'], { timeoutMs: 5000 });
     const escapedPid = Number(escaped.stdout.trim());
     expect(alive(tracked.pid) && alive(escapedPid)).toBe(true);
 

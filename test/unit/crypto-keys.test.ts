@@ -156,7 +156,7 @@ describe('handshake values', () => {
   };
 
   it('randoms start with the UNIX time', () => {
-    expect(newRandom(1_700_000_000_123).readUInt32BE(0)).toBe(1_700_000_000);
+    expect(newRandom(1_700_000_000_123).readUInt32LE(0)).toBe(1_700_000_000);
   });
 
   it('verify data concatenates the values in spec order', () => {

@@ -1,5 +1,7 @@
-// PRF and key schedule: a published TLS 1.2 vector, and agreement with a second, independent
-// reading of RFC 4346/5246 written here from the RFC's A(i) recursion.
+// PRF and key schedule. UFTP 4.10.2's P_hash is not RFC 5246's: after A(1) each output block
+// becomes the next A (found against the real programs; test/unit/crypto-real-sessions.test.ts
+// holds the proof on captured sessions). Here: a published TLS 1.2 vector agrees in its first
+// block only, and the implementation agrees with a second reading of that variant.
 import { createHmac } from 'crypto';
 import { clientSessionKeys, groupKeys, masterSecret, prf } from '../../lib/crypto';
 
@@ -11,15 +13,11 @@ function hmac(hash: H, key: Buffer, ...data: Buffer[]): Buffer {
   return h.digest();
 }
 
-// RFC 5246 section 5: A(0) = seed, A(i) = HMAC(secret, A(i-1)); output = HMAC(secret, A(i) + seed)...
+// UFTP's P_hash: out(1) = HMAC(secret, HMAC(secret, seed) + seed), out(i) = HMAC(secret, out(i-1) + seed).
 function referencePHash(hash: H, secret: Buffer, seed: Buffer, n: number): Buffer {
-  const a: Buffer[] = [seed];
-  let out = Buffer.alloc(0);
-  for (let i = 1; out.length < n; i++) {
-    a[i] = hmac(hash, secret, a[i - 1]);
-    out = Buffer.concat([out, hmac(hash, secret, a[i], seed)]);
-  }
-  return out.subarray(0, n);
+  const out: Buffer[] = [hmac(hash, secret, hmac(hash, secret, seed), seed)];
+  while (Buffer.concat(out).length < n) out.push(hmac(hash, secret, out[out.length - 1], seed));
+  return Buffer.concat(out).subarray(0, n);
 }
 
 function referencePrf(hash: H, secret: Buffer, label: string, seed: Buffer, n: number): Buffer {
@@ -34,14 +32,15 @@ function referencePrf(hash: H, secret: Buffer, label: string, seed: Buffer, n: n
 }
 
 describe('prf', () => {
-  it('matches the widely published TLS 1.2 SHA-256 PRF test vector', () => {
+  it('agrees with the published TLS 1.2 SHA-256 PRF vector in the first block only', () => {
     const secret = Buffer.from('9bbe436ba940f017b17652849a71db35', 'hex');
     const seed = Buffer.from('a0ba9f936cda311827a6f796ffd5198c', 'hex');
-    const out = prf('sha256', secret, 'test label', seed, 100);
-    expect(out.toString('hex')).toBe(
+    const tls =
       'e3f229ba727be17b8d122620557cd453c2aab21d07c3d495329b52d4e61edb5a6b301791e90d35c9c9a46b4e14baf9af' +
-        '0fa022f7077def17abfd3797c0564bab4fbc91666e9def9b97fce34f796789baa48082d122ee42c5a72e5a5110fff70187347b66',
-    );
+      '0fa022f7077def17abfd3797c0564bab4fbc91666e9def9b97fce34f796789baa48082d122ee42c5a72e5a5110fff70187347b66';
+    const out = prf('sha256', secret, 'test label', seed, 100).toString('hex');
+    expect(out.slice(0, 64)).toBe(tls.slice(0, 64));
+    expect(out.slice(64, 128)).not.toBe(tls.slice(64, 128));
   });
 
   const secrets = [Buffer.alloc(0), Buffer.from([7]), Buffer.alloc(47, 3), Buffer.alloc(48, 9), Buffer.alloc(20, 0xa5)];

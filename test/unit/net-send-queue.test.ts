@@ -37,6 +37,8 @@ rootOnly('send queue (skipped when not root: needs a network namespace)', () => 
   beforeAll(() => {
     execFileSync('ip', ['netns', 'add', ns]);
     ip('link', 'set', 'lo', 'up');
+    // No IPv6 chatter (router solicitations, MLD) in the packet count.
+    execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.default.disable_ipv6=1']);
     ip('link', 'add', 'va', 'type', 'veth', 'peer', 'name', 'vb');
     ip('link', 'set', 'va', 'up');
     ip('link', 'set', 'vb', 'up');
