@@ -1,0 +1,102 @@
+// The contract between the proxy state machines (sans-I/O) and the daemon that runs them.
+// The daemon feeds inputs (datagrams, timer expiries) with the time; the machine answers with outputs
+// (datagrams to send, groups to join or leave, timers to arm, log lines). The machine does no I/O.
+import type { KeyObject } from 'node:crypto';
+
+export type ProxyMode = 'server' | 'client' | 'response';
+
+export interface Endpoint {
+  address: string;
+  port: number;
+}
+
+/** A line of a -C client list: who may receive through a client proxy, and with which key. */
+export interface ClientListEntry {
+  id: number;
+  /** Colon-separated upper-case hex, as `uftp_keymgt` prints it; absent = any key. */
+  fingerprint?: string;
+}
+
+/** A line of a -S server list: which servers are allowed, from where, with which key. */
+export interface ServerListEntry {
+  id: number;
+  address: string;
+  fingerprint?: string;
+}
+
+export interface ProxyKey {
+  key: KeyObject;
+  type: 'rsa' | 'ec';
+  /** RSA modulus bits or EC curve name. */
+  bits?: number;
+  curve?: string;
+  fingerprint: string;
+}
+
+/** Everything the machine needs to know from the command line, already validated. */
+export interface ProxyConfig {
+  mode: ProxyMode;
+  /** -s dest: the fixed downstream of a server proxy. */
+  downstream?: Endpoint;
+  /** -s fp=...: the downstream is whoever proves this key with a heartbeat. */
+  downstreamFingerprint?: string;
+  /** -p: the port listened on (default 1044). */
+  port: number;
+  /** -q: the port of the downstream proxy (server proxy) or of the clients (client proxy); default = port. */
+  destPort: number;
+  /** -M: public multicast addresses listened on (default 230.4.4.1). */
+  publicGroups: string[];
+  /** -U: this proxy's unique ID. */
+  uid: number;
+  /** -T: aggregation wait as a percentage of GRTT (10-99); absent = 1 x GRTT. */
+  aggregationPct?: number;
+  /** -H: heartbeat targets, with -h interval in seconds. */
+  heartbeats: Endpoint[];
+  heartbeatIntervalSec: number;
+  /** -C and -S lists, absent when not given. */
+  clientList?: ClientListEntry[];
+  serverList?: ServerListEntry[];
+  /** -k / -K: private keys; the first signs heartbeats. */
+  keys: ProxyKey[];
+  /** -e or -r:curve: the curve for ECDH key exchange, if any. */
+  ecdhCurve?: string;
+}
+
+export type ProxyInput =
+  | {
+      type: 'datagram';
+      data: Uint8Array;
+      from: Endpoint;
+      /** Destination address: a group for multicast, our own address for unicast. */
+      to: string;
+      ifindex: number;
+    }
+  | { type: 'timer'; id: string };
+
+export type ProxyOutput =
+  | { type: 'send'; data: Uint8Array; to: Endpoint }
+  /** Join a group on the listening interfaces; with sources, source-specifically. */
+  | { type: 'join'; group: string; sources?: string[] }
+  | { type: 'leave'; group: string; sources?: string[] }
+  /** Arm (or re-arm) the timer `id` to fire at monotonic time `at` (ms). */
+  | { type: 'setTimer'; id: string; at: number }
+  | { type: 'cancelTimer'; id: string }
+  /** Levels as the real programs: 0 errors ... 5 most verbose. */
+  | { type: 'log'; level: number; message: string; groupId?: number; fileId?: number }
+  /** A counter for the daemon's statistics (dropped packets by reason, forwarded, ...). */
+  | { type: 'count'; name: string };
+
+export interface Clock {
+  /** Monotonic milliseconds, for timers. */
+  now: number;
+  /** Wall-clock milliseconds since the epoch, for the protocol's timestamps. */
+  wall: number;
+}
+
+export interface ProxyMachine {
+  /** Called once when the daemon's socket is ready: initial joins, heartbeat timer. */
+  start(clock: Clock): ProxyOutput[];
+  handle(input: ProxyInput, clock: Clock): ProxyOutput[];
+  /** Active sessions, for status and the tests that check nothing is left behind. */
+  sessionCount(): number;
+}
