@@ -18,10 +18,14 @@ namespace {
 constexpr int kBatchesPerPoll = 16;  // then yield to the loop so timers and sends get a turn
 constexpr uint32_t kMetaWords = 8;   // per datagram: offset, length, from, fromPort, to, ifindex, tos, flags
 constexpr uint32_t kNoAddress = 0xffffffff;
+// The receive area opens with a table for a full batch; the slots follow.
+constexpr size_t kMetaBytes = sizeof(uint32_t) * kMetaWords * SocketCore::kBatch;
 
-Napi::Error syscall_error(Napi::Env env, const Status& st) {
+// detail, when given, replaces the platform's text for the error.
+Napi::Error syscall_error(Napi::Env env, const Status& st, const std::string& detail = std::string()) {
   std::string code = io_error_name(st.error);
-  auto err = Napi::Error::New(env, std::string(st.syscall) + " " + code + ": " + io_error_message(st.error));
+  auto err = Napi::Error::New(env, std::string(st.syscall) + " " + code + ": " +
+                                       (detail.empty() ? io_error_message(st.error) : detail));
   err.Set("code", code);
   err.Set("errno", static_cast<double>(io_error_number(st.error)));
   err.Set("syscall", st.syscall);
@@ -222,11 +226,31 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     check(env_, core_.membership(info[0].ToBoolean(), group, ssm ? &source : nullptr, uint_arg(info, 3, "ifindex")));
   }
 
-  void StartReceiving(const Napi::CallbackInfo&) {
+  // startReceiving(transient?: boolean, slotSize?: number): transient batches
+  // are views of the receive area itself, valid until the callback returns.
+  void StartReceiving(const Napi::CallbackInfo& info) {
     EnsureOpen();
-    check(env_, core_.enable_receive());
+    size_t slot = info[1].IsUndefined() ? SocketCore::kMaxSlotSize : uint_arg(info, 1, "slotSize");
+    if (slot < 1 || slot > SocketCore::kMaxSlotSize) {
+      throw Napi::RangeError::New(env_, "slotSize must be 1.." + std::to_string(SocketCore::kMaxSlotSize));
+    }
+    if (area_.IsEmpty() || slot != slot_size_) AllocateArea(slot);
+    transient_ = info[0].ToBoolean();
     receiving_ = true;
     UpdateWatch();
+  }
+
+  // The area is a JS ArrayBuffer held by this socket, so views handed out of it
+  // (transient mode) can never outlive its memory. Large calloc'd blocks are
+  // fresh zero pages from the kernel: only slots that datagrams reach get touched.
+  void AllocateArea(size_t slot) {
+    // A cache line of skew per slot, so the slots do not all start in one cache set.
+    size_t stride = (slot + 63) / 64 * 64 + 64;
+    auto area = Napi::ArrayBuffer::New(env_, kMetaBytes + stride * SocketCore::kBatch);
+    area_base_ = static_cast<uint8_t*>(area.Data());
+    check(env_, core_.enable_receive(area_base_ + kMetaBytes, stride, slot));
+    area_ = Napi::Persistent(area);
+    slot_size_ = slot;
   }
 
   // send(data: Uint8Array, address: string, port: number) -> 1 if sent now, 0 if queued
@@ -366,39 +390,74 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     }
   }
 
-  // One ArrayBuffer per batch: a metadata table, then the payloads packed
-  // back to back. JS slices views out of it; no object is made per datagram here.
+  // One ArrayBuffer per batch: a metadata table, then the payloads. By default
+  // a fresh Buffer (not zero-filled) with the payloads copied in back to back;
+  // transient batches use the receive area itself, table and slots, no copy.
+  // JS slices views out of it; no object is made per datagram here. Truncated
+  // datagrams are left out and reported after the batch.
   void DeliverBatch(const RecvSlot* slots, int count) {
     Napi::HandleScope scope(env_);
-    size_t meta_bytes = sizeof(uint32_t) * kMetaWords * static_cast<size_t>(count);
-    size_t total = meta_bytes;
-    for (int i = 0; i < count; i++) total += slots[i].length;
-    // A Node Buffer's memory is not zero-filled, unlike a bare ArrayBuffer's:
-    // every byte is written below anyway. It owns its backing store whole.
-    auto buffer = Napi::Buffer<uint8_t>::New(env_, total);
-    Napi::ArrayBuffer slab = buffer.ArrayBuffer();
-    auto* bytes = buffer.Data();
+    int whole = 0;
+    size_t payload = 0;
+    const RecvSlot* first_cut = nullptr;
+    for (int i = 0; i < count; i++) {
+      if (slots[i].truncated) {
+        if (first_cut == nullptr) first_cut = &slots[i];
+        continue;
+      }
+      whole++;
+      payload += slots[i].length;
+    }
+    if (whole > 0) {
+      Napi::ArrayBuffer slab = area_.Value();
+      uint8_t* bytes = area_base_;
+      if (!transient_) {
+        auto buffer = Napi::Buffer<uint8_t>::New(env_, sizeof(uint32_t) * kMetaWords * whole + payload);
+        slab = buffer.ArrayBuffer();  // a Buffer this large owns its backing store whole
+        bytes = buffer.Data();
+      }
+      FillTable(slots, count, whole, bytes);
+      auto texts = Napi::Array::New(env_, batch_texts_.size());
+      for (size_t i = 0; i < batch_texts_.size(); i++) texts[static_cast<uint32_t>(i)] = batch_texts_[i];
+      Emit("onBatch", {slab, Napi::Number::New(env_, whole), texts});
+    }
+    if (first_cut != nullptr) Emit("onError", {TruncatedError(count - whole, *first_cut).Value()});
+  }
+
+  // Writes the table (and, when bytes is not the area, the payloads) of the whole datagrams.
+  void FillTable(const RecvSlot* slots, int count, int whole, uint8_t* bytes) {
     auto* meta = reinterpret_cast<uint32_t*>(bytes);
-    size_t offset = meta_bytes;
+    size_t offset = sizeof(uint32_t) * kMetaWords * static_cast<size_t>(whole);
     batch_keys_.clear();
     batch_texts_.clear();
     for (int i = 0; i < count; i++) {
       const RecvSlot& s = slots[i];
-      uint32_t* m = meta + kMetaWords * static_cast<size_t>(i);
-      std::memcpy(bytes + offset, s.data, s.length);
-      m[0] = static_cast<uint32_t>(offset);
-      m[1] = static_cast<uint32_t>(s.length);
-      m[2] = AddressIndex(s.from);
-      m[3] = port_of(s.from);
-      m[4] = s.to.len == 0 ? kNoAddress : AddressIndex(s.to);
-      m[5] = s.ifindex;
-      m[6] = static_cast<uint32_t>(s.tos);
-      m[7] = s.truncated ? 1 : 0;
+      if (s.truncated) continue;
+      if (bytes == area_base_) {
+        offset = static_cast<size_t>(s.data - area_base_);
+      } else {
+        std::memcpy(bytes + offset, s.data, s.length);
+      }
+      meta[0] = static_cast<uint32_t>(offset);
+      meta[1] = static_cast<uint32_t>(s.length);
+      meta[2] = AddressIndex(s.from);
+      meta[3] = port_of(s.from);
+      meta[4] = s.to.len == 0 ? kNoAddress : AddressIndex(s.to);
+      meta[5] = s.ifindex;
+      meta[6] = static_cast<uint32_t>(s.tos);
+      meta[7] = 0;
+      meta += kMetaWords;
       offset += s.length;
     }
-    auto texts = Napi::Array::New(env_, batch_texts_.size());
-    for (size_t i = 0; i < batch_texts_.size(); i++) texts[static_cast<uint32_t>(i)] = batch_texts_[i];
-    Emit("onBatch", {slab, Napi::Number::New(env_, count), texts});
+  }
+
+  Napi::Error TruncatedError(int dropped, const RecvSlot& first) {
+    std::string detail = std::to_string(dropped) + " datagram(s) longer than the " + std::to_string(slot_size_) +
+                         "-byte receive slot dropped, the first from " + format_ip(first.from.raw(), true) + ":" +
+                         std::to_string(port_of(first.from));
+    Napi::Error err = syscall_error(env_, Status{io_message_too_long(), "recvmmsg"}, detail);
+    err.Set("dropped", static_cast<double>(dropped));
+    return err;
   }
 
   uint32_t AddressIndex(const SockAddr& addr) {
@@ -439,6 +498,10 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   SocketCore core_;
   PollWatcher watcher_;
   AddressCache address_cache_;
+  Napi::Reference<Napi::ArrayBuffer> area_;  // receive area: table, then kBatch slots
+  uint8_t* area_base_ = nullptr;
+  size_t slot_size_ = 0;
+  bool transient_ = false;
   std::vector<SockAddr> batch_keys_;
   std::vector<std::string> batch_texts_;
   napi_async_context async_context_ = nullptr;

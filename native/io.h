@@ -72,7 +72,9 @@ struct IfInfo {
 
 // All functions return 0 on success or a platform error code (errno / WSA error).
 int io_startup();
-int io_socket(int family, sock_t* out);  // non-blocking, close-on-exec UDP socket
+// A non-blocking, close-on-exec UDP socket that receives only the multicast
+// groups it joined itself (Linux: IP_MULTICAST_ALL / IPV6_MULTICAST_ALL off).
+int io_socket(int family, sock_t* out);
 void io_close(sock_t sock);
 int io_bind(sock_t sock, const SockAddr& addr);
 int io_local_address(sock_t sock, SockAddr* out);
@@ -94,6 +96,7 @@ bool io_index_to_name(unsigned index, std::string* name);
 bool io_would_block(int err);
 bool io_not_permitted(int err);
 int io_invalid_argument();  // the platform's EINVAL
+int io_message_too_long();  // the platform's EMSGSIZE
 std::string io_error_name(int err);     // "EADDRINUSE"
 std::string io_error_message(int err);  // "address already in use"
 int io_error_number(int err);           // the number reported to JS (errno, or the WSA code)

@@ -16,6 +16,10 @@
 #include "address.h"
 #include "io.h"
 
+#ifndef IPV6_MULTICAST_ALL
+#define IPV6_MULTICAST_ALL 29  // linux/in6.h; older libc headers lack it
+#endif
+
 namespace uftp_native {
 
 namespace {
@@ -56,6 +60,17 @@ int io_startup() { return 0; }
 int io_socket(int family, sock_t* out) {
   int fd = ::socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
   if (fd < 0) return errno;
+  // Linux hands a socket bound to the any address every group any socket on
+  // the host joined on its port; with *_MULTICAST_ALL off it gets only its own.
+  // Kernels without the option (IPv6 before 4.20) say ENOPROTOOPT: nothing to do.
+  int off = 0;
+  int rc = family == AF_INET ? ::setsockopt(fd, IPPROTO_IP, IP_MULTICAST_ALL, &off, sizeof off)
+                             : ::setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_ALL, &off, sizeof off);
+  if (rc < 0 && errno != ENOPROTOOPT) {
+    int err = errno;
+    ::close(fd);
+    return err;
+  }
   *out = fd;
   return 0;
 }
@@ -208,6 +223,7 @@ bool io_index_to_name(unsigned index, std::string* name) {
 bool io_would_block(int err) { return err == EAGAIN || err == EWOULDBLOCK; }
 bool io_not_permitted(int err) { return err == EPERM; }
 int io_invalid_argument() { return EINVAL; }
+int io_message_too_long() { return EMSGSIZE; }
 int io_error_number(int err) { return err; }
 
 }  // namespace uftp_native

@@ -141,16 +141,12 @@ Status SocketCore::membership(bool join, const SockAddr& group, const SockAddr* 
   return {};
 }
 
-Status SocketCore::enable_receive() {
+Status SocketCore::enable_receive(uint8_t* area, size_t stride, size_t slot_size) {
   if (int err = io_enable_packet_info(sock_, family_)) return failure(err, "setsockopt");
-  if (arena_ == nullptr) {
-    // Left uninitialised: pages are only touched as datagrams land in them.
-    arena_.reset(new uint8_t[kSlotSize * kBatch]);
-    slots_.resize(kBatch);
-    for (int i = 0; i < kBatch; i++) {
-      slots_[i].data = arena_.get() + kSlotSize * static_cast<size_t>(i);
-      slots_[i].capacity = kSlotSize;
-    }
+  slots_.resize(kBatch);
+  for (int i = 0; i < kBatch; i++) {
+    slots_[i].data = area + stride * static_cast<size_t>(i);
+    slots_[i].capacity = slot_size;
   }
   return {};
 }
@@ -158,7 +154,7 @@ Status SocketCore::enable_receive() {
 Status SocketCore::receive(const RecvSlot** slots, int* count) {
   *count = 0;
   *slots = slots_.data();
-  if (!is_open() || arena_ == nullptr) return {};
+  if (!is_open() || slots_.empty()) return {};
   int received = 0;
   int err = io_recv_batch(sock_, slots_.data(), kBatch, &received);
   if (err != 0 && !io_would_block(err)) return failure(err, "recvmmsg");

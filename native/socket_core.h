@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <deque>
-#include <memory>
 #include <vector>
 
 #include "io.h"
@@ -31,7 +30,7 @@ struct BufferGrant {
 class SocketCore {
  public:
   static constexpr int kBatch = 64;              // datagrams per recvmmsg/sendmmsg
-  static constexpr size_t kSlotSize = 65536;     // any UDP payload fits: nothing truncated
+  static constexpr size_t kMaxSlotSize = 65536;  // any UDP payload fits: nothing truncated
 
   SocketCore() = default;
   SocketCore(const SocketCore&) = delete;
@@ -59,9 +58,12 @@ class SocketCore {
   // Any-source when source is null, else source-specific; ifindex 0 = kernel's choice.
   Status membership(bool join, const SockAddr& group, const SockAddr* source, unsigned ifindex);
 
-  // Asks for destination/interface/TOS per datagram and sets up the arena.
-  Status enable_receive();
-  // One recvmmsg into the arena. *count 0 means nothing is waiting (EAGAIN).
+  // Asks for destination/interface/TOS per datagram and points the kBatch
+  // receive slots into `area` (owned by the caller, which keeps it alive while
+  // this socket lives), `stride` bytes apart, each taking up to slot_size bytes.
+  Status enable_receive(uint8_t* area, size_t stride, size_t slot_size);
+  // One recvmmsg into the slots. *count 0 means nothing is waiting (EAGAIN).
+  // A datagram longer than its slot comes back with truncated set.
   Status receive(const RecvSlot** slots, int* count);
 
   // Sends in order. On EAGAIN the unsent ones are copied into the queue; a
@@ -87,7 +89,6 @@ class SocketCore {
   sock_t sock_ = kNoSocket;
   int family_ = 0;
   unsigned multicast_if_ = 0;  // Linux cannot read an ifindex back for IPv4: remember it
-  std::unique_ptr<uint8_t[]> arena_;
   std::vector<RecvSlot> slots_;
   std::deque<Queued> queue_;
 };

@@ -1,6 +1,7 @@
 // npm run bench:socket — receive rate of the addon's batched receive against Node's dgram on the same
 // traffic: 1,400-byte datagrams sent by uftp_diag (sendmmsg) in one lab host to a receiver process in
-// another; packets/s, CPU of the receiving process, loss and RcvbufErrors, side by side. Two phases:
+// another; packets/s, CPU of the receiving process, loss and RcvbufErrors, side by side. The addon
+// receiver uses transient batches (views of the socket's receive area, no copy). Two phases:
 //   sustained  the senders stream as fast as they can; receivers one after the other. On a small machine
 //              the senders (which also pay for the kernel's whole veth/bridge path) may be the limit.
 //   drain      the receiver is stopped (SIGSTOP) while a burst fills its socket buffer, then continued:

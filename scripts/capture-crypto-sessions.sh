@@ -13,24 +13,13 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 KEYS="$ROOT/test/fixtures/keys"
-OUT="$ROOT/test/fixtures/sessions"
+OUT=${OUT:-$ROOT/test/fixtures/sessions}   # OUT=/tmp/x tries the script without touching the fixtures
 SENT="$OUT/sent-3k.bin"
-WORK=$(mktemp -d /tmp/uftp-crypto-sessions.XXXXXX)
-NS_S="uftpcc$$-srv"   # server, 198.18.253.1
-NS_C="uftpcc$$-cli"   # client, 198.18.253.2
+# shellcheck source=lib/netns.sh
+. "$ROOT/scripts/lib/netns.sh"
+netns_init "uftpcc$$"   # namespaces srv (198.18.253.1) and cli (198.18.253.2)
 SERVER_ID=0x0A0C0C01
 CLIENT_ID=0x0A0C0C02
-PIDS=()
-
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  ip netns del "$NS_S" 2>/dev/null || true
-  ip netns del "$NS_C" 2>/dev/null || true
-  if [ -n "${KEEP_WORK:-}" ]; then echo "work dir kept: $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
 
 # name | server options | long-term key kind (rsa or ec)
 SESSIONS=(
@@ -46,17 +35,8 @@ SESSIONS=(
 )
 
 make_lab() {
-  ip netns add "$NS_S"
-  ip netns add "$NS_C"
-  ip link add vs netns "$NS_S" type veth peer name vc netns "$NS_C"
-  ip -n "$NS_S" link set lo up
-  ip -n "$NS_C" link set lo up
-  ip -n "$NS_S" link set vs up
-  ip -n "$NS_C" link set vc up
-  ip -n "$NS_S" addr add 198.18.253.1/24 dev vs
-  ip -n "$NS_C" addr add 198.18.253.2/24 dev vc
-  ip -n "$NS_S" route add 224.0.0.0/4 dev vs
-  ip -n "$NS_C" route add 224.0.0.0/4 dev vc
+  netns_add srv cli
+  netns_pair srv vs 198.18.253.1/24 cli vc 198.18.253.2/24
 }
 
 make_keys() {
@@ -153,22 +133,16 @@ capture() {
   local name=$1 sopts=$2 kind=$3
   local dir="$WORK/$name"
   mkdir -p "$dir/dest"
-  ip netns exec "$NS_S" tcpdump -i vs -w "$dir/cap.pcap" -U --immediate-mode -s 0 udp 2>/dev/null &
-  local tp=$!
-  PIDS+=("$tp")
-  ip netns exec "$NS_C" env LD_PRELOAD="$WORK/eckey-hook.so" UFTP_EPHEMERAL_LOG="$dir/client-ec.log" \
-    uftpd -d -x 2 -U "$CLIENT_ID" -D "$dir/dest" -k "$KEYS/client_rsa.pem,$KEYS/client_ec.pem" 2>"$dir/uftpd.log" &
-  local cp=$!
-  PIDS+=("$cp")
+  capture_start srv vs "$dir/cap.pcap"
+  netns_bg "$dir/uftpd.log" ip netns exec "$NETNS_TAG-cli" env LD_PRELOAD="$WORK/eckey-hook.so" \
+    UFTP_EPHEMERAL_LOG="$dir/client-ec.log" \
+    uftpd -d -x 2 -U "$CLIENT_ID" -D "$dir/dest" -k "$KEYS/client_rsa.pem,$KEYS/client_ec.pem"
   sleep 1
   # shellcheck disable=SC2086 # the options are a word list on purpose
-  (cd "$OUT" && ip netns exec "$NS_S" env LD_PRELOAD="$WORK/eckey-hook.so" UFTP_EPHEMERAL_LOG="$dir/server-ec.log" \
+  (cd "$OUT" && in_ns srv env LD_PRELOAD="$WORK/eckey-hook.so" UFTP_EPHEMERAL_LOG="$dir/server-ec.log" \
     uftp -x 2 -U "$SERVER_ID" -I vs -R 10000 $sopts -k "$KEYS/$([ "$kind" = ec ] && echo server_ec || echo server_rsa).pem" \
     sent-3k.bin >"$dir/uftp.log" 2>&1) || { cat "$dir/uftp.log" "$dir/uftpd.log" >&2; return 1; }
-  sleep 1.5   # let tcpdump write the last packets before it is stopped
-  kill "$cp" "$tp"
-  wait "$cp" "$tp" 2>/dev/null || true
-  PIDS=()
+  netns_stop_all
   if ! cmp -s "$SENT" "$dir/dest/sent-3k.bin"; then
     echo "$name: the real uftpd did not receive the file intact" >&2
     cat "$dir/uftp.log" "$dir/uftpd.log" >&2

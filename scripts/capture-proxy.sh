@@ -98,7 +98,7 @@ chain() {
   for h in near c1 c2; do
     mkdir -p "$dir/dest-$h"
     # shellcheck disable=SC2086
-    bg "$dir/uftpd-$h.log" ip netns exec "$TAG-$h" uftpd -d -x 5 -D "$dir/dest-$h" -I eth0 $(eval echo "$copts")
+    bg "$dir/uftpd-$h.log" ip netns exec "$TAG-$h" uftpd -d -x 5 -D "$dir/dest-$h" -I eth0 ${copts//HOST/$h}
   done
   # shellcheck disable=SC2086
   bg "$dir/cproxy.log" ip netns exec "$TAG-cp" uftpproxyd -d -x 5 -c -I eth0 $cpopts
@@ -121,7 +121,7 @@ response() {
   for h in c1 c2; do
     mkdir -p "$dir/dest-$h"
     # shellcheck disable=SC2086
-    bg "$dir/uftpd-$h.log" ip netns exec "$TAG-$h" uftpd -d -x 5 -D "$dir/dest-$h" -I eth0 -R 198.18.21.2 $(eval echo "$copts")
+    bg "$dir/uftpd-$h.log" ip netns exec "$TAG-$h" uftpd -d -x 5 -D "$dir/dest-$h" -I eth0 -R 198.18.21.2 ${copts//HOST/$h}
   done
   # shellcheck disable=SC2086
   bg "$dir/rproxy.log" ip netns exec "$TAG-cp" uftpproxyd -d -x 5 -I eth0 $rpopts
@@ -144,9 +144,9 @@ make_lab
 make_keys
 K="$OUT/keys"
 run plain chain plain "" "" "" "-s 198.18.21.2"
-run gcm chain gcm "-Y aes256-gcm -h sha256 -k $K/server_rsa.pem" "-k $K/\$h_rsa.pem" "-k $K/cp_rsa.pem" "-s 198.18.21.2"
-run ecdh chain ecdh "-Y aes128-gcm -h sha256 -e ecdh_ecdsa -k $K/server_ec.pem" "-k $K/\$h_ec.pem" "-k $K/cp_ec.pem" "-s 198.18.21.2"
+run gcm chain gcm "-Y aes256-gcm -h sha256 -k $K/server_rsa.pem" "-k $K/HOST_rsa.pem" "-k $K/cp_rsa.pem" "-s 198.18.21.2"
+run ecdh chain ecdh "-Y aes128-gcm -h sha256 -e ecdh_ecdsa -k $K/server_ec.pem" "-k $K/HOST_ec.pem" "-k $K/cp_ec.pem" "-s 198.18.21.2"
 run hb chain hb "" "" "-H 198.18.20.2 -h 1 -k $K/cp_rsa.pem" "-s fp=$(fingerprint "$K/cp_rsa.pem")"
 run resp-plain response resp-plain "" "" "-r"
-run resp-gcm response resp-gcm "-Y aes256-gcm -h sha256 -k $K/server_rsa.pem" "-k $K/\$h_rsa.pem" "-r -k $K/rp_rsa.pem"
+run resp-gcm response resp-gcm "-Y aes256-gcm -h sha256 -k $K/server_rsa.pem" "-k $K/HOST_rsa.pem" "-r -k $K/rp_rsa.pem"
 echo "captures in $OUT"

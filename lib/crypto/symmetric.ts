@@ -4,6 +4,22 @@
 import { CipherCCM, CipherGCM, createCipheriv, createDecipheriv, DecipherCCM, DecipherGCM } from 'crypto';
 import { assertCipherAvailable, AUTH_TAG_LEN, CipherName, cipherSpec } from './algorithms';
 
+/** Ciphers already found available: getCiphers() copies a long list, too slow to ask once per packet. */
+const available = new Set<CipherName>();
+
+function ensureAvailable(cipher: CipherName): void {
+  if (available.has(cipher)) return;
+  assertCipherAvailable(cipher);
+  available.add(cipher);
+}
+
+/** update() then final(), copying only when final() gives bytes (CBC's last block; never with GCM/CCM). */
+function finish(c: { update(data: Uint8Array): Buffer; final(): Buffer }, data: Uint8Array): Buffer {
+  const body = c.update(data);
+  const tail = c.final();
+  return tail.length === 0 ? body : Buffer.concat([body, tail]);
+}
+
 export function encryptBlock(
   cipher: CipherName,
   key: Uint8Array,
@@ -11,12 +27,9 @@ export function encryptBlock(
   plaintext: Uint8Array,
   aad?: Uint8Array,
 ): Buffer {
-  assertCipherAvailable(cipher);
+  ensureAvailable(cipher);
   const { mode } = cipherSpec(cipher);
-  if (mode === 'cbc') {
-    const c = createCipheriv(cipher, key, iv);
-    return Buffer.concat([c.update(plaintext), c.final()]);
-  }
+  if (mode === 'cbc') return finish(createCipheriv(cipher, key, iv), plaintext);
   // OpenSSL 3.0 CCM fails on empty input ("tag not set"); no UFTP message is empty.
   if (mode === 'ccm' && plaintext.length === 0) throw new RangeError('CCM cannot seal an empty message');
   const c = createCipheriv(cipher as 'aes-128-gcm', key, iv, { authTagLength: AUTH_TAG_LEN }) as
@@ -26,8 +39,8 @@ export function encryptBlock(
   if (mode === 'ccm' || (aad !== undefined && aad.length > 0)) {
     (c as CipherCCM).setAAD(aad ?? Buffer.alloc(0), { plaintextLength: plaintext.length });
   }
-  const body = Buffer.concat([c.update(plaintext), c.final()]);
-  return Buffer.concat([body, c.getAuthTag()]);
+  // Elements are evaluated in order: the tag exists once final() has run.
+  return Buffer.concat([c.update(plaintext), c.final(), c.getAuthTag()]);
 }
 
 export function decryptBlock(
@@ -37,12 +50,9 @@ export function decryptBlock(
   data: Uint8Array,
   aad?: Uint8Array,
 ): Buffer {
-  assertCipherAvailable(cipher);
+  ensureAvailable(cipher);
   const { mode } = cipherSpec(cipher);
-  if (mode === 'cbc') {
-    const d = createDecipheriv(cipher, key, iv);
-    return Buffer.concat([d.update(data), d.final()]);
-  }
+  if (mode === 'cbc') return finish(createDecipheriv(cipher, key, iv), data);
   if (data.length < AUTH_TAG_LEN) throw new RangeError(`${data.length} bytes cannot hold a ${AUTH_TAG_LEN}-byte tag`);
   const body = data.subarray(0, data.length - AUTH_TAG_LEN);
   if (mode === 'ccm' && body.length === 0) throw new RangeError('CCM cannot open an empty message');
@@ -50,8 +60,7 @@ export function decryptBlock(
     | DecipherGCM
     | DecipherCCM;
   d.setAuthTag(data.subarray(data.length - AUTH_TAG_LEN));
-  if (mode === 'ccm' || (aad !== undefined && aad.length > 0)) {
-    (d as DecipherCCM).setAAD(aad ?? Buffer.alloc(0), { plaintextLength: body.length });
-  }
-  return Buffer.concat([d.update(body), d.final()]);
+  if (mode === 'ccm') (d as DecipherCCM).setAAD(aad ?? Buffer.alloc(0), { plaintextLength: body.length });
+  else if (aad !== undefined && aad.length > 0) (d as DecipherGCM).setAAD(aad);
+  return finish(d, body);
 }

@@ -21,3 +21,45 @@ export function decodeBatch(slab: ArrayBuffer, count: number, addresses: string[
   }
   return out;
 }
+
+/**
+ * Decodes transient batches, which live in the socket's receive area (the same ArrayBuffer each
+ * time): the batch array, the Datagram objects and the data views are reused from batch to batch,
+ * so a steady stream allocates nothing per datagram.
+ */
+export class TransientDecoder {
+  private area?: ArrayBuffer;
+  private meta = new Uint32Array(0);
+  private readonly batch: Datagram[] = [];
+  private readonly pool: Datagram[] = [];
+  private readonly views: Buffer[] = [];
+
+  decode(area: ArrayBuffer, count: number, addresses: string[]): Datagram[] {
+    if (area !== this.area || this.meta.length < count * META_WORDS) {
+      if (area !== this.area) this.views.length = 0;
+      this.area = area;
+      this.meta = new Uint32Array(area, 0, count * META_WORDS);
+    }
+    const { meta, batch, pool, views } = this;
+    for (let i = 0, m = 0; i < count; i++, m += META_WORDS) {
+      const offset = meta[m];
+      const length = meta[m + 1];
+      let view = views[i];
+      // Same slot, same length (the common case in a steady stream): the view is still right.
+      if (view === undefined || view.byteOffset !== offset || view.length !== length) {
+        view = views[i] = Buffer.from(area, offset, length);
+      }
+      let d = pool[i];
+      if (d === undefined) d = pool[i] = { data: view, from: '', fromPort: 0, to: '', ifindex: 0, tos: 0 };
+      d.data = view;
+      d.from = addresses[meta[m + 2]];
+      d.fromPort = meta[m + 3];
+      d.to = meta[m + 4] === NO_ADDRESS ? '' : addresses[meta[m + 4]];
+      d.ifindex = meta[m + 5];
+      d.tos = meta[m + 6];
+      batch[i] = d;
+    }
+    batch.length = count;
+    return batch;
+  }
+}

@@ -8,7 +8,8 @@ export interface NativeHandlers {
   /**
    * One received batch: `slab` opens with a table of `count` rows of 8 uint32
    * (offset, length, from, fromPort, to, ifindex, tos, flags) where from/to
-   * index `addresses`; the payloads follow, back to back.
+   * index `addresses`; the payloads follow (back to back, or in transient mode in the slots of
+   * the socket's receive area, which is the same ArrayBuffer every time).
    */
   onBatch(slab: ArrayBuffer, count: number, addresses: string[]): void;
   onError(err: Error): void;
@@ -29,7 +30,12 @@ export interface NativeSocket {
   setMulticastInterface(ifindex: number): void;
   getMulticastInterface(): number;
   membership(join: boolean, group: string, source: string | null, ifindex: number): void;
-  startReceiving(): void;
+  /**
+   * Starts (or reconfigures) receiving. transient: batches are the receive area itself, valid until
+   * onBatch returns; slotSize: bytes per receive slot (1..65536, default 65536), longer datagrams are
+   * dropped and reported through onError.
+   */
+  startReceiving(transient?: boolean, slotSize?: number): void;
   /** 1 if handed to the kernel now, 0 if queued. */
   send(data: Uint8Array, address: string, port: number): number;
   /** How many were handed to the kernel now; the rest are queued. */

@@ -23,7 +23,10 @@ export interface NetInterface {
 
 /** One received datagram with what the kernel told about it. */
 export interface Datagram {
-  /** A view into the batch's slab: no copy per datagram. Valid after the callback returns. */
+  /**
+   * A view into the batch's slab: no copy per datagram. Valid after the callback returns,
+   * except in transient mode (see ReceiveOptions.transient).
+   */
   data: Buffer;
   from: string;
   fromPort: number;
@@ -33,6 +36,26 @@ export interface Datagram {
   ifindex: number;
   /** The TOS byte (IPv4) or traffic class (IPv6) it arrived with; DSCP is tos >> 2. */
   tos: number;
+}
+
+/** How UdpSocket.onMessages receives. */
+export interface ReceiveOptions {
+  /**
+   * Default false: each batch is copied out of the socket's receive area into a fresh buffer, and
+   * `data` stays valid for as long as it is referenced.
+   * True: no allocation and no copy. `data` views point straight into the socket's persistent
+   * receive area, and the batch array, its Datagram objects and their `data` views are reused:
+   * all of it is valid ONLY until the callback returns (the next batch overwrites it). Read or
+   * send the bytes on inside the callback (send()/sendBatch() copy whatever they must queue), or
+   * copy them (Buffer.from(d.data)) to keep them. For forwarders that pass bytes on at once.
+   */
+  transient?: boolean;
+  /**
+   * The longest datagram accepted, in bytes: 1..65536, default 65536 (every UDP payload).
+   * A longer datagram is dropped, never delivered cut short, and reported through onError
+   * as an Error with code 'EMSGSIZE', syscall 'recvmmsg' and `dropped` (how many in that batch).
+   */
+  maxDatagramSize?: number;
 }
 
 export interface OutgoingDatagram {

@@ -1,11 +1,21 @@
 // A UDP socket over the native addon: argument checks, interface lookup,
 // batch decoding and flush/close promises. The syscalls happen in native/.
-import { decodeBatch } from './datagram-batch';
+import { TransientDecoder, decodeBatch } from './datagram-batch';
 import { resolveInterface } from './interfaces';
 import { loadAddon, type NativeSocket, type NativeSocketCtor } from './native';
-import type { BufferGrant, Datagram, Family, InterfaceSpec, OutgoingDatagram, SocketOptions, SyscallError } from './types';
+import type {
+  BufferGrant,
+  Datagram,
+  Family,
+  InterfaceSpec,
+  OutgoingDatagram,
+  ReceiveOptions,
+  SocketOptions,
+  SyscallError,
+} from './types';
 import {
   MAX_BUFFER_BYTES,
+  MAX_DATAGRAM_BYTES,
   checkAddress,
   checkBoolean,
   checkData,
@@ -25,7 +35,9 @@ export class UdpSocket {
   private readonly native: NativeSocket;
   private messages?: (batch: Datagram[]) => void;
   private errors: (err: SyscallError) => void = (err) => process.emitWarning(err);
-  private receiving = false;
+  /** What the native side receives with now: undefined until onMessages. */
+  private receiving?: { transient: boolean; slotSize: number };
+  private transient?: TransientDecoder;
   private flushWaiters: Waiter[] = [];
   private closed?: Promise<void>;
 
@@ -39,7 +51,8 @@ export class UdpSocket {
     this.family = checkFamily(options?.family);
     const reuseAddr = options.reuseAddr === undefined ? true : checkBoolean('reuseAddr', options.reuseAddr);
     this.native = new native(this.family, reuseAddr, {
-      onBatch: (slab, count, addresses) => this.messages?.(decodeBatch(slab, count, addresses)),
+      onBatch: (slab, count, addresses) =>
+        this.messages?.(this.transient ? this.transient.decode(slab, count, addresses) : decodeBatch(slab, count, addresses)),
       onError: (err) => this.errors(err as SyscallError),
       onDrain: () => this.settleFlushes(),
     });
@@ -115,14 +128,22 @@ export class UdpSocket {
     this.membership(false, group, checkAddress('source', source, this.family), iface);
   }
 
-  /** Starts receiving; each batch holds what one poll of the socket found. */
-  onMessages(cb: (batch: Datagram[]) => void): void {
+  /**
+   * Starts receiving; each batch holds what one poll of the socket found. Calling it again replaces
+   * the callback (and the options). With { transient: true } the batch is valid only until cb returns.
+   */
+  onMessages(cb: (batch: Datagram[]) => void, options?: ReceiveOptions): void {
     if (typeof cb !== 'function') throw new TypeError('onMessages needs a function');
-    this.messages = cb;
-    if (!this.receiving) {
-      this.native.startReceiving();
-      this.receiving = true;
+    const transient = options?.transient === undefined ? false : checkBoolean('transient', options.transient);
+    const slotSize =
+      options?.maxDatagramSize === undefined ? MAX_DATAGRAM_BYTES : checkInteger('maxDatagramSize', options.maxDatagramSize, 1, MAX_DATAGRAM_BYTES);
+    const now = this.receiving;
+    if (!now || now.transient !== transient || now.slotSize !== slotSize) {
+      this.native.startReceiving(transient, slotSize);
+      this.receiving = { transient, slotSize };
+      this.transient = transient ? new TransientDecoder() : undefined;
     }
+    this.messages = cb;
   }
 
   /** Errors that surface later, from receiving or from sending the queue. */

@@ -50,3 +50,5 @@ export function checkData(name: string, value: unknown): Uint8Array {
 }
 
 export const MAX_BUFFER_BYTES = 100 * 1024 * 1024;
+/** The receive slot that any UDP payload fits in. */
+export const MAX_DATAGRAM_BYTES = 65536;

@@ -61,7 +61,8 @@ function start(impl: Impl, port: number, rcvbuf: number, counter: Counter): Prom
     // Plain SO_RCVBUF, like dgram: both get the same (clamped) buffer.
     socket.setRecvBufferSize(rcvbuf, { force: false });
     socket.bind('0.0.0.0', port);
-    socket.onMessages((batch) => counter.add(batch.length));
+    // Transient batches: views of the socket's receive area, no allocation or copy (what a forwarder uses).
+    socket.onMessages((batch) => counter.add(batch.length), { transient: true });
     return Promise.resolve({ close: () => socket.close(), rcvbuf: socket.getRecvBufferSize() });
   }
   const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: rcvbuf });

@@ -1,5 +1,7 @@
 // Shared by the test/unit/net-*.test.ts files: receive helpers and /proc readers.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Datagram, UdpSocket } from '../../lib/net';
 
 /** Resolves with the first `count` datagrams the socket receives; rejects after timeoutMs. */
@@ -30,3 +32,38 @@ export function openFdCount(): number {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A private network namespace for one test file (needs root): `ip` in it, a node script run in it, removal. */
+export class TestNetns {
+  readonly name: string;
+
+  constructor(label: string) {
+    this.name = `uftpts-${label}-${process.pid}`;
+    execFileSync('ip', ['netns', 'add', this.name]);
+    this.ip('link', 'set', 'lo', 'up');
+  }
+
+  ip(...args: string[]): void {
+    execFileSync('ip', ['-n', this.name, ...args]);
+  }
+
+  exec(cmd: string, ...args: string[]): void {
+    execFileSync('ip', ['netns', 'exec', this.name, cmd, ...args]);
+  }
+
+  /** Runs `node -e script addonPath ...args` inside the namespace and parses the JSON it prints. */
+  node<T>(script: string, args: string[], timeoutMs = 60000): T {
+    const out = execFileSync('ip', ['netns', 'exec', this.name, process.execPath, '-e', script, ADDON_PATH, ...args], {
+      encoding: 'utf8',
+      timeout: timeoutMs,
+    });
+    return JSON.parse(out) as T;
+  }
+
+  remove(): void {
+    execFileSync('ip', ['netns', 'del', this.name]);
+  }
+}
+
+/** The built addon, for child scripts that use it directly. */
+export const ADDON_PATH = join(__dirname, '../../build/Release/uftp_native.node');

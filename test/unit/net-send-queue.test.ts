@@ -1,15 +1,9 @@
 // The native send queue for real: a socket with a small send buffer behind a
 // slow qdisc gets EAGAIN, keeps the rest queued, polls for writable and
 // drains. Needs root for a private network namespace (skipped otherwise).
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { isRoot } from './net-helpers';
+import { TestNetns, isRoot } from './net-helpers';
 
-const addonPath = join(__dirname, '../../build/Release/uftp_native.node');
-const ns = `uftpts-net-queue-${process.pid}`;
-const ip = (...args: string[]) => execFileSync('ip', ['-n', ns, ...args]);
-
-const child = `
+const drainChild = `
 const addon = require(process.argv[1]);
 const fs = require('fs');
 const total = Number(process.argv[2]);
@@ -32,36 +26,90 @@ function onDrain() {
 }
 `;
 
+// source -> forwarder -> sink over a slow lo. The source overwrites its buffers right after
+// sendBatch; the forwarder receives in transient mode (views of its receive area, overwritten by
+// the next batch) and sends each view on at once. Both queue on EAGAIN: the sink sees the
+// original bytes only if the queue keeps its own copies.
+const forwardChild = `
+const addon = require(process.argv[1]);
+const total = Number(process.argv[2]);
+const expected = (i) => { const b = Buffer.alloc(1000, i & 0xff); b.writeUInt32BE(i, 0); return b; };
+const fail = (e) => { console.error(e); process.exit(1); };
+const received = [];
+let forwarderQueued = 0;
+const sink = new addon.Socket(4, true, { onBatch: (slab, count) => {
+  const meta = new Uint32Array(slab, 0, count * 8);
+  for (let i = 0; i < count; i++) received.push(Buffer.from(slab, meta[i * 8], meta[i * 8 + 1]));
+  if (received.length >= total) finish();
+}, onError: fail });
+sink.bind('127.0.0.1', 0);
+sink.setBuffer(true, 8 << 20, true);
+sink.startReceiving();
+const sinkPort = sink.address().port;
+const forwarder = new addon.Socket(4, true, { onBatch: (area, count) => {
+  const meta = new Uint32Array(area, 0, count * 8);
+  for (let i = 0; i < count; i++) {
+    if (forwarder.send(new Uint8Array(area, meta[i * 8], meta[i * 8 + 1]), '127.0.0.1', sinkPort) === 0) forwarderQueued++;
+  }
+}, onError: fail });
+forwarder.bind('127.0.0.1', 0);
+forwarder.setBuffer(true, 8 << 20, true);
+forwarder.setBuffer(false, 4096, false);
+forwarder.startReceiving(true);
+const source = new addon.Socket(4, true, { onError: fail });
+source.bind('127.0.0.1', 0);
+source.setBuffer(false, 4096, false);
+const datas = Array.from({ length: total }, (_, i) => expected(i));
+const handed = source.sendBatch(datas, datas.map(() => '127.0.0.1'), datas.map(() => forwarder.address().port));
+const sourceQueued = source.queued();
+for (const d of datas) d.fill(0xee);
+function finish() {
+  const intact = received.filter((d, i) => d.equals(expected(i))).length;
+  for (const s of [sink, forwarder, source]) s.close();
+  console.log(JSON.stringify({ handed, sourceQueued, forwarderQueued, received: received.length, intact }));
+}
+setTimeout(() => fail('timed out with ' + received.length + ' of ' + total), 30000).unref();
+`;
+
 const rootOnly = isRoot() ? describe : describe.skip;
 rootOnly('send queue (skipped when not root: needs a network namespace)', () => {
+  let ns: TestNetns;
   beforeAll(() => {
-    execFileSync('ip', ['netns', 'add', ns]);
-    ip('link', 'set', 'lo', 'up');
+    ns = new TestNetns('net-queue');
     // No IPv6 chatter (router solicitations, MLD) in the packet count.
-    execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.default.disable_ipv6=1']);
-    ip('link', 'add', 'va', 'type', 'veth', 'peer', 'name', 'vb');
-    ip('link', 'set', 'va', 'up');
-    ip('link', 'set', 'vb', 'up');
-    ip('addr', 'add', '198.18.250.1/24', 'dev', 'va');
+    ns.exec('sysctl', '-qw', 'net.ipv6.conf.default.disable_ipv6=1');
+    ns.ip('link', 'add', 'va', 'type', 'veth', 'peer', 'name', 'vb');
+    ns.ip('link', 'set', 'va', 'up');
+    ns.ip('link', 'set', 'vb', 'up');
+    ns.ip('addr', 'add', '198.18.250.1/24', 'dev', 'va');
     // A fixed neighbour: no ARP queue in the way, only the qdisc.
-    ip('neigh', 'add', '198.18.250.2', 'lladdr', '02:00:00:00:00:02', 'dev', 'va');
-    execFileSync('tc', ['-n', ns, 'qdisc', 'add', 'dev', 'va', 'root', 'tbf', 'rate', '40mbit', 'burst', '16kb', 'limit', '50mb']);
+    ns.ip('neigh', 'add', '198.18.250.2', 'lladdr', '02:00:00:00:00:02', 'dev', 'va');
+    for (const dev of ['va', 'lo']) {
+      ns.exec('tc', 'qdisc', 'add', 'dev', dev, 'root', 'tbf', 'rate', '40mbit', 'burst', '16kb', 'limit', '50mb');
+    }
   });
-  afterAll(() => {
-    execFileSync('ip', ['netns', 'del', ns]);
-  });
+  afterAll(() => ns?.remove());
 
   test('EAGAIN queues the rest natively; writable polling drains all of it', () => {
     const total = 2000;
-    const out = execFileSync('ip', ['netns', 'exec', ns, process.execPath, '-e', child, addonPath, String(total)], {
-      encoding: 'utf8',
-      timeout: 60000,
-    });
-    const r = JSON.parse(out);
+    const r = ns.node<{ handed: number; queued: number; queuedAtDrain: number; txPackets: number }>(drainChild, [String(total)]);
     expect(r.handed).toBeGreaterThan(0);
     expect(r.handed).toBeLessThan(total);
     expect(r.queued).toBe(total - r.handed);
     expect(r.queuedAtDrain).toBe(0);
     expect(r.txPackets).toBe(total);
+  });
+
+  test('queued datagrams are copies: overwritten sources and reused transient views arrive intact', () => {
+    const total = 1000;
+    const r = ns.node<{ handed: number; sourceQueued: number; forwarderQueued: number; received: number; intact: number }>(
+      forwardChild,
+      [String(total)],
+    );
+    expect(r.sourceQueued).toBeGreaterThan(0);
+    expect(r.handed + r.sourceQueued).toBe(total);
+    expect(r.forwarderQueued).toBeGreaterThan(0);
+    expect(r.received).toBe(total);
+    expect(r.intact).toBe(total);
   });
 });

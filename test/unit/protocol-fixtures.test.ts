@@ -49,3 +49,42 @@ test('the captures hold every unencrypted message kind the real programs send wi
     expect([t, seen.has(t)]).toEqual([t, true]);
   }
 });
+
+// Sessions through the real uftpproxyd (scripts/lib/proxy-sessions.sh), one file per captured leg;
+// docs/proxy-capture-notes.md tells what they show. The describe.each above decodes every packet of them.
+const PROXY_LEGS = [
+  'proxy-plain.server-leg', 'proxy-plain.proxy-leg', 'proxy-plain.client-leg',
+  'proxy-aes256gcm.server-leg', 'proxy-aes256gcm.proxy-leg', 'proxy-aes256gcm.client-leg',
+  'proxy-aes256gcm-clientauth.server-leg', 'proxy-aes256gcm-clientauth.proxy-leg',
+  'proxy-aes256gcm-clientauth.client-leg',
+  'proxy-heartbeat.server-leg', 'proxy-heartbeat.proxy-leg', 'proxy-heartbeat.client-leg',
+  'response-plain.server-leg', 'response-plain.client-leg',
+  'response-aes256gcm.server-leg', 'response-aes256gcm.client-leg',
+];
+const ROLES = ['server', 'sproxy', 'near', 'near2', 'cproxy', 'client1', 'client2'];
+
+interface ProxyLegPacket extends FixturePacket {
+  to: string;
+  sport: number;
+  dport: number;
+}
+
+test('fixtures exist for every leg of the proxy sessions, each sender and receiver named', () => {
+  for (const leg of PROXY_LEGS) {
+    expect(sessions).toContain(`${leg}.json`);
+    const packets = load(`${leg}.json`) as ProxyLegPacket[];
+    expect(packets.length).toBeGreaterThan(5);
+    for (const p of packets) {
+      expect([leg, ROLES.includes(p.dir)]).toEqual([leg, true]);
+      expect([leg, ROLES.includes(p.to) || /^2(2[4-9]|3\d)\./.test(p.to)]).toEqual([leg, true]);
+    }
+  }
+});
+
+test('the proxy captures hold the messages only proxies and their peers send', () => {
+  const seen = new Set<number>();
+  for (const leg of PROXY_LEGS) for (const p of load(`${leg}.json`)) seen.add(parseInt(p.hex.slice(2, 4), 16));
+  for (const t of [MessageType.HB_REQ, MessageType.HB_RESP, MessageType.KEY_REQ, MessageType.PROXY_KEY]) {
+    expect([t, seen.has(t)]).toEqual([t, true]);
+  }
+});

@@ -12,6 +12,8 @@ export interface Subcommand {
   /** The option synopsis shown after `uftp_diag NAME`. */
   usage: string;
   options: OptionSpec;
+  /** Names of the positional arguments it takes, in order (none when absent), as the usage shows them. */
+  positionals?: readonly string[];
   /**
    * Runs with parsed options and resolves to the exit status. Throws UsageError for bad option
    * values (before touching the network); any other error ends the program with its message.

@@ -2,14 +2,18 @@
 // prints usage and turns errors into exit statuses; each subcommand lives in its own file.
 import { ExitCode, UsageError } from '../exit';
 import type { Subcommand } from './command';
+import { decodeCommand } from './decode';
 import { interfacesCommand } from './interfaces';
 import { listenCommand } from './listen';
 import { parseOptions } from './options';
 import { DiagIo, LineWriter, describeError } from './output';
 import { sendCommand } from './send';
+import { sniffCommand } from './sniff';
 import { socketCommand } from './socket';
 
-const SUBCOMMANDS: Subcommand[] = [interfacesCommand, socketCommand, listenCommand, sendCommand];
+const SUBCOMMANDS: Subcommand[] = [
+  interfacesCommand, socketCommand, listenCommand, sendCommand, decodeCommand, sniffCommand,
+];
 
 function overallUsage(): string {
   const width = Math.max(...SUBCOMMANDS.map((c) => c.name.length));
@@ -49,7 +53,7 @@ export async function main(argv: string[], io: Partial<DiagIo> = {}): Promise<nu
     return ExitCode.USAGE;
   }
   try {
-    const values = parseOptions(args, command.options);
+    const values = parseOptions(args, command.options, command.positionals);
     if (values.help === true) {
       say(full.stdout, commandUsage(command));
       return ExitCode.OK;

@@ -19,15 +19,26 @@ export const COMMON_OPTIONS: OptionSpec = {
   help: { type: 'boolean', short: 'h' },
 };
 
-/** Parses `args` strictly (unknown options, missing values and positionals are errors). */
-export function parseOptions(args: string[], spec: OptionSpec): OptionValues {
+/** Where parseOptions puts the positional arguments of a subcommand that takes some. */
+export const POSITIONALS = '_';
+
+/**
+ * Parses `args` strictly (unknown options, missing values and unexpected positionals are errors).
+ * `positionals` names the positional arguments the subcommand takes; they land in values[POSITIONALS].
+ */
+export function parseOptions(args: string[], spec: OptionSpec, positionals: readonly string[] = []): OptionValues {
+  let parsed: { values: OptionValues; positionals: string[] };
   try {
-    const { values } = parseArgs({ args, options: { ...COMMON_OPTIONS, ...spec }, strict: true, allowPositionals: false });
-    return values as OptionValues;
+    const allowPositionals = positionals.length > 0;
+    parsed = parseArgs({ args, options: { ...COMMON_OPTIONS, ...spec }, strict: true, allowPositionals }) as typeof parsed;
   } catch (err) {
     // parseArgs' own messages already name the option ("Unknown option '--foo'").
     throw new UsageError((err as Error).message);
   }
+  if (positionals.length === 0) return parsed.values;
+  const extra = parsed.positionals[positionals.length];
+  if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
+  return { ...parsed.values, [POSITIONALS]: parsed.positionals };
 }
 
 function stringValue(values: OptionValues, name: string): string | undefined {

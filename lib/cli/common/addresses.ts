@@ -1,0 +1,101 @@
+// Address-valued options: unique IDs, host[:port] items, comma lists, name resolution, and the
+// multicast / SSM ranges the pages refer to. Errors are UsageErrors naming the option.
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { UsageError } from '../exit';
+import type { Family } from '../../net';
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+/** "a,b,c" → ['a','b','c']; an empty item is an error. */
+export function splitList(opt: string, text: string): string[] {
+  const items = text.split(',');
+  if (items.some((item) => item.trim() === '')) throw new UsageError(`-${opt}: empty item in list '${text}'`);
+  return items.map((item) => item.trim());
+}
+
+/** The last 4 bytes of an address as a 32-bit number: all of an IPv4 one, the tail of an IPv6 one. */
+export function addressTail32(address: string): number {
+  if (isIP(address) === 4) return address.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
+  const words = expandIpv6(address);
+  return words[6] * 0x10000 + words[7];
+}
+
+/** The eight 16-bit words of an IPv6 address (with an embedded IPv4 tail, if any). */
+function expandIpv6(address: string): number[] {
+  let text = address.split('%')[0];
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4) {
+    const n = addressTail32(v4[1]);
+    text = `${text.slice(0, v4.index)}${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
+  }
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+  const front = head === '' ? [] : head.split(':');
+  const back = tail === undefined || tail === '' ? [] : tail.split(':');
+  const middle = new Array<string>(8 - front.length - back.length).fill('0');
+  return [...front, ...(tail === undefined ? [] : middle), ...back].map((w) => parseInt(w, 16));
+}
+
+/** -U: "0xNNNNNNNN" (1-8 hex digits) or an IP address; 0 and 0xFFFFFFFF are reserved by the protocol. */
+export function parseUid(opt: string, text: string): number {
+  let uid: number;
+  if (/^0x[0-9a-f]{1,8}$/i.test(text)) uid = parseInt(text.slice(2), 16);
+  else if (isIP(text) !== 0) uid = addressTail32(text);
+  else throw new UsageError(`-${opt}: invalid unique ID '${text}': give 0xNNNNNNNN or an IP address`);
+  if (uid === 0 || uid === 0xffffffff) throw new UsageError(`-${opt}: invalid unique ID '${text}': 0 and 0xFFFFFFFF are reserved`);
+  return uid;
+}
+
+/** "host", "host:port", "[v6]:port" or a bare IPv6 address (which takes the default port). */
+export function parseHostPort(opt: string, text: string, defaultPort: number): HostPort {
+  let host = text;
+  let portText: string | undefined;
+  const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
+  if (bracketed) {
+    host = bracketed[1];
+    portText = bracketed[2];
+  } else if (isIP(text) !== 6) {
+    const colon = text.lastIndexOf(':');
+    if (colon >= 0) {
+      host = text.slice(0, colon);
+      portText = text.slice(colon + 1);
+    }
+  }
+  if (host === '') throw new UsageError(`-${opt}: missing host in '${text}'`);
+  if (portText === undefined) return { host, port: defaultPort };
+  if (!/^[0-9]+$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
+    throw new UsageError(`-${opt}: invalid port '${portText}' in '${text}': must be 1-65535`);
+  }
+  return { host, port: Number(portText) };
+}
+
+/** An IP literal as is, else the name looked up (first address of the family). */
+export async function resolveHost(opt: string, host: string, family: Family): Promise<string> {
+  if (isIP(host) !== 0) {
+    if (isIP(host) !== family) throw new UsageError(`-${opt}: '${host}' is not an IPv${family} address`);
+    return host;
+  }
+  try {
+    return (await lookup(host, { family })).address;
+  } catch (err) {
+    throw new UsageError(`-${opt}: invalid name/address '${host}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** 224.0.0.0/4 and ff00::/8. */
+export function isMulticast(address: string): boolean {
+  if (isIP(address) === 6) return expandIpv6(address)[0] >> 8 === 0xff;
+  const first = Number(address.split('.')[0]);
+  return first >= 224 && first <= 239;
+}
+
+/** Source-specific multicast ranges as the page gives them: 232/8 and ff30::/96. */
+export function isSsm(address: string): boolean {
+  if (isIP(address) === 4) return address.startsWith('232.');
+  if (isIP(address) !== 6) return false;
+  const words = expandIpv6(address);
+  return (words[0] & 0xfff0) === 0xff30 && words.slice(1, 6).every((w) => w === 0);
+}

@@ -1,0 +1,78 @@
+// The key exchange of each client with a client or response proxy: the premaster of its REGISTER (RSA,
+// encrypted to this proxy's key, or ECDH against this proxy's ECDH key), and its CLIENT_KEY, checked
+// against the -C fingerprint and its signature. A REGISTER whose CLIENT_KEY must be checked first is held.
+import { clientSessionKeys, decryptPremaster, ecdhPremaster, fingerprint, importKeyBlob, keyBlob, verifyClientKey } from '../crypto';
+import { KeyExchangeType, type ClientKey, type Register } from '../protocol';
+import { clientFingerprint, sameFingerprint } from './access';
+import type { Ctx } from './context';
+import { dropped, hexId } from './drop';
+import { handshake, type ClientCrypto, type SessionKeys } from './key-exchange';
+import { keyOfBlob } from './keys';
+import type { Session } from './session';
+import type { Timestamp } from './timing';
+
+export type Admission = 'admit' | 'hold' | 'refuse';
+
+/** A client must show its key when the server asks for it, or when -C lists a fingerprint for it. */
+export function needsClientKey(ctx: Ctx, keys: SessionKeys, id: number): boolean {
+  return keys.wantsClientKey || clientFingerprint(ctx.config.clientList, id) !== undefined;
+}
+
+export function onRegisterKeys(ctx: Ctx, session: Session, id: number, reg: Register, echoed: Timestamp): Admission {
+  const keys = session.keys as SessionKeys;
+  let client = keys.clients.get(id);
+  if (!client || !Buffer.from(reg.random).equals(Buffer.from(client.random))) {
+    let premaster: Buffer;
+    try {
+      if (keys.keyexType === KeyExchangeType.RSA) {
+        premaster = decryptPremaster(keys.downKey.key, reg.keyInfo);
+      } else {
+        premaster = ecdhPremaster((keys.ecdh as NonNullable<SessionKeys['ecdh']>).privateKey, importKeyBlob(reg.keyInfo).key);
+      }
+    } catch (err) {
+      dropped(ctx.out, 'crypto', `REGISTER from ${hexId(id)}: key exchange failed: ${(err as Error).message}`, session.groupId);
+      return 'refuse';
+    }
+    client = {
+      random: Buffer.from(reg.random), premaster, confirmed: false, acked: false,
+      sessionKeys: clientSessionKeys(keys.hash, keys.cipher, premaster, keys.serverRandom, reg.random),
+    } satisfies ClientCrypto;
+    keys.clients.set(id, client);
+  }
+  if (needsClientKey(ctx, keys, id) && !client.publicKey) {
+    client.heldRegister = { echoed, arrivalWall: ctx.clock.wall };
+    return 'hold';
+  }
+  return 'admit';
+}
+
+/** Answers the REGISTER held for this client once its key checks out. */
+export function onClientKey(ctx: Ctx, session: Session, id: number, msg: ClientKey): ClientCrypto['heldRegister'] {
+  const keys = session.keys as SessionKeys;
+  const client = keys.clients.get(id);
+  if (!client) {
+    dropped(ctx.out, 'unexpected', `CLIENT_KEY from ${hexId(id)} before its REGISTER`, session.groupId);
+    return undefined;
+  }
+  const key = keyOfBlob(msg.publicKey);
+  if (!key) {
+    dropped(ctx.out, 'crypto', `CLIENT_KEY from ${hexId(id)} holds no usable key`, session.groupId);
+    return undefined;
+  }
+  const want = clientFingerprint(ctx.config.clientList, id);
+  if (want !== undefined && !sameFingerprint(fingerprint(key), want)) {
+    keys.clients.delete(id);
+    session.clients.delete(id);
+    dropped(ctx.out, 'access', `client ${hexId(id)} key ${fingerprint(key)} does not match the client list`, session.groupId, 1);
+    return undefined;
+  }
+  if (!verifyClientKey(keys.hash, key, handshake(keys, client.random, client.premaster), msg.verifySignature)) {
+    dropped(ctx.out, 'crypto', `CLIENT_KEY from ${hexId(id)}: signature does not verify`, session.groupId);
+    return undefined;
+  }
+  client.publicKey = key;
+  client.keyBlob = keyBlob(key);
+  const held = client.heldRegister;
+  client.heldRegister = undefined;
+  return held;
+}

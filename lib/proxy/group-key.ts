@@ -1,0 +1,112 @@
+// The group key's way through a client or response proxy: the server's KEYINFO gives it to the proxy (which
+// answers with its KEYINFO_ACK); a REG_CONF naming the proxy's clients has the proxy send them KEYINFO in the
+// server's name, each entry encrypted with that client's session key, again every 2 x GRTT to clients that
+// have not answered, at most ROBUST times; their KEYINFO_ACKs end here.
+import { timingSafeEqual } from 'node:crypto';
+import { decryptGroupMaster, encryptGroupMaster, groupKeys, keyBlob, keyinfoAckVerifyData } from '../crypto';
+import {
+  MessageType, NO_EXTENSIONS, UFTP_VERSION, encodePacket, type KeyInfo, type KeyInfoAck, type KeyInfoEntry, type RegConf,
+  type UftpHeader,
+} from '../protocol';
+import { log, send, sendOwn, type Ctx } from './context';
+import { dropped, hexId } from './drop';
+import { handshake, nextIv, type SessionKeys } from './key-exchange';
+import type { Session } from './session';
+import { grttMs } from './timing';
+
+const KEYINFO_ENTRY = 52;
+
+export function onProxyKeyInfo(ctx: Ctx, session: Session, header: UftpHeader, msg: KeyInfo): void {
+  const keys = session.keys as SessionKeys;
+  const entry = msg.keys.find((k) => k.clientId >>> 0 === ctx.config.uid >>> 0);
+  if (!entry) {
+    log(ctx, 5, 'KEYINFO without an entry for this proxy', session.groupId);
+    return;
+  }
+  let master: Buffer;
+  try {
+    master = decryptGroupMaster(keys.ownSessionKeys, entry.groupMaster, msg.ivCounter, header.srcId, UFTP_VERSION);
+  } catch (err) {
+    dropped(ctx.out, 'crypto', `KEYINFO for this proxy does not decrypt: ${(err as Error).message}`, session.groupId);
+    return;
+  }
+  const first = keys.groupMaster === undefined;
+  keys.groupMaster = master;
+  keys.groupKeys = groupKeys(keys.hash, keys.cipher, master, keys.serverRandom);
+  const verifyData = keyinfoAckVerifyData(keys.hash, {
+    ...handshake(keys, keys.ownRandom, keys.ownPremaster),
+    clientKeyBlob: keys.ownClientKey ? keyBlob(keys.upKey.key) : undefined,
+    groupMaster: master,
+  });
+  const ack: KeyInfoAck = { type: MessageType.KEYINFO_ACK, reserved: 0, verifyData, extensions: NO_EXTENSIONS };
+  sendOwn(ctx, session, ack, session.upstream);
+  if (first) {
+    log(ctx, 3, 'Received group key from the server', session.groupId);
+    sendKeyInfo(ctx, session, waiting(keys));
+  }
+}
+
+export function onProxyRegConf(ctx: Ctx, session: Session, header: UftpHeader, msg: RegConf): void {
+  const keys = session.keys as SessionKeys;
+  keys.serverHeader = header;
+  const ids: number[] = [];
+  for (const id of msg.clientIds) {
+    const client = keys.clients.get(id);
+    if (!client) continue;
+    client.confirmed = true;
+    ids.push(id);
+  }
+  keys.keyinfoRounds = 0;
+  sendKeyInfo(ctx, session, ids);
+}
+
+function waiting(keys: SessionKeys): number[] {
+  return [...keys.clients].filter(([, c]) => c.confirmed && !c.acked).map(([id]) => id);
+}
+
+function sendKeyInfo(ctx: Ctx, session: Session, ids: number[]): void {
+  const keys = session.keys as SessionKeys;
+  if (ids.length === 0 || !keys.groupMaster || !keys.serverHeader) return;
+  const per = Math.max(1, Math.floor(session.blockSize / KEYINFO_ENTRY));
+  for (let i = 0; i < ids.length; i += per) {
+    const ivCounter = nextIv(keys);
+    const entries: KeyInfoEntry[] = ids.slice(i, i + per).map((clientId) => ({
+      clientId,
+      groupMaster: encryptGroupMaster(keys.clients.get(clientId)!.sessionKeys, keys.groupMaster!, ivCounter, keys.serverId),
+    }));
+    const msg: KeyInfo = { type: MessageType.KEYINFO, reserved: 0, ivCounter, extensions: NO_EXTENSIONS, keys: entries };
+    // In the server's name: its ID and GRTT, as the real proxies send it (sequence 0).
+    send(ctx, encodePacket({ ...keys.serverHeader, seq: 0 }, msg), session.privateTarget);
+  }
+  log(ctx, 3, `Sent KEYINFO to ${ids.length} client(s)`, session.groupId);
+  ctx.out.push({ type: 'setTimer', id: session.timerId('keyinfo'), at: ctx.clock.now + 2 * grttMs(session.grtt) });
+}
+
+export function onKeyInfoTimer(ctx: Ctx, session: Session): void {
+  const keys = session.keys;
+  if (!keys) return;
+  keys.keyinfoRounds++;
+  if (keys.keyinfoRounds >= Math.max(1, session.robust)) {
+    for (const id of waiting(keys)) log(ctx, 1, `Client ${hexId(id)} never acknowledged KEYINFO`, session.groupId);
+    return;
+  }
+  sendKeyInfo(ctx, session, waiting(keys));
+}
+
+export function onKeyInfoAck(ctx: Ctx, session: Session, id: number, msg: KeyInfoAck): void {
+  const keys = session.keys as SessionKeys;
+  const client = keys.clients.get(id);
+  if (!client || !keys.groupMaster) {
+    dropped(ctx.out, 'unexpected', `KEYINFO_ACK from ${hexId(id)}, which has no key from here`, session.groupId);
+    return;
+  }
+  const want = keyinfoAckVerifyData(keys.hash, {
+    ...handshake(keys, client.random, client.premaster), clientKeyBlob: client.keyBlob, groupMaster: keys.groupMaster,
+  });
+  if (msg.verifyData.length !== want.length || !timingSafeEqual(Buffer.from(msg.verifyData), want)) {
+    dropped(ctx.out, 'crypto', `KEYINFO_ACK from ${hexId(id)} with wrong verify data`, session.groupId);
+    return;
+  }
+  if (!client.acked) log(ctx, 3, `Received KEYINFO_ACK from ${hexId(id)}`, session.groupId);
+  client.acked = true;
+}

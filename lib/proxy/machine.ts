@@ -1,0 +1,166 @@
+// The proxy state machine: datagrams and timer expiries in, sends, joins, timers, log lines and counters out.
+// It routes each datagram: FILESEG straight through on the hot path, group-less messages (heartbeats, proxy
+// keys), ANNOUNCE, then server traffic downstream and client traffic upstream of its session.
+import { HEADER_LEN, MessageType, UFTP_VERSION, decodePacket, type Message } from '../protocol';
+import { onAnnounce } from './announce';
+import { log, type Ctx } from './context';
+import { onServerMessage } from './downstream';
+import { dropped, hexId } from './drop';
+import { HEARTBEAT_TIMER, HeartbeatGate, HeartbeatSender } from './heartbeat';
+import { onKeyInfoTimer } from './group-key';
+import { newProxyKeyState, onKeyReq, type ProxyKeyState } from './proxy-key';
+import { Session, sessionKey } from './session';
+import { flushAggregates, onClientResponse, passUpstream } from './upstream';
+import type { Clock, Endpoint, ProxyConfig, ProxyInput, ProxyMachine, ProxyOutput } from './types';
+
+export class Proxy implements ProxyMachine {
+  private readonly sessions = new Map<number, Session>();
+  private readonly byTimer = new Map<string, { session: Session; what: 'session' | 'aggregate' | 'keyinfo' }>();
+  private readonly heartbeats = new HeartbeatSender();
+  private readonly gate: HeartbeatGate;
+  private readonly proxyKey: ProxyKeyState;
+
+  constructor(private readonly config: ProxyConfig) {
+    this.gate = new HeartbeatGate(config.mode === 'server' ? config.downstreamFingerprint : undefined);
+    this.proxyKey = newProxyKeyState(config);
+  }
+
+  sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** The server proxy's downstream: fixed by -s dest, or adopted from a heartbeat with -s fp=... */
+  downstream(): Endpoint | undefined {
+    return this.config.downstream ?? this.gate.downstream;
+  }
+
+  start(clock: Clock): ProxyOutput[] {
+    const ctx: Ctx = { config: this.config, clock, out: [] };
+    if (this.config.mode !== 'client') {
+      const sources = this.config.serverList?.map((e) => e.address);
+      for (const group of this.config.publicGroups) {
+        ctx.out.push(sources ? { type: 'join', group, sources } : { type: 'join', group });
+      }
+    }
+    this.heartbeats.start(ctx);
+    return ctx.out;
+  }
+
+  handle(input: ProxyInput, clock: Clock): ProxyOutput[] {
+    const ctx: Ctx = { config: this.config, clock, out: [] };
+    if (input.type === 'timer') {
+      this.onTimer(ctx, input.id);
+      return ctx.out;
+    }
+    const b = input.data;
+    if (b.length < HEADER_LEN) return dropped(ctx.out, 'malformed', `datagram of ${b.length} bytes from ${input.from.address}`, undefined, 5);
+    if (b[0] !== UFTP_VERSION) return dropped(ctx.out, 'version', `UFTP ID 0x${b[0].toString(16)} from ${input.from.address}`, undefined, 5);
+    const func = b[1];
+    if (func === MessageType.FILESEG) return this.fileSeg(ctx, b);
+    const session = this.sessions.get(sessionKey(readU32(b, 8), b[12]));
+    if (session && func !== MessageType.ANNOUNCE) {
+      session.lastSeen = clock.now;
+      if (readU32(b, 4) === session.serverId) {
+        onServerMessage(ctx, session, b, func, input.to, this.downstream());
+      } else if (this.config.mode === 'server') {
+        passUpstream(ctx, session, b, func);
+      } else {
+        onClientResponse(ctx, session, b, headerOf(b), input.from);
+      }
+      return ctx.out;
+    }
+    this.groupless(ctx, b, func, input.from, input.to);
+    return ctx.out;
+  }
+
+  /** Hot path: a FILESEG goes on with its bytes untouched; only the header is read. */
+  private fileSeg(ctx: Ctx, b: Uint8Array): ProxyOutput[] {
+    const session = this.sessions.get(sessionKey(readU32(b, 8), b[12]));
+    if (session === undefined) return dropped(ctx.out, 'unknown-group', `FILESEG for unknown group ${hexId(readU32(b, 8))}`, undefined, 5);
+    session.lastSeen = ctx.clock.now;
+    if (this.config.mode === 'response') return ctx.out;
+    const to = this.config.mode === 'server' ? this.downstream() : session.privateTarget;
+    if (to === undefined) return ctx.out;
+    session.grtt = b[13];
+    ctx.out.push({ type: 'send', data: b, to });
+    return ctx.out;
+  }
+
+  /** ANNOUNCE, heartbeats, KEY_REQ, and anything for a group we do not know. */
+  private groupless(ctx: Ctx, b: Uint8Array, func: number, from: Endpoint, to: string): void {
+    const decoded = decodePacket(b);
+    if (!decoded.ok) {
+      dropped(ctx.out, 'malformed', `from ${from.address}: ${decoded.error.toString()}`, undefined, 5);
+      return;
+    }
+    const { header } = decoded.value;
+    const msg = decoded.value.message as Message;
+    switch (func) {
+      case MessageType.ANNOUNCE:
+        onAnnounce(ctx, this.sessions, b, header, msg as Extract<Message, { type: MessageType.ANNOUNCE }>, from, to, this.downstream(), this.proxyKey.ecdh);
+        this.index(this.sessions.get(sessionKey(header.groupId, header.groupInst)));
+        return;
+      case MessageType.HB_REQ:
+        this.gate.onReq(ctx, msg as Extract<Message, { type: MessageType.HB_REQ }>, from);
+        return;
+      case MessageType.HB_RESP:
+        this.heartbeats.onResp(ctx, msg as Extract<Message, { type: MessageType.HB_RESP }>, from);
+        return;
+      case MessageType.KEY_REQ:
+        if (this.config.mode === 'response') onKeyReq(ctx, this.proxyKey, from.address);
+        else dropped(ctx.out, 'unexpected', `KEY_REQ from ${from.address}: only response proxies answer it`, undefined, 5);
+        return;
+      default:
+        dropped(ctx.out, 'unknown-group', `${MessageType[func] ?? func} from ${from.address} for unknown group ${hexId(header.groupId)}`, undefined, 5);
+    }
+  }
+
+  private index(session: Session | undefined): void {
+    if (!session || this.byTimer.has(session.timerId('session'))) return;
+    for (const what of ['session', 'aggregate', 'keyinfo'] as const) this.byTimer.set(session.timerId(what), { session, what });
+  }
+
+  private onTimer(ctx: Ctx, id: string): void {
+    if (id === HEARTBEAT_TIMER) {
+      this.heartbeats.onTimer(ctx);
+      return;
+    }
+    const owner = this.byTimer.get(id);
+    if (!owner || this.sessions.get(owner.session.key) !== owner.session) return;
+    const { session, what } = owner;
+    if (what === 'aggregate') flushAggregates(ctx, session);
+    else if (what === 'keyinfo') onKeyInfoTimer(ctx, session);
+    else this.checkSilence(ctx, session);
+  }
+
+  /** 4 x ROBUST x GRTT without a datagram ends a session, once nothing is left to send for it. */
+  private checkSilence(ctx: Ctx, session: Session): void {
+    const now = ctx.clock.now;
+    const timeout = session.timeoutMs();
+    if (now - session.lastSeen < timeout || session.aggregator.size > 0) {
+      const at = Math.max(session.lastSeen + timeout, now + 1);
+      ctx.out.push({ type: 'setTimer', id: session.timerId('session'), at });
+      return;
+    }
+    this.sessions.delete(session.key);
+    for (const what of ['session', 'aggregate', 'keyinfo'] as const) {
+      this.byTimer.delete(session.timerId(what));
+      if (what !== 'session') ctx.out.push({ type: 'cancelTimer', id: session.timerId(what) });
+    }
+    for (const m of session.joined) ctx.out.push({ type: 'leave', ...m });
+    session.aggregator.clear();
+    log(ctx, 2, 'Session timed out', session.groupId);
+    ctx.out.push({ type: 'count', name: 'session.timeout' });
+  }
+}
+
+function readU32(b: Uint8Array, off: number): number {
+  return ((b[off] << 24) | (b[off + 1] << 16) | (b[off + 2] << 8) | b[off + 3]) >>> 0;
+}
+
+function headerOf(b: Uint8Array): import('../protocol').UftpHeader {
+  return {
+    version: b[0], func: b[1], seq: (b[2] << 8) | b[3], srcId: readU32(b, 4), groupId: readU32(b, 8), groupInst: b[12],
+    grtt: b[13], gsize: b[14], reserved: b[15],
+  };
+}

@@ -1,0 +1,43 @@
+// A response proxy's answer to KEY_REQ (5.2.19, 5.2.20): PROXY_KEY on every public group with its public key,
+// its long-lived ECDH key (with -r:curve) and a signed nonce, at most once every 5 seconds.
+import { randomBytes } from 'node:crypto';
+import { generateEcdhKey, signMessage } from '../crypto';
+import { MessageType, NO_EXTENSIONS, type ProxyKey as ProxyKeyMsg } from '../protocol';
+import { count, log, send, type Ctx } from './context';
+import { groupless, NONCE_HASH } from './heartbeat';
+import type { EcdhPair } from './key-exchange';
+import { blobOf, nonceBytes } from './keys';
+import type { ProxyConfig } from './types';
+
+export const PROXY_KEY_INTERVAL_MS = 5000;
+
+export interface ProxyKeyState {
+  ecdh?: EcdhPair;
+  lastSent?: number;
+}
+
+export function newProxyKeyState(config: ProxyConfig): ProxyKeyState {
+  return config.mode === 'response' && config.ecdhCurve ? { ecdh: generateEcdhKey(config.ecdhCurve) } : {};
+}
+
+export function onKeyReq(ctx: Ctx, state: ProxyKeyState, fromAddress: string): void {
+  const key = ctx.config.keys[0];
+  if (!key) {
+    log(ctx, 1, `KEY_REQ from ${fromAddress}, but no key is loaded`);
+    return;
+  }
+  if (state.lastSent !== undefined && ctx.clock.now - state.lastSent < PROXY_KEY_INTERVAL_MS) {
+    log(ctx, 5, `KEY_REQ from ${fromAddress}: PROXY_KEY sent less than 5 seconds ago`);
+    count(ctx, 'proxy_key.held');
+    return;
+  }
+  state.lastSent = ctx.clock.now;
+  const nonce = randomBytes(4).readUInt32BE(0);
+  const msg: ProxyKeyMsg = {
+    type: MessageType.PROXY_KEY, nonce, publicKey: blobOf(key.key), dhKey: state.ecdh ? blobOf(state.ecdh.publicKey) : null,
+    signedNonce: signMessage(NONCE_HASH, key.key, nonceBytes(nonce)), extensions: NO_EXTENSIONS,
+  };
+  const packet = groupless(ctx.config.uid, msg);
+  for (const group of ctx.config.publicGroups) send(ctx, packet, { address: group, port: ctx.config.destPort });
+  log(ctx, 3, `Sent PROXY_KEY for KEY_REQ from ${fromAddress}`);
+}

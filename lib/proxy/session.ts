@@ -1,0 +1,99 @@
+// One session as a proxy sees it: a group (ID + instance) announced by one server from one upstream address.
+import { UFTP_VERSION, type UftpHeader } from '../protocol';
+import { Aggregator } from './aggregation';
+import type { SessionKeys } from './key-exchange';
+import { sessionTimeoutMs } from './timing';
+import type { Endpoint } from './types';
+
+/** Sessions are found by group ID and instance packed in one number (Map lookups on the hot path). */
+export function sessionKey(groupId: number, inst: number): number {
+  return groupId * 256 + inst;
+}
+
+export interface ClientEntry {
+  id: number;
+  /** Where the client's responses come from: messages to it alone go here. */
+  from: Endpoint;
+}
+
+export interface Membership {
+  group: string;
+  sources?: string[];
+}
+
+export interface SessionInit {
+  groupId: number;
+  inst: number;
+  serverId: number;
+  upstream: Endpoint;
+  publicAddr: string;
+  privateAddr: string;
+  robust: number;
+  blockSize: number;
+  grtt: number;
+  destPort: number;
+  now: number;
+}
+
+export class Session {
+  readonly key: number;
+  readonly groupId: number;
+  readonly inst: number;
+  readonly serverId: number;
+  /** Where the ANNOUNCE came from: upstream traffic goes back there. */
+  readonly upstream: Endpoint;
+  readonly publicAddr: string;
+  readonly privateAddr: string;
+  /** Client proxy: the segment's public and private groups, at the clients' port. */
+  readonly publicTarget: Endpoint;
+  readonly privateTarget: Endpoint;
+  robust: number;
+  blockSize: number;
+  /** Quantized GRTT of the server's latest message. */
+  grtt: number;
+  /** Monotonic ms of the last datagram of this session. */
+  lastSeen: number;
+  readonly clients = new Map<number, ClientEntry>();
+  readonly aggregator = new Aggregator();
+  readonly joined: Membership[] = [];
+  /** Set for encrypted sessions that this proxy takes part in (client and response proxies). */
+  keys?: SessionKeys;
+  private seq = 0;
+
+  constructor(init: SessionInit) {
+    this.key = sessionKey(init.groupId, init.inst);
+    this.groupId = init.groupId;
+    this.inst = init.inst;
+    this.serverId = init.serverId;
+    this.upstream = init.upstream;
+    this.publicAddr = init.publicAddr;
+    this.privateAddr = init.privateAddr;
+    this.publicTarget = { address: init.publicAddr, port: init.destPort };
+    this.privateTarget = { address: init.privateAddr, port: init.destPort };
+    this.robust = init.robust;
+    this.blockSize = init.blockSize;
+    this.grtt = init.grtt;
+    this.lastSeen = init.now;
+  }
+
+  timeoutMs(): number {
+    return sessionTimeoutMs(this.grtt, this.robust);
+  }
+
+  /** The UFTP header of a message this proxy sends on its own (as a client toward the server). */
+  ownHeader(uid: number): UftpHeader {
+    const seq = this.seq;
+    this.seq = (this.seq + 1) & 0xffff;
+    return { version: UFTP_VERSION, func: 0, seq, srcId: uid, groupId: this.groupId, groupInst: this.inst, grtt: 0, gsize: 0, reserved: 0 };
+  }
+
+  timerId(what: 'session' | 'aggregate' | 'keyinfo'): string {
+    return `${what}:${this.groupId.toString(16)}/${this.inst}`;
+  }
+}
+
+export function isMulticast(address: string): boolean {
+  if (address.includes(':')) return address.toLowerCase().startsWith('ff');
+  const first = Number(address.split('.', 1)[0]);
+  return first >= 224 && first <= 239;
+}

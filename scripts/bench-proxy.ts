@@ -1,0 +1,72 @@
+// `npm run bench:proxy`: the same file from real `uftp -R -1` to two real uftpd through a server proxy and a
+// client proxy — (a) the real C uftpproxyd, (b) ours — side by side on one lab, several rounds, alternating
+// which goes first. Prints throughput, CPU seconds and peak RSS of each proxy, drops, and the ratios ours/C.
+// Needs root (network namespaces) and a built tree (npm run build).
+//
+//   node dist/scripts/bench-proxy.js [--size MB] [--rounds N] [--only real|ours]
+//
+// --only runs one side (to check the set-up, or to profile ours); ratios need both.
+import { randomBytes } from 'node:crypto';
+import { appendFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Lab, labAvailable, sha256File } from './lab';
+import { printRun, printSummary } from './bench/proxy-report';
+import { runRound, type RoundResult } from './bench/proxy-round';
+import { PROXY_LAB, type ProxyImpl } from './bench/proxy-topology';
+
+function positiveInt(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+async function writeRandom(file: string, bytes: number): Promise<void> {
+  await writeFile(file, '');
+  for (let done = 0; done < bytes; done += 1 << 24) await appendFile(file, randomBytes(Math.min(1 << 24, bytes - done)));
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      size: { type: 'string', default: '500' },
+      rounds: { type: 'string', default: '3' },
+      only: { type: 'string' },
+    },
+  });
+  if (values.only !== undefined && values.only !== 'real' && values.only !== 'ours') {
+    throw new Error(`--only must be real or ours, got ${JSON.stringify(values.only)}`);
+  }
+  const bytes = positiveInt('size', values.size!) * 1024 * 1024;
+  const rounds = positiveInt('rounds', values.rounds!);
+  const available = labAvailable();
+  if (!available.ok) throw new Error(`cannot build the lab: ${available.why}`);
+
+  const lab = await Lab.create(PROXY_LAB);
+  try {
+    const file = path.join(lab.tmpdir(), 'payload.bin');
+    await writeRandom(file, bytes);
+    const sha = await sha256File(file);
+    console.log(`${bytes / 1024 / 1024} MiB, ${rounds} rounds; real uftp -R -1 -> server proxy -> client proxy -> 2 real uftpd; -B 8388608 everywhere`);
+    const results: RoundResult[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const order: ProxyImpl[] = round % 2 ? ['real', 'ours'] : ['ours', 'real'];
+      for (const which of order.filter((w) => values.only === undefined || w === values.only)) {
+        const r = await runRound(lab, which, file, sha, `round${round}-${which}`);
+        printRun(round, r, bytes);
+        results.push(r);
+      }
+    }
+    return printSummary(results, bytes) ? 0 : 1;
+  } finally {
+    await lab.destroy();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`bench:proxy: ${err instanceof Error ? err.message : err}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,51 @@
+// Prints the proxy benchmark: one line per run, then ours/C ratios against the issue's goals.
+import type { RoundResult } from './proxy-round';
+
+const MIB = 1024 * 1024;
+
+export function mibPerSec(r: RoundResult, bytes: number): number {
+  return bytes / MIB / r.fileSeconds;
+}
+
+function cpuPerGiB(r: RoundResult, bytes: number): number {
+  return (r.sproxy.cpuSeconds + r.cproxy.cpuSeconds) / (bytes / (1024 * MIB));
+}
+
+function peakRss(r: RoundResult): number {
+  return Math.max(r.sproxy.peakRssMiB, r.cproxy.peakRssMiB);
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export function printRun(round: number, r: RoundResult, bytes: number): void {
+  const drops = Object.entries(r.drops).map(([h, n]) => `${h}=${n}`).join(' ');
+  console.log(
+    `round ${round} ${r.which.padEnd(4)} ${r.intact ? 'intact' : 'CORRUPT'}  ` +
+      `${mibPerSec(r, bytes).toFixed(1).padStart(6)} MiB/s (file ${r.fileSeconds.toFixed(2)} s, wall ${r.wallSeconds.toFixed(2)} s)  ` +
+      `cpu sproxy ${r.sproxy.cpuSeconds.toFixed(2)} s cproxy ${r.cproxy.cpuSeconds.toFixed(2)} s  ` +
+      `peak RSS sproxy ${r.sproxy.peakRssMiB.toFixed(1)} MiB cproxy ${r.cproxy.peakRssMiB.toFixed(1)} MiB  ` +
+      `RcvbufErrors ${drops}`,
+  );
+}
+
+export function printSummary(results: RoundResult[], bytes: number): boolean {
+  const of = (which: string) => results.filter((r) => r.which === which);
+  const [real, ours] = [of('real'), of('ours')];
+  const intact = results.every((r) => r.intact);
+  if (real.length === 0 || ours.length === 0) {
+    console.log(`\nfiles intact in every run: ${intact ? 'yes' : 'NO'} (one side only: no ratios)`);
+    return intact;
+  }
+  const tput = (rs: RoundResult[]) => median(rs.map((r) => mibPerSec(r, bytes)));
+  const cpu = (rs: RoundResult[]) => median(rs.map((r) => cpuPerGiB(r, bytes)));
+  const rss = (rs: RoundResult[]) => Math.max(...rs.map(peakRss));
+  console.log('\nmedians over the rounds   real (C)     ours    ours/C   goal');
+  const row = (name: string, c: number, o: number, unit: string, goal: string) =>
+    console.log(`${name.padEnd(24)} ${c.toFixed(2).padStart(8)} ${o.toFixed(2).padStart(8)} ${(o / c).toFixed(2).padStart(8)}   ${goal} (${unit})`);
+  row('throughput', tput(real), tput(ours), 'MiB/s', '>= 1.0');
+  row('CPU s per GiB, 2 proxies', cpu(real), cpu(ours), 's/GiB', '<= 1.5');
+  row('peak RSS, max of proxies', rss(real), rss(ours), 'MiB', 'ours < 100 MiB');
+  const met = tput(ours) / tput(real) >= 1.0 && cpu(ours) / cpu(real) <= 1.5 && rss(ours) < 100;
+  console.log(`\nfiles intact in every run: ${intact ? 'yes' : 'NO'}; goals met: ${met ? 'yes' : 'no'}`);
+  return intact;
+}

@@ -1,0 +1,67 @@
+// One round of the proxy benchmark: real `uftp -R -1` on net A -> server proxy -> client proxy -> two real
+// uftpd on net B, with the proxies of one implementation; every program gets -B 8388608.
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { sha256File, type Lab, type LabProcess } from '../lab';
+import { processUsage, rcvbufErrors, type ProcessUsage } from './proxy-measure';
+import { startProxy, startUftpd, type ProxyImpl } from './proxy-topology';
+
+export const BUFFERS = ['-B', '8388608'];
+const CLIENTS = ['far1', 'far2'];
+const WATCHED = ['sproxy', 'cproxy', ...CLIENTS]; // namespaces whose UDP drops are counted
+
+export interface RoundResult {
+  which: ProxyImpl;
+  intact: boolean; // both clients hold the file, sha256 equal
+  fileSeconds: number; // uftp's "Total elapsed time" of the file
+  wallSeconds: number; // the whole uftp run, announce to DONE_CONF
+  sproxy: ProcessUsage;
+  cproxy: ProcessUsage;
+  drops: Record<string, number>; // RcvbufErrors during the round, per namespace
+}
+
+async function dropsNow(lab: Lab): Promise<Record<string, number>> {
+  const counts = await Promise.all(WATCHED.map((h) => rcvbufErrors(lab.host(h))));
+  return Object.fromEntries(WATCHED.map((h, i) => [h, counts[i]]));
+}
+
+export async function runRound(lab: Lab, which: ProxyImpl, file: string, sha: string, label: string): Promise<RoundResult> {
+  const before = await dropsNow(lab);
+  const dir = path.join(lab.tmpdir(), label);
+  const started: LabProcess[] = [];
+  try {
+    for (const name of CLIENTS) started.push(await startUftpd(lab.host(name), path.join(dir, name), BUFFERS));
+    const cproxy = lab.host('cproxy');
+    const sproxy = lab.host('sproxy');
+    const cp = await startProxy(cproxy, which, ['-c', '-I', cproxy.ifname('b'), ...BUFFERS]);
+    started.push(cp);
+    const sp = await startProxy(sproxy, which, ['-s', cproxy.addr('b'), '-I', sproxy.ifname('a'), ...BUFFERS]);
+    started.push(sp);
+
+    const server = lab.host('server');
+    const t0 = process.hrtime.bigint();
+    const args = ['-I', server.ifname('a'), '-R', '-1', ...BUFFERS, '-t', '16', '-r', '0.05:0.01:1.0', file];
+    const run = await server.exec('uftp', args, { timeoutMs: 900_000 });
+    const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const log = run.stdout + run.stderr;
+    const elapsed = log.match(/Total elapsed time: ([\d.]+) seconds/);
+    if (run.code !== 0 || !elapsed) throw new Error(`uftp failed (${run.code}) with ${which} proxies:\n${log.slice(-3000)}`);
+
+    const [spUsage, cpUsage] = [await processUsage(sp.pid), await processUsage(cp.pid)];
+    await Promise.all(started.map((p) => p.stop()));
+    const after = await dropsNow(lab);
+    const got = await Promise.all(CLIENTS.map((c) => sha256File(path.join(dir, c, path.basename(file))).catch(() => '')));
+    return {
+      which,
+      intact: got.every((g) => g === sha),
+      fileSeconds: Number(elapsed[1]),
+      wallSeconds,
+      sproxy: spUsage,
+      cproxy: cpUsage,
+      drops: Object.fromEntries(WATCHED.map((h) => [h, after[h] - before[h]])),
+    };
+  } finally {
+    await Promise.all(started.map((p) => p.stop()));
+    await rm(dir, { recursive: true, force: true }); // 500 MB per client per round: do not keep them
+  }
+}

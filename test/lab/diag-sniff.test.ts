@@ -1,0 +1,124 @@
+// `uftp_diag sniff` beside a real session: Debian's uftp 4.10.2 sends a file to a real uftpd on the segment,
+// and sniff in a third namespace sees the multicast side of it (ANNOUNCE, FILEINFO, FILESEG, DONE), dissected.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SniffPacket, SniffSummary } from '../../lib/cli/diag/sniff';
+import { diagUnbuilt, jsonLines, spawnDiag, stopListener } from '../../scripts/bench/diag-lab';
+import { Lab, sha256File, waitForFile, type LabProcess } from '../../scripts/lab';
+import { describeLab } from './helpers/gate';
+
+const REAL_PROGRAMS = ['/usr/bin/uftp', '/usr/bin/uftpd'];
+const FILE = randomBytes(20_000);
+const BLOCK = 1300;
+
+const realInstalled = (): string | undefined => {
+  const missing = REAL_PROGRAMS.filter((p) => !existsSync(p));
+  return missing.length ? `Debian's uftp package is not installed (${missing.join(', ')} missing)` : undefined;
+};
+
+function split(stdout: string): { packets: SniffPacket[]; summary?: SniffSummary } {
+  const lines = jsonLines<SniffPacket | SniffSummary>(stdout);
+  const summary = lines.find((l): l is SniffSummary => 'summary' in l);
+  return { packets: lines.filter((l): l is SniffPacket => !('summary' in l)), summary };
+}
+
+describeLab(
+  'uftp_diag sniff on a real uftp -> uftpd session',
+  () => {
+    let lab: Lab;
+    let file: string;
+    const procs: LabProcess[] = [];
+    beforeAll(async () => {
+      lab = await Lab.create({
+        segments: ['a'],
+        hosts: { srv: { segments: ['a'] }, cli: { segments: ['a'] }, snf: { segments: ['a'] } },
+      });
+      file = join(lab.tmpdir(), 'sniffed.bin');
+      await writeFile(file, FILE);
+    });
+    afterEach(async () => {
+      await Promise.all(procs.splice(0).map((p) => p.stop()));
+    });
+    afterAll(() => lab?.destroy());
+
+    async function startSniff(args: string[], name: string): Promise<LabProcess> {
+      const ready = join(lab.tmpdir(), `${name}.ready`);
+      const snf = lab.host('snf');
+      const proc = spawnDiag(snf, ['sniff', '--json', '--if', snf.ifname('a'), '--ready-file', ready, ...args]);
+      procs.push(proc);
+      await Promise.race([
+        waitForFile(ready, 15_000),
+        proc.exited.then(() => Promise.reject(new Error(`sniff exited before ready: ${proc.stderr()}`))),
+      ]);
+      return proc;
+    }
+
+    /** Runs the real server to a client on the segment; returns the server's log. */
+    async function sendFile(name: string, serverArgs: string[]): Promise<string> {
+      const dest = join(lab.tmpdir(), name);
+      await mkdir(dest);
+      const cli = lab.host('cli');
+      const client = cli.spawn('uftpd', ['-d', '-q', '-D', dest, '-I', cli.ifname('a')]);
+      procs.push(client);
+      await client.waitForOutput(/Loaded \d+ bit \w+ key/, 10_000);
+      const srv = lab.host('srv');
+      const run = await srv.exec('uftp', ['-I', srv.ifname('a'), '-R', '100000', '-t', '16', ...serverArgs, file], { timeoutMs: 60_000 });
+      const log = run.stdout + run.stderr;
+      expect({ code: run.code, log }).toEqual({ code: 0, log: expect.stringContaining('Group complete') });
+      await client.waitForOutput(/Group file transfer confirmed/, 10_000);
+      expect(await sha256File(join(dest, 'sniffed.bin'))).toBe(await sha256File(file));
+      return log;
+    }
+
+    /** What every sniff run must have seen of one session. */
+    function checkSession(packets: SniffPacket[], summary: SniffSummary | undefined, log: string, privateGroup?: string): void {
+      const srvAddr = lab.host('srv').addr('a');
+      const announces = packets.filter((p) => p.type === 'ANNOUNCE');
+      expect(announces.length).toBeGreaterThan(0);
+      const groupId = announces[0].header.groupId;
+      expect(groupId).toMatch(/^0x[0-9A-F]{8}$/);
+      const announced = String(announces[0].fields.privateAddr);
+      if (privateGroup !== undefined) expect(announced).toBe(privateGroup);
+      // The server's own word on the session: "Using private multicast address A  Group ID: HEX".
+      expect(log).toContain(`Using private multicast address ${announced}  Group ID: ${groupId.slice(2)}`);
+      for (const t of ['ANNOUNCE', 'FILEINFO', 'FILESEG', 'DONE']) expect([t, packets.some((p) => p.type === t)]).toEqual([t, true]);
+      for (const p of packets) {
+        expect({ type: p.type, from: p.from, groupId: p.header.groupId, uftp: p.uftp }).toEqual({ type: p.type, from: srvAddr, groupId, uftp: true });
+        expect(p.to).toBe(p.type === 'ANNOUNCE' ? '230.4.4.1' : announced);
+      }
+      const info = packets.find((p) => p.type === 'FILEINFO') as SniffPacket;
+      expect(info.fields).toMatchObject({ fileType: 'REGULAR', name: 'sniffed.bin', size: FILE.length });
+      // Every block of the file went by, each as long as the block size says (the last one shorter).
+      const segs = packets.filter((p) => p.type === 'FILESEG');
+      const blocks = new Map(segs.map((p) => [p.fields.blockNum, p.fields.dataBytes]));
+      expect(blocks.size).toBe(Math.ceil(FILE.length / BLOCK));
+      expect([...blocks.values()].reduce((a, b) => Number(a) + Number(b), 0)).toBe(FILE.length);
+      expect(summary).toEqual({
+        summary: true, received: packets.length, uftp: packets.length, other: 0,
+        byType: Object.fromEntries([...new Set(packets.map((p) => p.type))].map((t) => [t, packets.filter((p) => p.type === t).length])),
+      });
+    }
+
+    test('any-source on the public group, following the private group the ANNOUNCE names', async () => {
+      const sniff = await startSniff(['--group', '230.4.4.1', '--follow'], 'follow');
+      const log = await sendFile('follow', []);
+      const { code, stdout, stderr } = await stopListener(sniff);
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      const { packets, summary } = split(stdout);
+      checkSession(packets, summary, log);
+    });
+
+    test('source-specific, with the public and a chosen private group given as --group', async () => {
+      const srvAddr = lab.host('srv').addr('a');
+      const sniff = await startSniff(['--group', '230.4.4.1,230.5.5.9', '--source', srvAddr], 'ssm');
+      const log = await sendFile('ssm', ['-P', '230.5.5.9']);
+      const { code, stdout, stderr } = await stopListener(sniff);
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      const { packets, summary } = split(stdout);
+      checkSession(packets, summary, log, '230.5.5.9');
+    });
+  },
+  [realInstalled, diagUnbuilt],
+);

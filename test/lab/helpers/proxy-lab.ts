@@ -1,0 +1,162 @@
+// One proxy lab per test file: the issue's topology, keys made by the real uftp_keymgt, real uftpd clients,
+// proxies of either implementation, and a real uftp server. Every process a test starts is stopped by
+// stopAll() (afterEach), the lab itself by destroy() (afterAll).
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Lab, type ExecResult, type LabHost, type LabProcess } from '../../../scripts/lab';
+import {
+  PROXY_LAB,
+  segmentOf,
+  startProxy,
+  startUftpd,
+  uidOf,
+  type ProxyImpl,
+} from '../../../scripts/bench/proxy-topology';
+
+export { proxyCommand, uidOf, type ProxyImpl } from '../../../scripts/bench/proxy-topology';
+
+export type HostName = 'server' | 'sproxy' | 'near' | 'near2' | 'cproxy' | 'far1' | 'far2';
+
+/** The proxy the suite tests: ours, or the real one with UFTP_TS_PROXY=real (to check the tests themselves). */
+export function proxyUnderTest(): ProxyImpl {
+  return process.env.UFTP_TS_PROXY === 'real' ? 'real' : 'ours';
+}
+
+const REAL_PROGRAMS = ['/usr/bin/uftp', '/usr/bin/uftpd', '/usr/bin/uftpproxyd', '/usr/bin/uftp_keymgt'];
+
+/** A describeLab need: the real programs are the peers of every proxy test. */
+export function realProgramsMissing(): string | undefined {
+  const missing = REAL_PROGRAMS.filter((p) => !existsSync(p));
+  return missing.length ? `Debian's uftp package is not installed (${missing.join(', ')} missing)` : undefined;
+}
+
+export interface KeyFile {
+  file: string;
+  fingerprint: string;
+}
+
+/**
+ * uftp's timing for the lab: rate capped so nothing overflows, TTL 16 so only the router stops multicast,
+ * a small initial GRTT so the announce and completion rounds are short.
+ */
+export const FAST_SERVER = ['-R', '200000', '-t', '16', '-r', '0.05:0.01:1.0'];
+
+export class ProxyTestLab {
+  private running: LabProcess[] = [];
+  private runs = 0;
+
+  private constructor(readonly lab: Lab) {}
+
+  static async create(): Promise<ProxyTestLab> {
+    return new ProxyTestLab(await Lab.create(PROXY_LAB));
+  }
+
+  host(name: HostName): LabHost {
+    return this.lab.host(name);
+  }
+
+  addr(name: HostName): string {
+    const host = this.host(name);
+    return host.addr(segmentOf(host));
+  }
+
+  ifname(name: HostName): string {
+    const host = this.host(name);
+    return host.ifname(segmentOf(host));
+  }
+
+  uid(name: HostName): string {
+    return uidOf(this.addr(name));
+  }
+
+  /** A fresh directory under the lab's tmpdir, one per call. */
+  async freshDir(label: string): Promise<string> {
+    const dir = path.join(this.lab.tmpdir(), `${label}-${++this.runs}`);
+    await mkdir(dir, { recursive: true });
+    return dir;
+  }
+
+  /** A key made by the real uftp_keymgt, e.g. spec 'rsa:1024' or 'ec:prime256v1'. */
+  async key(name: string, spec: string): Promise<KeyFile> {
+    const file = path.join(this.lab.tmpdir(), `${name}.pem`);
+    const made = await this.host('server').exec('uftp_keymgt', ['-g', spec, file]);
+    const text = made.stdout + made.stderr;
+    const fp = text.match(/fingerprint: ([0-9A-F:]+)/);
+    if (made.code !== 0 || !fp) throw new Error(`uftp_keymgt -g ${spec} ${file} failed: ${text}`);
+    return { file, fingerprint: fp[1] };
+  }
+
+  private keep(proc: LabProcess): LabProcess {
+    this.running.push(proc);
+    return proc;
+  }
+
+  /** Starts the real uftpd on a host; received files land in dest. */
+  async client(name: HostName, dest: string, extra: string[] = []): Promise<LabProcess> {
+    return this.keep(await startUftpd(this.host(name), dest, extra));
+  }
+
+  /** Starts a proxy on a host, with -I for the host's interface unless the args give one. */
+  async proxy(name: HostName, which: ProxyImpl, args: string[], port?: number): Promise<LabProcess> {
+    const iface = args.includes('-I') ? [] : ['-I', this.ifname(name)];
+    return this.keep(await startProxy(this.host(name), which, [...args, ...iface], port));
+  }
+
+  /** Starts a server proxy on `sproxy` that forwards to the client proxy on `cproxy`. */
+  serverProxy(which: ProxyImpl, extra: string[] = []): Promise<LabProcess> {
+    return this.proxy('sproxy', which, ['-s', this.addr('cproxy'), ...extra]);
+  }
+
+  clientProxy(which: ProxyImpl, extra: string[] = []): Promise<LabProcess> {
+    return this.proxy('cproxy', which, ['-c', ...extra]);
+  }
+
+  /** Runs the real uftp to its end on `from` (default the server host) and returns its log. */
+  async send(args: string[], files: string[], from: HostName = 'server', timeoutMs = 90_000): Promise<ExecResult & { log: string }> {
+    const argv = ['-I', this.ifname(from), ...FAST_SERVER, ...args, ...files];
+    const run = await this.host(from).exec('uftp', argv, { timeoutMs });
+    return { ...run, log: run.stdout + run.stderr };
+  }
+
+  /** Starts uftp without waiting for it (a transfer that something happens during). */
+  sendInBackground(args: string[], files: string[], from: HostName = 'server'): LabProcess {
+    const argv = ['-I', this.ifname(from), ...FAST_SERVER, ...args, ...files];
+    return this.keep(this.host(from).spawn('uftp', argv));
+  }
+
+  async stopAll(): Promise<void> {
+    const procs = this.running;
+    this.running = [];
+    await Promise.all(procs.map((p) => p.stop()));
+  }
+
+  async destroy(): Promise<void> {
+    await this.stopAll().catch(() => undefined);
+    await this.lab.destroy();
+  }
+}
+
+/** Resolves once the process has printed `pattern` (global) at least `count` times in all. */
+export async function waitForMatches(proc: LabProcess, pattern: RegExp, count: number, timeoutMs: number): Promise<void> {
+  const seen = (): number => (proc.stdout() + proc.stderr()).match(pattern)?.length ?? 0;
+  const end = Date.now() + timeoutMs;
+  while (seen() < count) {
+    if (Date.now() > end) throw new Error(`saw ${pattern} ${seen()} times, not ${count}, in ${timeoutMs} ms:\n${proc.stderr()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Registers a test file's lab hooks (inside its describe); the getter gives the lab inside tests. */
+export function useProxyLab(): () => ProxyTestLab {
+  let t: ProxyTestLab | undefined;
+  beforeAll(async () => {
+    t = await ProxyTestLab.create();
+  });
+  afterEach(() => t?.stopAll());
+  afterAll(() => t?.destroy());
+  return () => {
+    if (!t) throw new Error('the proxy lab was not created (see beforeAll)');
+    return t;
+  };
+}

@@ -1,0 +1,86 @@
+// Response proxy (-r) and access lists (-S): a response proxy forwards nothing from the server, answers
+// KEY_REQ with a signed PROXY_KEY, and aggregates its clients' responses; -S admits only listed servers
+// with SSM private addresses and joins source-specifically.
+import { generateKeyPairSync } from 'node:crypto';
+import { fingerprint, verifyMessage } from '../../lib/crypto';
+import { MessageType, NO_EXTENSIONS, type ProxyKey as ProxyKeyMsg, type Register } from '../../lib/protocol';
+import { createProxy, isSsmAddress } from '../../lib/proxy';
+import { groupless } from '../../lib/proxy/heartbeat';
+import { keyOfBlob, nonceBytes } from '../../lib/proxy/keys';
+import {
+  C1, CLIENT_PROXY, FakeClock, REAL, SERVER, SERVER_ID, TimerWheel, config, counts, datagram, decoded, hex, sends,
+} from './proxy-helpers';
+
+const KEY = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey;
+const KEYS = [{ key: KEY, type: 'rsa' as const, fingerprint: fingerprint(KEY) }];
+const keyReq = groupless(0xc6121503, { type: MessageType.KEY_REQ, reserved: 0, extensions: NO_EXTENSIONS });
+
+describe('response proxy', () => {
+  test('joins the public groups, and the private group of an ANNOUNCE, but forwards nothing from the server', () => {
+    const clock = new FakeClock();
+    const machine = createProxy(config('response', { keys: KEYS }));
+    expect(machine.start(clock)).toEqual([{ type: 'join', group: '230.4.4.1' }]);
+    const out = machine.handle(datagram(hex(REAL.announce), SERVER, '230.4.4.1'), clock);
+    expect(out).toContainEqual({ type: 'join', group: '230.5.5.117' });
+    expect(sends(out)).toEqual([]);
+    expect(sends(machine.handle(datagram(hex(REAL.fileseg), SERVER, '230.5.5.117'), clock))).toEqual([]);
+  });
+
+  test('clients\' REGISTERs go to the server as one REGISTER of the proxy\'s', () => {
+    const clock = new FakeClock();
+    const machine = createProxy(config('response', { keys: KEYS }));
+    const wheel = new TimerWheel(machine, clock);
+    wheel.handle(datagram(hex(REAL.announce), SERVER, '230.4.4.1'));
+    wheel.handle(datagram(hex(REAL.registerC1), C1, CLIENT_PROXY.address));
+    const out = sends(wheel.advance(600));
+    expect(out[0].to).toEqual(SERVER);
+    expect((decoded(out[0].data).message as Register).clientIds).toEqual([0xc6121503]);
+  });
+
+  test('KEY_REQ is answered with PROXY_KEY on the public group, nonce signed with SHA-1, at most every 5 s', () => {
+    const clock = new FakeClock();
+    const machine = createProxy(config('response', { keys: KEYS, ecdhCurve: 'prime256v1' }));
+    const out = sends(machine.handle(datagram(keyReq, C1, CLIENT_PROXY.address), clock));
+    expect(out[0].to).toEqual({ address: '230.4.4.1', port: 1044 });
+    const msg = decoded(out[0].data).message as ProxyKeyMsg;
+    expect(fingerprint(keyOfBlob(msg.publicKey)!)).toBe(fingerprint(KEY));
+    expect(msg.dhKey).not.toBeNull();
+    expect(verifyMessage('sha1', keyOfBlob(msg.publicKey)!, nonceBytes(msg.nonce), msg.signedNonce)).toBe(true);
+    clock.advance(4000);
+    expect(sends(machine.handle(datagram(keyReq, C1, CLIENT_PROXY.address), clock))).toEqual([]);
+    clock.advance(1000);
+    expect(sends(machine.handle(datagram(keyReq, C1, CLIENT_PROXY.address), clock))).toHaveLength(1);
+  });
+
+  test('other modes do not answer KEY_REQ', () => {
+    expect(counts(createProxy(config('client', { keys: KEYS })).handle(datagram(keyReq, C1, CLIENT_PROXY.address), new FakeClock())))
+      .toEqual(['drop.unexpected']);
+  });
+});
+
+describe('-S server list', () => {
+  const ssmAnnounce = (() => {
+    const b = hex(REAL.announce);
+    b.set([232, 5, 5, 117], b.length - 4);
+    return b;
+  })();
+
+  test('SSM addresses', () => {
+    expect(['232.1.2.3', 'ff3e::8000:1', 'FF35::1'].every(isSsmAddress)).toBe(true);
+    expect(['230.4.4.1', 'ff15::1', '233.0.0.1'].some(isSsmAddress)).toBe(false);
+  });
+
+  test('a server proxy joins public groups for the listed servers only and refuses others', () => {
+    const clock = new FakeClock();
+    const machine = createProxy(config('server', { serverList: [{ id: SERVER_ID, address: SERVER.address }] }));
+    expect(machine.start(clock)).toEqual([{ type: 'join', group: '230.4.4.1', sources: [SERVER.address] }]);
+    const stranger = { address: '198.18.20.77', port: 5000 };
+    expect(counts(machine.handle(datagram(ssmAnnounce, stranger, '230.4.4.1'), clock))).toEqual(['drop.access']);
+    const notSsm = machine.handle(datagram(hex(REAL.announce), SERVER, '230.4.4.1'), clock);
+    expect(counts(notSsm)).toEqual(['drop.access']);
+    expect(machine.sessionCount()).toBe(0);
+    const ok = machine.handle(datagram(ssmAnnounce, SERVER, '230.4.4.1'), clock);
+    expect(ok).toContainEqual({ type: 'join', group: '232.5.5.117', sources: [SERVER.address] });
+    expect(sends(ok)).toHaveLength(1);
+  });
+});
