@@ -1,0 +1,86 @@
+// The programs' logger: winston underneath, with the UFTP levels 0-5 (-x) as its levels and the
+// UFTP line format. With -d lines go to stderr; otherwise to the -L file, rolled per -g / -n.
+import { Writable } from 'node:stream';
+import winston from 'winston';
+import { formatLogLine, preciseWallMs, type LogContext } from './log-format';
+import { RotatingLogFile } from './log-file';
+
+export type { LogContext } from './log-format';
+
+/** 0 errors only ... 5 most verbose; default 2 as the real programs. */
+export const DEFAULT_LOG_LEVEL = 2;
+
+const LEVELS: Record<string, number> = { l0: 0, l1: 1, l2: 2, l3: 3, l4: 4, l5: 5 };
+
+export interface LoggerOptions {
+  level: number;
+  /** Where lines go: a stream (stderr with -d) or a file path (-L). */
+  to: { stream: NodeJS.WritableStream } | { file: string; maxBytes?: number; maxCount: number };
+  /** A write or roll of the file failed after start (the programs exit 4 on it). */
+  onError?: (err: Error) => void;
+}
+
+/** A stream that hands each line winston writes to a sink; sink errors go to onError. */
+function lineStream(sink: (line: string) => void, onError: (err: Error) => void): Writable {
+  return new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      try {
+        sink(chunk.toString());
+      } catch (err) {
+        onError(err as Error);
+      }
+      done();
+    },
+  });
+}
+
+export class Logger {
+  private readonly winston: winston.Logger;
+  private readonly file?: RotatingLogFile;
+
+  /** Opening the file happens here, so a bad -L fails at once with a LogFileError. */
+  constructor(private readonly options: LoggerOptions) {
+    const to = options.to;
+    let sink: (line: string) => void;
+    if ('file' in to) {
+      const file = new RotatingLogFile(to.file, { maxBytes: to.maxBytes, maxCount: to.maxCount });
+      this.file = file;
+      sink = (line) => file.write(line);
+    } else {
+      sink = (line) => void to.stream.write(line);
+    }
+    const onError = options.onError ?? ((err: Error) => process.emitWarning(err));
+    this.winston = winston.createLogger({
+      levels: LEVELS,
+      level: `l${options.level}`,
+      format: winston.format.printf((info) => info.message as string),
+      transports: [new winston.transports.Stream({ stream: lineStream(sink, onError), eol: '' })],
+    });
+  }
+
+  get level(): number {
+    return this.options.level;
+  }
+
+  /** Callers with costly messages check this first. */
+  enabled(level: number): boolean {
+    return level <= this.options.level;
+  }
+
+  log(level: number, text: string, ctx?: LogContext): void {
+    if (!this.enabled(level)) return;
+    const clamped = Math.min(5, Math.max(0, Math.trunc(level)));
+    this.winston.log(`l${clamped}`, formatLogLine(preciseWallMs(), text, ctx));
+  }
+
+  /** Flushes winston's pipeline and closes the file. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.winston.on('finish', () => {
+        this.file?.close();
+        resolve();
+      });
+      this.winston.end();
+    });
+  }
+}

@@ -1,0 +1,46 @@
+// The one UDP socket a UFTP program listens and sends on, set up from its options: bound to the
+// wildcard address, -B on both buffers (a warning when the kernel grants less), -Q DSCP, -t TTL and
+// an optional egress interface for multicast. A failing syscall becomes a NetworkError (exit 2).
+import { UdpSocket, type Family, type NetInterface } from '../../net';
+
+export interface SocketSetup {
+  family: Family;
+  port: number;
+  bufferSize: number;
+  dscp: number;
+  ttl: number;
+  egress?: NetInterface;
+}
+
+export class NetworkError extends Error {
+  override readonly name = 'NetworkError';
+}
+
+export function openUdpSocket(setup: SocketSetup, warn: (text: string) => void, open = UdpSocket.open): UdpSocket {
+  const socket = open({ family: setup.family });
+  let step = 'bind';
+  try {
+    socket.bind(setup.family === 6 ? '::' : '0.0.0.0', setup.port);
+    step = 'buffer sizes';
+    for (const [name, grant] of [
+      ['receive', socket.setRecvBufferSize(setup.bufferSize)],
+      ['send', socket.setSendBufferSize(setup.bufferSize)],
+    ] as const) {
+      if (grant.granted < grant.requested) {
+        warn(`Warning: ${name} buffer size set to ${grant.granted}, asked for ${grant.requested}`);
+      }
+    }
+    step = 'DSCP';
+    socket.setDscp(setup.dscp);
+    step = 'TTL';
+    socket.setMulticastTtl(setup.ttl);
+    if (setup.egress !== undefined) {
+      step = `multicast interface ${setup.egress.name}`;
+      socket.setMulticastInterface(setup.egress.index);
+    }
+  } catch (err) {
+    void socket.close();
+    throw new NetworkError(`socket ${step} (port ${setup.port}): ${(err as Error).message}`);
+  }
+  return socket;
+}

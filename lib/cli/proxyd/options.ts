@@ -1,0 +1,170 @@
+// The command line of uftpproxyd(1) 4.10.2 (and -T of the 3.7 page), checked for syntax and ranges.
+// Nothing here touches files, names or interfaces: setup.ts does that.
+import { canonicalCurveName, type KeySpec } from '../../crypto';
+import type { ProxyMode } from '../../proxy/types';
+import { parseHostPort, parseUid, splitList, type HostPort } from '../common/addresses';
+import { getopt } from '../common/getopt';
+import { DEFAULT_LOG_LEVEL } from '../common/log';
+import { parseInteger, RANGES } from '../common/numbers';
+import { UsageError } from '../exit';
+
+export const DEFAULT_PORT = 1044;
+export const DEFAULT_PUBLIC_GROUP = '230.4.4.1';
+export const DEFAULT_LOG_FILE = '/tmp/uftpproxyd.log';
+export const DEFAULT_BUFFER_SIZE = 262144;
+export const DEFAULT_HEARTBEAT_SEC = 20;
+export const DEFAULT_MAX_LOG_COUNT = 5;
+
+const OPTSTRING = 's:cr::dp:t:Q:N:O:U:q:mx:H:h:g:n:B:L:P:C:S:k:K:e:I:M:T:';
+
+export interface ProxydOptions {
+  mode: ProxyMode;
+  /** -s dest: host and -q port (unresolved). */
+  downstream?: HostPort;
+  /** -s fp=...: upper-case colon-separated hex. */
+  downstreamFingerprint?: string;
+  /** -r:curve or -e. */
+  ecdhCurve?: string;
+  debug: boolean;
+  port: number;
+  destPort: number;
+  ttl: number;
+  dscp: number;
+  nice: number;
+  egressInterface?: string;
+  uid?: number;
+  logLevel: number;
+  heartbeats: HostPort[];
+  heartbeatIntervalSec: number;
+  /** -g in bytes; undefined = no rolling. */
+  maxLogBytes?: number;
+  maxLogCount: number;
+  bufferSize: number;
+  logFile: string;
+  pidFile?: string;
+  clientListFile?: string;
+  serverListFile?: string;
+  keyFiles: string[];
+  keySpecs: KeySpec[];
+  interfaces: string[];
+  publicGroups: string[];
+  aggregationPct?: number;
+}
+
+/** "66:1e:..." → "66:1E:..."; a SHA-1 fingerprint is 20 hex pairs. */
+export function parseFingerprint(where: string, text: string): string {
+  if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){19}$/i.test(text)) {
+    throw new UsageError(`${where}: invalid fingerprint '${text}': want 20 hex bytes separated by ':'`);
+  }
+  return text.toUpperCase();
+}
+
+/** -K items: "rsa:BITS" or "ec:CURVE", checked as the real proxy does before anything starts. */
+function parseKeySpecs(text: string): KeySpec[] {
+  return splitList('K', text).map((item) => {
+    const m = /^(rsa|ec):(.+)$/.exec(item);
+    if (m === null) throw new UsageError(`-K: invalid key specification '${item}': want rsa:key_length or ec:curve`);
+    if (m[1] === 'ec') return { type: 'ec', curve: parseCurve('K', m[2]) };
+    return { type: 'rsa', bits: parseInteger('K', 'RSA key size', m[2], { min: 512, max: 2048 }) };
+  });
+}
+
+function parseCurve(opt: string, name: string): string {
+  const curve = canonicalCurveName(name);
+  if (curve === undefined) throw new UsageError(`-${opt}: invalid EC curve '${name}'`);
+  return curve;
+}
+
+/** Parses argv (without the program name). Throws UsageError naming the option on any problem. */
+export function parseProxydArgs(argv: readonly string[]): ProxydOptions {
+  const { options, operands } = getopt(argv, OPTSTRING);
+  if (operands.length > 0) throw new UsageError(`unexpected argument '${operands[0]}'`);
+  const modes: string[] = [];
+  let server: string | undefined;
+  let responseCurve: string | undefined;
+  let ecdhCurve: string | undefined;
+  let keyFiles: string[] = [];
+  let keySpecs: KeySpec[] = [];
+  let heartbeatText: string | undefined;
+  const o: Omit<ProxydOptions, 'mode' | 'destPort'> & { destPort?: number } = {
+    debug: false,
+    port: DEFAULT_PORT,
+    ttl: 1,
+    dscp: 0,
+    nice: 0,
+    logLevel: DEFAULT_LOG_LEVEL,
+    heartbeats: [],
+    heartbeatIntervalSec: DEFAULT_HEARTBEAT_SEC,
+    maxLogCount: DEFAULT_MAX_LOG_COUNT,
+    bufferSize: DEFAULT_BUFFER_SIZE,
+    logFile: DEFAULT_LOG_FILE,
+    keyFiles: [],
+    keySpecs: [],
+    interfaces: [],
+    publicGroups: [DEFAULT_PUBLIC_GROUP],
+  };
+  for (const { opt, arg = '' } of options) {
+    switch (opt) {
+      case 's': modes.push('-s'); server = arg; break;
+      case 'c': modes.push('-c'); break;
+      case 'r':
+        modes.push('-r');
+        if (arg !== '') {
+          if (!arg.startsWith(':') || arg.length === 1) throw new UsageError(`-r: invalid argument '${arg}': want -r or -r:curve`);
+          responseCurve = parseCurve('r', arg.slice(1));
+        }
+        break;
+      case 'd': o.debug = true; break;
+      case 'p': o.port = parseInteger(opt, 'port', arg, RANGES.port); break;
+      case 'q': o.destPort = parseInteger(opt, 'port', arg, RANGES.port); break;
+      case 't': o.ttl = parseInteger(opt, 'ttl', arg, RANGES.ttl); break;
+      case 'Q': o.dscp = parseInteger(opt, 'dscp', arg, RANGES.dscp); break;
+      case 'N': o.nice = parseInteger(opt, 'priority', arg, RANGES.nice); break;
+      case 'O': o.egressInterface = nonEmpty(opt, arg); break;
+      case 'U': o.uid = parseUid(opt, arg); break;
+      case 'm': break; // the Windows system key store: no effect elsewhere, as the page says
+      case 'x': o.logLevel = parseInteger(opt, 'log level', arg, RANGES.logLevel); break;
+      case 'H': heartbeatText = arg; break;
+      case 'h': o.heartbeatIntervalSec = parseInteger(opt, 'heartbeat interval', arg, RANGES.heartbeatSec); break;
+      case 'g': o.maxLogBytes = parseInteger(opt, 'max log size', arg, RANGES.maxLogSizeMb) * 1024 * 1024; break;
+      case 'n': o.maxLogCount = parseInteger(opt, 'max log count', arg, RANGES.maxLogCount); break;
+      case 'B': o.bufferSize = parseInteger(opt, 'buffer size', arg, RANGES.bufferSize); break;
+      case 'L': o.logFile = nonEmpty(opt, arg); break;
+      case 'P': o.pidFile = nonEmpty(opt, arg); break;
+      case 'C': o.clientListFile = nonEmpty(opt, arg); break;
+      case 'S': o.serverListFile = nonEmpty(opt, arg); break;
+      case 'k': keyFiles = splitList(opt, arg); break;
+      case 'K': keySpecs = parseKeySpecs(arg); break;
+      case 'e': ecdhCurve = parseCurve(opt, arg); break;
+      case 'I': o.interfaces = splitList(opt, arg); break;
+      case 'M': o.publicGroups = splitList(opt, arg); break;
+      case 'T': o.aggregationPct = parseInteger(opt, 'interval percentage', arg, RANGES.aggregationPct); break;
+    }
+  }
+  if (modes.length === 0) throw new UsageError('Either -s, -c, or -r must be specified');
+  if (modes.length > 1) throw new UsageError(`Only one of -s, -c, -r may be specified (got ${modes.join(' and ')})`);
+  if (keyFiles.length > 0 && keySpecs.length > 0 && keyFiles.length !== keySpecs.length) {
+    throw new UsageError(`-k and -K must list the same number of items (${keyFiles.length} and ${keySpecs.length})`);
+  }
+  if (responseCurve !== undefined && ecdhCurve !== undefined && responseCurve !== ecdhCurve) {
+    throw new UsageError(`-r:${responseCurve} and -e ${ecdhCurve} name different curves`);
+  }
+  const destPort = o.destPort ?? o.port;
+  const heartbeats = heartbeatText === undefined ? [] : splitList('H', heartbeatText).map((h) => parseHostPort('H', h, DEFAULT_PORT));
+  const result: ProxydOptions = { ...o, mode: modeOf(modes[0]), destPort, heartbeats, keyFiles, keySpecs };
+  if (result.mode === 'response') result.ecdhCurve = responseCurve ?? ecdhCurve;
+  if (server !== undefined) {
+    if (server.startsWith('fp=')) result.downstreamFingerprint = parseFingerprint('-s', server.slice(3));
+    else result.downstream = { host: nonEmpty('s', server), port: destPort };
+  }
+  return result;
+}
+
+function modeOf(flag: string): ProxyMode {
+  return flag === '-s' ? 'server' : flag === '-c' ? 'client' : 'response';
+}
+
+function nonEmpty(opt: string, arg: string): string {
+  if (arg === '') throw new UsageError(`-${opt}: empty value`);
+  return arg;
+}

@@ -1,0 +1,96 @@
+// From checked options to what the daemon runs: names resolved, interfaces found, list files read,
+// keys loaded, and the ProxyConfig the proxy machine takes. `prepare` does everything that can fail
+// on bad input without creating anything, so the parent of a daemon can report it on the terminal.
+import { isIP } from 'node:net';
+import { interfaces as listInterfaces, resolveInterface, type Family, type NetInterface } from '../../net';
+import type { Endpoint, ProxyConfig, ProxyKey } from '../../proxy/types';
+import { addressTail32, isMulticast, resolveHost } from '../common/addresses';
+import { UsageError } from '../exit';
+import { checkKeyOptions, loadKeys } from './keys';
+import { readClientList, readServerList } from './lists';
+import type { ProxydOptions } from './options';
+
+export interface ProxydSetup {
+  options: ProxydOptions;
+  family: Family;
+  /** Interfaces to join on (-I, else every multicast interface); empty = the kernel's choice. */
+  interfaces: NetInterface[];
+  egress?: NetInterface;
+  /** The machine's config, without keys until `loadProxyKeys`. */
+  config: Omit<ProxyConfig, 'keys'>;
+}
+
+function familyOf(groups: string[]): Family {
+  const family = isIP(groups[0]) as Family;
+  for (const g of groups) {
+    if (isIP(g) === 0 || !isMulticast(g)) throw new UsageError(`-M: '${g}' is not a multicast address`);
+    if (isIP(g) !== family) throw new UsageError(`-M: '${g}' and '${groups[0]}' are of different address families`);
+  }
+  return family;
+}
+
+/** An interface by name or address, else a host name looked up and found by its address. */
+async function findInterface(opt: string, spec: string, family: Family, all: NetInterface[]): Promise<NetInterface> {
+  try {
+    return resolveInterface(spec, family, all);
+  } catch (err) {
+    if (isIP(spec) !== 0) throw new UsageError(`-${opt}: ${(err as Error).message}`);
+    const address = await resolveHost(opt, spec, family).catch(() => {
+      throw new UsageError(`-${opt}: ${(err as Error).message}, nor a host name`);
+    });
+    try {
+      return resolveInterface(address, family, all);
+    } catch (again) {
+      throw new UsageError(`-${opt}: ${spec} (${address}): ${(again as Error).message}`);
+    }
+  }
+}
+
+function hasFamily(i: NetInterface, family: Family): boolean {
+  return i.addresses.some((a) => a.family === family);
+}
+
+/** -U, else the first -I interface's address, else that of the first multicast interface (the page's rule). */
+function defaultUid(family: Family, chosen: NetInterface[], all: NetInterface[]): number {
+  const candidates = [...chosen, ...all.filter((i) => i.up && i.multicast && !i.loopback)];
+  const iface = candidates.find((i) => hasFamily(i, family));
+  if (iface === undefined) throw new UsageError(`-U: no multicast interface with an IPv${family} address to take a unique ID from; give -U`);
+  return addressTail32(iface.addresses.find((a) => a.family === family)!.address);
+}
+
+async function endpoint(opt: string, host: string, port: number, family: Family): Promise<Endpoint> {
+  return { address: await resolveHost(opt, host, family), port };
+}
+
+export async function prepare(options: ProxydOptions, all: NetInterface[] = listInterfaces()): Promise<ProxydSetup> {
+  const family = familyOf(options.publicGroups);
+  const chosen: NetInterface[] = [];
+  for (const spec of options.interfaces) chosen.push(await findInterface('I', spec, family, all));
+  const joinOn = chosen.length > 0 ? chosen : all.filter((i) => i.up && i.multicast && !i.loopback && hasFamily(i, family));
+  const egress = options.egressInterface === undefined ? undefined : await findInterface('O', options.egressInterface, family, all);
+  const heartbeats = await Promise.all(options.heartbeats.map((h) => endpoint('H', h.host, h.port, family)));
+  const downstream = options.downstream && (await endpoint('s', options.downstream.host, options.downstream.port, family));
+  checkKeyOptions(options.keyFiles, options.keySpecs);
+  const config: Omit<ProxyConfig, 'keys'> = {
+    mode: options.mode,
+    port: options.port,
+    destPort: options.destPort,
+    publicGroups: options.publicGroups,
+    uid: options.uid ?? defaultUid(family, chosen, all),
+    heartbeats,
+    heartbeatIntervalSec: options.heartbeatIntervalSec,
+  };
+  if (downstream) config.downstream = downstream;
+  if (options.downstreamFingerprint) config.downstreamFingerprint = options.downstreamFingerprint;
+  if (options.aggregationPct !== undefined) config.aggregationPct = options.aggregationPct;
+  if (options.clientListFile !== undefined) config.clientList = readClientList(options.clientListFile);
+  if (options.serverListFile !== undefined) config.serverList = readServerList(options.serverListFile);
+  if (options.ecdhCurve !== undefined) config.ecdhCurve = options.ecdhCurve;
+  return { options, family, interfaces: joinOn, egress, config };
+}
+
+/** Reads or generates the keys (and writes new ones to their -k files). */
+export function loadProxyKeys(setup: ProxydSetup): { config: ProxyConfig; keys: ProxyKey[] } {
+  const keys = loadKeys(setup.options.keyFiles, setup.options.keySpecs);
+  return { config: { ...setup.config, keys }, keys };
+}
