@@ -7,7 +7,8 @@
         "native/socket_core.cc",
         "native/address.cc",
         "native/poll_watcher.cc",
-        "native/sys_error.cc"
+        "native/sys_error.cc",
+        "native/cipher_context.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "address.h"
+#include "cipher_context.h"
 #include "poll_watcher.h"
 #include "socket_core.h"
 
@@ -538,9 +539,195 @@ Napi::Value Interfaces(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// ---------------------------------------------------------------------------
+// Crypto contexts (cipher_context.h): OpenSSL state kept per key and reused
+// per message. Generic crypto; nothing of UFTP. Lengths and types that do not
+// fit throw TypeError; an input that does not authenticate answers -1.
+
+struct ByteView {
+  uint8_t* data;
+  size_t length;
+};
+
+uint8_t empty_bytes[1];  // stands in for the null data pointer of an empty array
+
+// A Uint8Array (a Buffer included); a nullable one also takes null or undefined as empty.
+ByteView bytes_arg(const Napi::CallbackInfo& info, size_t i, const char* name, bool nullable = false) {
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_typedarray_info(info.Env(), info[i], &type, &length, &data, &buffer, &offset) == napi_ok &&
+      type == napi_uint8_array) {
+    return {data != nullptr ? static_cast<uint8_t*>(data) : empty_bytes, length};
+  }
+  if (nullable && (info[i].IsNull() || info[i].IsUndefined())) return {empty_bytes, 0};
+  throw Napi::TypeError::New(info.Env(), std::string(name) + " must be a Uint8Array" + (nullable ? " or null" : ""));
+}
+
+uint32_t optional_uint_arg(const Napi::CallbackInfo& info, size_t i, const char* name, uint32_t fallback) {
+  return info[i].IsUndefined() ? fallback : uint_arg(info, i, name);
+}
+
+Napi::Error closed_error(Napi::Env env, const char* what) {
+  auto err = Napi::Error::New(env, std::string(what) + " is closed");
+  err.Set("code", "ERR_CONTEXT_CLOSED");
+  return err;
+}
+
+// new CipherContext(name: string, key: Uint8Array, decrypt: boolean, tagLength = 16)
+//   open(iv, aad | null, sealed, out): number   bytes written, -1 if it does not authenticate/unpad
+//   seal(iv, aad | null, plain, out): number    bytes written (ciphertext, then the tag)
+//   outputLength(inputLength): number           the room out needs
+//   close(): void                               frees the OpenSSL context now (GC would later)
+class CipherContextWrap : public Napi::ObjectWrap<CipherContextWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "CipherContext",
+                       {
+                           InstanceMethod<&CipherContextWrap::Open>("open"),
+                           InstanceMethod<&CipherContextWrap::Seal>("seal"),
+                           InstanceMethod<&CipherContextWrap::OutputLength>("outputLength"),
+                           InstanceMethod<&CipherContextWrap::Close>("close"),
+                       });
+  }
+
+  explicit CipherContextWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<CipherContextWrap>(info) {
+    Napi::Env env = info.Env();
+    if (!info[0].IsString()) throw Napi::TypeError::New(env, "name must be a string");
+    ByteView key = bytes_arg(info, 1, "key");
+    if (!info[2].IsBoolean()) throw Napi::TypeError::New(env, "decrypt must be a boolean");
+    uint32_t tag_len = optional_uint_arg(info, 3, "tagLength", 16);
+    std::string error;
+    core_ = CipherContext::Create(info[0].As<Napi::String>().Utf8Value(), key.data, key.length,
+                                  info[2].As<Napi::Boolean>().Value(), tag_len, &error);
+    if (!core_) throw Napi::TypeError::New(env, error);
+  }
+
+ private:
+  Napi::Value Open(const Napi::CallbackInfo& info) { return Run(info, true); }
+  Napi::Value Seal(const Napi::CallbackInfo& info) { return Run(info, false); }
+
+  Napi::Value Run(const Napi::CallbackInfo& info, bool open) {
+    Napi::Env env = info.Env();
+    if (!core_) throw closed_error(env, "CipherContext");
+    if (core_->decrypt() != open) {
+      throw Napi::TypeError::New(env, open ? "this context seals; it cannot open" : "this context opens; it cannot seal");
+    }
+    ByteView iv = bytes_arg(info, 0, "iv");
+    ByteView aad = bytes_arg(info, 1, "aad", true);
+    ByteView in = bytes_arg(info, 2, open ? "sealed" : "plain");
+    ByteView out = bytes_arg(info, 3, "out");
+    std::string bad_iv = core_->CheckIv(iv.length);
+    if (!bad_iv.empty()) throw Napi::TypeError::New(env, bad_iv);
+    if (aad.length > 0 && !core_->aead()) throw Napi::TypeError::New(env, "aad needs an AEAD cipher");
+    size_t need = core_->OutputBound(in.length);
+    if (out.length < need) {
+      throw Napi::TypeError::New(env, "out has " + std::to_string(out.length) + " bytes, needs " + std::to_string(need));
+    }
+    // OpenSSL works in place, but not on partly overlapping buffers.
+    if (in.data != out.data && in.data < out.data + out.length && out.data < in.data + in.length) {
+      throw Napi::TypeError::New(env, "out overlaps the input other than exactly");
+    }
+    long n = open ? core_->Open(iv.data, iv.length, aad.data, aad.length, in.data, in.length, out.data)
+                  : core_->Seal(iv.data, iv.length, aad.data, aad.length, in.data, in.length, out.data);
+    if (n < 0 && !open) throw Napi::Error::New(env, core_->last_error());
+    napi_value result;
+    napi_create_int32(env, static_cast<int32_t>(n), &result);
+    return Napi::Value(env, result);
+  }
+
+  Napi::Value OutputLength(const Napi::CallbackInfo& info) {
+    if (!core_) throw closed_error(info.Env(), "CipherContext");
+    return Napi::Number::New(info.Env(), static_cast<double>(core_->OutputBound(uint_arg(info, 0, "inputLength"))));
+  }
+
+  void Close(const Napi::CallbackInfo&) { core_.reset(); }
+
+  std::unique_ptr<CipherContext> core_;
+};
+
+// new HmacContext(hash: string, key: Uint8Array); .size is the MAC length.
+//   digest(data, out, zeroStart = 0, zeroEnd = 0): number       MAC of data with [zeroStart, zeroEnd) read as zeros
+//   verify(data, expected, zeroStart = 0, zeroEnd = 0): boolean  the same MAC compared in constant time
+//   close(): void
+class HmacContextWrap : public Napi::ObjectWrap<HmacContextWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "HmacContext",
+                       {
+                           InstanceMethod<&HmacContextWrap::Digest>("digest"),
+                           InstanceMethod<&HmacContextWrap::Verify>("verify"),
+                           InstanceMethod<&HmacContextWrap::Close>("close"),
+                       });
+  }
+
+  explicit HmacContextWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<HmacContextWrap>(info) {
+    Napi::Env env = info.Env();
+    if (!info[0].IsString()) throw Napi::TypeError::New(env, "hash must be a string");
+    ByteView key = bytes_arg(info, 1, "key");
+    std::string error;
+    core_ = HmacContext::Create(info[0].As<Napi::String>().Utf8Value(), key.data, key.length, &error);
+    if (!core_) throw Napi::TypeError::New(env, error);
+    info.This().As<Napi::Object>().DefineProperty(Napi::PropertyDescriptor::Value(
+        "size", Napi::Number::New(env, static_cast<double>(core_->size())), napi_enumerable));
+  }
+
+ private:
+  struct Input {
+    ByteView data;
+    ByteView mac;
+    size_t zero_start;
+    size_t zero_end;
+  };
+
+  Input Args(const Napi::CallbackInfo& info, const char* mac_name) {
+    Napi::Env env = info.Env();
+    if (!core_) throw closed_error(env, "HmacContext");
+    Input in{bytes_arg(info, 0, "data"), bytes_arg(info, 1, mac_name), optional_uint_arg(info, 2, "zeroStart", 0),
+             optional_uint_arg(info, 3, "zeroEnd", 0)};
+    if (in.zero_end < in.zero_start || in.zero_end > in.data.length) {
+      throw Napi::RangeError::New(env, "zeroStart..zeroEnd must lie within the data, in order");
+    }
+    return in;
+  }
+
+  Napi::Value Digest(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Input in = Args(info, "out");
+    if (in.mac.length < core_->size()) {
+      throw Napi::TypeError::New(env, "out has " + std::to_string(in.mac.length) + " bytes, needs " +
+                                          std::to_string(core_->size()));
+    }
+    if (!core_->Digest(in.data.data, in.data.length, in.zero_start, in.zero_end, in.mac.data)) {
+      throw Napi::Error::New(env, "HMAC failed");
+    }
+    return Napi::Number::New(env, static_cast<double>(core_->size()));
+  }
+
+  Napi::Value Verify(const Napi::CallbackInfo& info) {
+    Input in = Args(info, "expected");
+    bool same = in.mac.length == core_->size() &&
+                core_->Verify(in.data.data, in.data.length, in.zero_start, in.zero_end, in.mac.data);
+    return Napi::Boolean::New(info.Env(), same);
+  }
+
+  void Close(const Napi::CallbackInfo&) { core_.reset(); }
+
+  std::unique_ptr<HmacContext> core_;
+};
+
+void InitCryptoContexts(Napi::Env env, Napi::Object exports) {
+  exports.Set("CipherContext", CipherContextWrap::Define(env));
+  exports.Set("HmacContext", HmacContextWrap::Define(env));
+}
+// ---------------------------------------------------------------------------
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Socket", NativeSocket::Define(env));
   exports.Set("interfaces", Napi::Function::New<Interfaces>(env, "interfaces"));
+  InitCryptoContexts(env, exports);  // cipher and HMAC contexts
   return exports;
 }
 

@@ -30,22 +30,31 @@ flags=(-std=c++17 -O2 -Wall -Wextra -Wpedantic -Werror -fexceptions
   -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS -DNODE_ADDON_API_DISABLE_DEPRECATED -DBUILDING_NODE_EXTENSION
   -I"$napi_headers" -I"$addon_api" -I"$out/uv")
 
-sources=(binding.cc socket_core.cc address.cc poll_watcher.cc sys_error.cc io_win.cc io_posix.cc)
+# OpenSSL's headers as shipped with Node's: its per-platform dispatch keys on MSVC's _M_X64,
+# so point straight at the Windows x64 configuration. Only cipher_context.cc includes them.
+openssl_flags=(-I"$uv_headers/openssl/archs/VC-WIN64A/asm/include" -I"$uv_headers")
+[ -f "$uv_headers/openssl/archs/VC-WIN64A/asm/include/openssl/configuration.h" ] ||
+  { echo "check-windows: no OpenSSL VC-WIN64A configuration under $uv_headers/openssl" >&2; exit 1; }
+
+sources=(binding.cc socket_core.cc address.cc poll_watcher.cc sys_error.cc io_win.cc io_posix.cc cipher_context.cc)
 objects=()
 for src in "${sources[@]}"; do
   obj="$out/obj/${src%.cc}.o"
+  extra=()
+  [ "$src" = cipher_context.cc ] && extra=("${openssl_flags[@]}")
   echo "check-windows: compile native/$src"
-  "$cxx" "${flags[@]}" -c "$root/native/$src" -o "$obj"
+  "$cxx" "${flags[@]}" "${extra[@]}" -c "$root/native/$src" -o "$obj"
   objects+=("$obj")
 done
 
 echo "check-windows: import libraries for node.exe"
 "$dlltool" -d "$napi_def" -l "$out/libnode_api.a"
 "$dlltool" -d "$root/native/win/node_uv.def" -l "$out/libnode_uv.a"
+"$dlltool" -d "$root/native/win/node_openssl.def" -l "$out/libnode_openssl.a"
 
 echo "check-windows: link build-win/uftp_native.node"
 "$cxx" -shared -o "$out/uftp_native.node" "${objects[@]}" \
-  "$out/libnode_api.a" "$out/libnode_uv.a" -lws2_32 -liphlpapi \
+  "$out/libnode_api.a" "$out/libnode_uv.a" "$out/libnode_openssl.a" -lws2_32 -liphlpapi \
   -static
 
 kind="$(file -b "$out/uftp_native.node" 2>/dev/null || true)"

@@ -1,8 +1,11 @@
 // One-shot block encryption as UFTP applies it: CBC with PKCS#7 padding, or GCM/CCM with a
 // 16-byte tag appended to the ciphertext and the additional data authenticated beside it.
 // Both functions throw on failure (bad tag, bad padding); callers that must not throw catch.
+// The addon's per-key contexts do the work where it has them (native-cipher.ts); node:crypto,
+// which gives the same bytes, otherwise.
 import { CipherCCM, CipherGCM, createCipheriv, createDecipheriv, DecipherCCM, DecipherGCM } from 'crypto';
 import { assertCipherAvailable, AUTH_TAG_LEN, CipherName, cipherSpec } from './algorithms';
+import { cipherContext } from './native-cipher';
 
 /** Ciphers already found available: getCiphers() copies a long list, too slow to ask once per packet. */
 const available = new Set<CipherName>();
@@ -28,10 +31,17 @@ export function encryptBlock(
   aad?: Uint8Array,
 ): Buffer {
   ensureAvailable(cipher);
-  const { mode } = cipherSpec(cipher);
-  if (mode === 'cbc') return finish(createCipheriv(cipher, key, iv), plaintext);
+  const { mode, blockSize } = cipherSpec(cipher);
   // OpenSSL 3.0 CCM fails on empty input ("tag not set"); no UFTP message is empty.
   if (mode === 'ccm' && plaintext.length === 0) throw new RangeError('CCM cannot seal an empty message');
+  const ctx = cipherContext(cipher, key, false);
+  if (ctx !== undefined) {
+    const cbc = mode === 'cbc';
+    const out = Buffer.allocUnsafe(cbc ? (Math.floor(plaintext.length / blockSize) + 1) * blockSize : plaintext.length + AUTH_TAG_LEN);
+    ctx.seal(iv, cbc ? null : (aad ?? null), plaintext, out);
+    return out;
+  }
+  if (mode === 'cbc') return finish(createCipheriv(cipher, key, iv), plaintext);
   const c = createCipheriv(cipher as 'aes-128-gcm', key, iv, { authTagLength: AUTH_TAG_LEN }) as
     | CipherGCM
     | CipherCCM;
@@ -52,10 +62,18 @@ export function decryptBlock(
 ): Buffer {
   ensureAvailable(cipher);
   const { mode } = cipherSpec(cipher);
-  if (mode === 'cbc') return finish(createDecipheriv(cipher, key, iv), data);
-  if (data.length < AUTH_TAG_LEN) throw new RangeError(`${data.length} bytes cannot hold a ${AUTH_TAG_LEN}-byte tag`);
+  const cbc = mode === 'cbc';
+  if (!cbc && data.length < AUTH_TAG_LEN) throw new RangeError(`${data.length} bytes cannot hold a ${AUTH_TAG_LEN}-byte tag`);
+  if (mode === 'ccm' && data.length === AUTH_TAG_LEN) throw new RangeError('CCM cannot open an empty message');
+  const ctx = cipherContext(cipher, key, true);
+  if (ctx !== undefined) {
+    const out = Buffer.allocUnsafe(cbc ? data.length : data.length - AUTH_TAG_LEN);
+    const n = ctx.open(iv, cbc ? null : (aad ?? null), data, out);
+    if (n < 0) throw new Error(cbc ? 'bad decrypt' : 'unable to authenticate data');
+    return n === out.length ? out : out.subarray(0, n);
+  }
+  if (cbc) return finish(createDecipheriv(cipher, key, iv), data);
   const body = data.subarray(0, data.length - AUTH_TAG_LEN);
-  if (mode === 'ccm' && body.length === 0) throw new RangeError('CCM cannot open an empty message');
   const d = createDecipheriv(cipher as 'aes-128-gcm', key, iv, { authTagLength: AUTH_TAG_LEN }) as
     | DecipherGCM
     | DecipherCCM;

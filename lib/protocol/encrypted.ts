@@ -21,6 +21,7 @@ import {
   SymmetricKeys,
   verifyMessage,
 } from '../crypto';
+import { hmacContext } from '../crypto/native-cipher';
 import { HashType, KeyType, MessageType, SigType } from './constants';
 import { Decoded, fail, ok } from './errors';
 import { decodeHeader, HEADER_LEN, UftpHeader, writeHeader } from './header';
@@ -139,7 +140,9 @@ export function wrap(
   writeEncryptedHead(packet, header, ivCounter, sigLen, payload.length);
   payload.copy(packet, BODY_START + sigLen);
   if (sigType === SigType.HMAC) {
-    createHmac(keys.hash, keys.hmacKey).update(packet).digest().copy(packet, BODY_START);
+    const mac = hmacContext(keys.hash, keys.hmacKey);
+    if (mac !== undefined) mac.digest(packet, packet.subarray(BODY_START, BODY_START + sigLen));
+    else createHmac(keys.hash, keys.hmacKey).update(packet).digest().copy(packet, BODY_START);
   } else if (sigType === SigType.KEYEX) {
     signMessage(keys.hash, signingKey as KeyObject, packet).copy(packet, BODY_START);
   }
@@ -156,6 +159,8 @@ function signatureValid(
   if (sigType === SigType.AUTHENC) return true;
   const sigEnd = BODY_START + msg.sig.length;
   if (sigType === SigType.HMAC) {
+    const native = hmacContext(keys.hash, keys.hmacKey);
+    if (native !== undefined) return native.verify(packet, msg.sig, BODY_START, sigEnd);
     // The HMAC runs over the packet with its signature zeroed: fed in three parts, the packet is not copied.
     const mac = createHmac(keys.hash, keys.hmacKey)
       .update(packet.subarray(0, BODY_START))

@@ -14,9 +14,9 @@ const hex = (n: number, width: number): string => n.toString(16).toUpperCase().p
 
 /** `wallMs` may carry a fraction: the microseconds come from it. */
 export function formatTimestamp(wallMs: number): string {
-  const whole = Math.floor(wallMs);
-  const d = new Date(whole);
-  const micros = Math.floor((wallMs - Math.floor(wallMs / 1000) * 1000) * 1000) % 1_000_000;
+  const totalMicros = Math.round(wallMs * 1000);
+  const d = new Date(Math.floor(totalMicros / 1000));
+  const micros = totalMicros % 1_000_000;
   const date = `${d.getFullYear()}/${pad(d.getMonth() + 1)}/${pad(d.getDate())}`;
   return `${date} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(micros, 6)}`;
 }

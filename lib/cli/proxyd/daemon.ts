@@ -1,0 +1,176 @@
+// The glue between a proxy machine (sans-I/O) and the world: datagrams from the socket and timer
+// expiries go in, the outputs come out as sends (one sendBatch per received batch), group joins on
+// the listening interfaces, timers, log lines and counters. A packet can never take the daemon down:
+// a machine that throws is logged and counted, and the next packet is served.
+import type { Datagram, NetInterface, OutgoingDatagram, UdpSocket } from '../../net';
+import type { Clock, ProxyInput, ProxyMachine, ProxyOutput } from '../../proxy/types';
+import type { Logger } from '../common/log';
+import { TimerTable } from '../common/timers';
+
+export interface ProxyDaemonParts {
+  machine: ProxyMachine;
+  socket: UdpSocket;
+  logger: Logger;
+  /** Joins happen on each of these; none = the kernel's choice of interface. */
+  interfaces: NetInterface[];
+}
+
+const FLUSH_AT_STOP_MS = 500;
+
+export class ProxyDaemon {
+  private readonly machine: ProxyMachine;
+  private readonly socket: UdpSocket;
+  private readonly logger: Logger;
+  private readonly interfaces: NetInterface[];
+  private readonly timers: TimerTable;
+  private readonly counts = new Map<string, number>();
+  /** Memberships by group|source|ifindex, counted so a group shared by sessions is left once. */
+  private readonly memberships = new Map<string, number>();
+  private stopped = false;
+
+  constructor(parts: ProxyDaemonParts) {
+    ({ machine: this.machine, socket: this.socket, logger: this.logger, interfaces: this.interfaces } = parts);
+    this.timers = new TimerTable((id) => this.feed({ type: 'timer', id }, `timer ${id}`));
+  }
+
+  start(): void {
+    const sends: OutgoingDatagram[] = [];
+    this.apply(() => this.machine.start(this.clock()), sends, 'start');
+    this.send(sends);
+    this.socket.onError((err) => {
+      this.count('socket_error');
+      this.logger.log(1, `Socket error: ${err.message}`);
+    });
+    this.socket.onMessages((batch) => this.onBatch(batch));
+  }
+
+  counters(): ReadonlyMap<string, number> {
+    return this.counts;
+  }
+
+  sessionCount(): number {
+    return this.machine.sessionCount();
+  }
+
+  /** Cancels timers, lets queued sends go (briefly), closes the socket, logs the counters. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.timers.clear();
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise((resolve) => (timer = setTimeout(resolve, FLUSH_AT_STOP_MS)));
+    await Promise.race([this.socket.flush().catch(() => undefined), giveUp]);
+    clearTimeout(timer);
+    await this.socket.close();
+    const summary = [...this.counts].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`);
+    this.logger.log(2, `Counters: ${summary.length > 0 ? summary.join(', ') : 'none'}`);
+  }
+
+  private clock(): Clock {
+    return { now: performance.now(), wall: Date.now() };
+  }
+
+  private onBatch(batch: Datagram[]): void {
+    if (this.stopped) return;
+    const clock = this.clock();
+    const sends: OutgoingDatagram[] = [];
+    for (const d of batch) {
+      const input: ProxyInput = {
+        type: 'datagram',
+        data: d.data,
+        from: { address: d.from, port: d.fromPort },
+        to: d.to,
+        ifindex: d.ifindex,
+      };
+      this.apply(() => this.machine.handle(input, clock), sends, `packet from ${d.from}:${d.fromPort}`);
+    }
+    this.send(sends);
+  }
+
+  private feed(input: ProxyInput, what: string): void {
+    if (this.stopped) return;
+    const sends: OutgoingDatagram[] = [];
+    this.apply(() => this.machine.handle(input, this.clock()), sends, what);
+    this.send(sends);
+  }
+
+  /** Runs one machine call and carries out its outputs; sends are collected for one batch. */
+  private apply(call: () => ProxyOutput[], sends: OutgoingDatagram[], what: string): void {
+    let outputs: ProxyOutput[];
+    try {
+      outputs = call();
+    } catch (err) {
+      this.count('internal_error');
+      this.logger.log(0, `Internal error handling ${what}: ${(err as Error).stack ?? err}`);
+      return;
+    }
+    for (const out of outputs) {
+      switch (out.type) {
+        case 'send': sends.push({ data: out.data, address: out.to.address, port: out.to.port }); break;
+        case 'join': this.membership(true, out.group, out.sources); break;
+        case 'leave': this.membership(false, out.group, out.sources); break;
+        case 'setTimer': this.timers.set(out.id, out.at); break;
+        case 'cancelTimer': this.timers.cancel(out.id); break;
+        case 'count': this.count(out.name); break;
+        case 'log':
+          this.logger.log(out.level, out.message, out.groupId === undefined ? undefined : { groupId: out.groupId, fileId: out.fileId });
+          break;
+      }
+    }
+  }
+
+  private send(sends: OutgoingDatagram[]): void {
+    if (sends.length === 0 || this.stopped) return;
+    try {
+      this.socket.sendBatch(sends);
+    } catch {
+      // One bad datagram (an address of the wrong family, say) must not sink the others.
+      for (const d of sends) {
+        try {
+          this.socket.send(d.data, d.address, d.port);
+        } catch (err) {
+          this.count('send_error');
+          this.logger.log(1, `Error sending to ${d.address}:${d.port}: ${(err as Error).message}`);
+        }
+      }
+    }
+  }
+
+  private membership(join: boolean, group: string, sources?: string[]): void {
+    const ifaces: Array<NetInterface | undefined> = this.interfaces.length > 0 ? this.interfaces : [undefined];
+    const sourceList: Array<string | undefined> = sources && sources.length > 0 ? sources : [undefined];
+    for (const iface of ifaces) {
+      for (const source of sourceList) {
+        const key = `${group}|${source ?? '*'}|${iface?.index ?? 0}`;
+        const refs = this.memberships.get(key) ?? 0;
+        if (join ? refs > 0 : refs > 1) {
+          this.memberships.set(key, refs + (join ? 1 : -1));
+          continue;
+        }
+        if (!join && refs === 0) continue;
+        try {
+          this.changeMembership(join, group, source, iface);
+          if (join) this.memberships.set(key, 1);
+          else this.memberships.delete(key);
+        } catch (err) {
+          this.count(join ? 'join_error' : 'leave_error');
+          const where = `${source === undefined ? '' : ` from ${source}`}${iface === undefined ? '' : ` on ${iface.name}`}`;
+          this.logger.log(1, `Error ${join ? 'joining' : 'leaving'} ${group}${where}: ${(err as Error).message}`);
+        }
+      }
+    }
+  }
+
+  private changeMembership(join: boolean, group: string, source: string | undefined, iface: NetInterface | undefined): void {
+    const index = iface?.index;
+    if (source === undefined) {
+      if (join) this.socket.joinGroup(group, index);
+      else this.socket.leaveGroup(group, index);
+    } else if (join) this.socket.joinSourceGroup(group, source, index);
+    else this.socket.leaveSourceGroup(group, source, index);
+  }
+
+  private count(name: string): void {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+  }
+}

@@ -1,0 +1,158 @@
+// uftpproxyd's command line: the page's defaults, every option's value, and every kind of bad input
+// answered with a message naming the option, the usage text, exit status 1 and nothing started.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { generateKey, privateKeyPem } from '../../lib/crypto';
+import { main } from '../../lib/cli/proxyd/main';
+import { parseProxydArgs } from '../../lib/cli/proxyd/options';
+
+const BIN = resolve(__dirname, '../../bin/uftpproxyd');
+const FP = '66:1E:C9:1D:FC:99:DB:60:B0:1A:F0:8F:CA:F4:28:27:A6:BE:94:BC';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'proxyd-options-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(...args: string[]): Promise<{ code: number; err: string }> {
+  let err = '';
+  const code = await main(args, { stderr: (t) => (err += t) });
+  return { code, err };
+}
+
+describe('parseProxydArgs', () => {
+  it('has the page\'s defaults', () => {
+    expect(parseProxydArgs(['-c'])).toEqual({
+      mode: 'client',
+      debug: false,
+      port: 1044,
+      destPort: 1044,
+      ttl: 1,
+      dscp: 0,
+      nice: 0,
+      logLevel: 2,
+      heartbeats: [],
+      heartbeatIntervalSec: 20,
+      maxLogCount: 5,
+      bufferSize: 262144,
+      logFile: '/tmp/uftpproxyd.log',
+      keyFiles: [],
+      keySpecs: [],
+      interfaces: [],
+      publicGroups: ['230.4.4.1'],
+    });
+  });
+
+  it('reads every option of the page, attached or not', () => {
+    const o = parseProxydArgs([
+      '-s', 'cproxy', '-d', '-p2000', '-t', '16', '-Q', '0x2e', '-N', '-5', '-O', 'eth1', '-U', '0x11223344',
+      '-q', '3000', '-m', '-x', '5', '-H', 'a,b:7', '-h', '5', '-g', '2', '-n', '3', '-B', '8388608',
+      '-L', '/x.log', '-P', '/x.pid', '-C', '/c', '-S', '/s', '-k', 'k1,k2', '-K', 'rsa:1024,ec:secp256r1',
+      '-e', 'secp384r1', '-I', 'eth0,10.0.0.1', '-M', '230.4.4.1,232.1.1.1', '-T', '50',
+    ]);
+    expect(o).toEqual({
+      mode: 'server', downstream: { host: 'cproxy', port: 3000 }, debug: true, port: 2000, destPort: 3000,
+      ttl: 16, dscp: 46, nice: -5, egressInterface: 'eth1', uid: 0x11223344, logLevel: 5,
+      heartbeats: [{ host: 'a', port: 1044 }, { host: 'b', port: 7 }], heartbeatIntervalSec: 5,
+      maxLogBytes: 2 * 1024 * 1024, maxLogCount: 3, bufferSize: 8388608, logFile: '/x.log', pidFile: '/x.pid',
+      clientListFile: '/c', serverListFile: '/s', keyFiles: ['k1', 'k2'],
+      keySpecs: [{ type: 'rsa', bits: 1024 }, { type: 'ec', curve: 'prime256v1' }],
+      interfaces: ['eth0', '10.0.0.1'], publicGroups: ['230.4.4.1', '232.1.1.1'], aggregationPct: 50,
+    });
+  });
+
+  it('modes: -s fp=..., -r and -r:curve (or -r with -e)', () => {
+    expect(parseProxydArgs(['-s', `fp=${FP.toLowerCase()}`])).toMatchObject({ mode: 'server', downstreamFingerprint: FP });
+    expect(parseProxydArgs(['-r']).ecdhCurve).toBeUndefined();
+    expect(parseProxydArgs(['-r:secp256r1'])).toMatchObject({ mode: 'response', ecdhCurve: 'prime256v1' });
+    expect(parseProxydArgs(['-r', '-e', 'secp521r1'])).toMatchObject({ mode: 'response', ecdhCurve: 'secp521r1' });
+    expect(parseProxydArgs(['-c', '-e', 'secp521r1']).ecdhCurve).toBeUndefined(); // ignored without -r
+  });
+});
+
+describe('uftpproxyd bad command lines', () => {
+  const keyFile = (): string => {
+    const path = join(dir, 'rsa.pem');
+    if (!existsSync(path)) writeFileSync(path, privateKeyPem(generateKey({ type: 'rsa', bits: 512 })));
+    return path;
+  };
+
+  it.each([
+    [[], 'Either -s, -c, or -r must be specified'],
+    [['-c', '-s', 'x'], 'Only one of -s, -c, -r may be specified (got -c and -s)'],
+    [['-c', '-r'], 'Only one of -s, -c, -r'],
+    [['-c', '-z'], "invalid option -- 'z'"],
+    [['-c', '-p'], "option requires an argument -- 'p'"],
+    [['-c', 'extra'], "unexpected argument 'extra'"],
+    [['-c', '-p', 'abc'], "-p: invalid port 'abc'"],
+    [['-c', '-p', '0'], "-p: invalid port '0': must be 1-65535"],
+    [['-c', '-q', '65536'], "-q: invalid port '65536'"],
+    [['-c', '-t', '300'], "-t: invalid ttl '300': must be 0-255"],
+    [['-c', '-Q', '64'], "-Q: invalid dscp '64': must be 0-63"],
+    [['-c', '-N', '20'], "-N: invalid priority '20': must be -20-19"],
+    [['-c', '-U', 'zz'], "-U: invalid unique ID 'zz'"],
+    [['-c', '-x', '9'], "-x: invalid log level '9': must be 0-5"],
+    [['-c', '-h', '0'], "-h: invalid heartbeat interval '0'"],
+    [['-c', '-g', '0'], "-g: invalid max log size '0': must be 1-1024"],
+    [['-c', '-n', '1001'], "-n: invalid max log count '1001': must be 1-1000"],
+    [['-c', '-B', '100'], "-B: invalid buffer size '100': must be 65536-104857600"],
+    [['-c', '-T', '5'], "-T: invalid interval percentage '5': must be 10-99"],
+    [['-c', '-H', 'a:b'], "-H: invalid port 'b' in 'a:b'"],
+    [['-c', '-H', 'a,,b'], '-H: empty item'],
+    [['-c', '-H', 'no-such-host.invalid'], "-H: invalid name/address 'no-such-host.invalid'"],
+    [['-s', 'no-such-host.invalid'], "-s: invalid name/address 'no-such-host.invalid'"],
+    [['-s', 'fp=12:34'], "-s: invalid fingerprint '12:34'"],
+    [['-r:'], "-r: invalid argument ':'"],
+    [['-r:nocurve'], "-r: invalid EC curve 'nocurve'"],
+    [['-r:secp256r1', '-e', 'secp384r1'], '-r:prime256v1 and -e secp384r1 name different curves'],
+    [['-c', '-e', 'nocurve'], "-e: invalid EC curve 'nocurve'"],
+    [['-c', '-K', 'rsa:100'], "-K: invalid RSA key size '100': must be 512-2048"],
+    [['-c', '-K', 'ec:foo'], "-K: invalid EC curve 'foo'"],
+    [['-c', '-K', 'dsa:1024'], "-K: invalid key specification 'dsa:1024'"],
+    [['-c', '-k', 'a,b', '-K', 'rsa:512'], '-k and -K must list the same number of items (2 and 1)'],
+    [['-c', '-k', '/nonexistent/key.pem'], '-k: /nonexistent/key.pem: cannot read key file'],
+    [['-c', '-C', '/nonexistent/list'], "-C: couldn't open list /nonexistent/list"],
+    [['-c', '-S', '/nonexistent/list'], "-S: couldn't open list /nonexistent/list"],
+    [['-c', '-I', 'no-such-if0'], "-I: no interface named 'no-such-if0'"],
+    [['-c', '-I', '203.0.113.77'], "-I: no interface has the address '203.0.113.77'"],
+    [['-c', '-O', 'no-such-if0'], "-O: no interface named 'no-such-if0'"],
+    [['-c', '-M', '10.0.0.1'], "-M: '10.0.0.1' is not a multicast address"],
+    [['-c', '-M', '230.4.4.1,ff15::1'], '-M: \'ff15::1\' and \'230.4.4.1\' are of different address families'],
+    [['-c', '-L', ''], '-L: empty value'],
+  ])('%j -> %s', async (args, message) => {
+    const pid = join(dir, 'never.pid');
+    const log = join(dir, 'never.log');
+    const { code, err } = await run('-P', pid, '-L', log, ...args);
+    expect(code).toBe(1);
+    expect(err).toContain(`uftpproxyd: ${message}`);
+    expect(err).toContain('uftpproxyd { -s { dest | fp=fingerprint } | -c | -r[:curve] }');
+    expect(existsSync(pid)).toBe(false);
+    expect(existsSync(log)).toBe(false);
+  });
+
+  it('-k with -K refuses to overwrite an existing key file, before anything starts', async () => {
+    const { code, err } = await run('-c', '-k', keyFile(), '-K', 'rsa:512', '-L', join(dir, 'never.log'));
+    expect(code).toBe(1);
+    expect(err).toContain(`-k: ${keyFile()}: key file already exists, will not overwrite it`);
+    expect(existsSync(join(dir, 'never.log'))).toBe(false);
+  });
+
+  it('a key file that is not a key is refused', async () => {
+    const bad = join(dir, 'notakey.pem');
+    writeFileSync(bad, 'hello\n');
+    const { code, err } = await run('-c', '-k', bad);
+    expect(code).toBe(1);
+    expect(err).toContain(`-k: ${bad}: not a PEM private key file`);
+  });
+
+  it('the built bin exits 1 with the message and usage on stderr', async () => {
+    const r = await promisify(execFile)(process.execPath, [BIN, '-c', '-Q', '99']).catch((e) => e);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^uftpproxyd: -Q: invalid dscp '99': must be 0-63\nuftpproxyd \{ -s/);
+    expect(r.stdout).toBe('');
+  });
+});
