@@ -4,16 +4,19 @@
 //
 //   node dist/scripts/demo.js [--proxy PROGRAM] [--size MB]
 //
-// --proxy picks the proxy program (default: the real `uftpproxyd` of Debian's uftp package).
+// --proxy picks the proxy program: ours (bin/uftpproxyd) by default, or e.g. the real `uftpproxyd`.
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Lab, labAvailable, sha256File, type LabHost, type LabProcess } from './lab';
 
 const { values } = parseArgs({
-  options: { proxy: { type: 'string', default: 'uftpproxyd' }, size: { type: 'string', default: '4' } },
+  options: { proxy: { type: 'string' }, size: { type: 'string', default: '4' } },
 });
+// dist/scripts/demo.js -> the repository's bin/uftpproxyd, run by this same node.
+const OURS = [process.execPath, resolve(__dirname, '..', '..', 'bin', 'uftpproxyd')];
+const proxyCommand = values.proxy ? [values.proxy] : OURS;
 
 function show(host: LabHost, cmd: string, args: string[]): void {
   console.log(`  [${host.name}]$ ${[cmd, ...args].join(' ')}`);
@@ -61,8 +64,9 @@ async function main(): Promise<number> {
     }
     const cproxy = lab.host('cproxy');
     const sproxy = lab.host('sproxy');
-    const cp = start(cproxy, values.proxy!, ['-d', '-c', '-I', cproxy.ifname('b')]);
-    const sp = start(sproxy, values.proxy!, ['-d', '-s', cproxy.addr('b'), '-I', sproxy.ifname('a')]);
+    const [cmd, ...pre] = proxyCommand;
+    const cp = start(cproxy, cmd, [...pre, '-d', '-c', '-I', cproxy.ifname('b')]);
+    const sp = start(sproxy, cmd, [...pre, '-d', '-s', cproxy.addr('b'), '-I', sproxy.ifname('a')]);
     running.push(cp, sp);
     await new Promise((resolve) => setTimeout(resolve, 1000));
 

@@ -106,11 +106,21 @@ function cached<T>(
   return ctx;
 }
 
+/** The last cipher context answered: a stream of packets under one key skips the WeakMap. */
+let last: Cached<NativeCipherContext> | undefined;
+let lastKey: Uint8Array | undefined;
+
 /** A cached context for this cipher, key and direction (16-byte tags for GCM/CCM), or undefined. */
 export function cipherContext(name: string, key: Uint8Array, decrypt: boolean): NativeCipherContext | undefined {
+  if (last !== undefined && lastKey === key && last.name === name && last.decrypt === decrypt && sameBytes(last.bytes, key)) {
+    return last.ctx;
+  }
   const a = nativeCrypto();
   if (a === undefined) return undefined;
-  return cached(cipherCache, key, name, decrypt, () => new a.CipherContext(name, key, decrypt, AUTH_TAG_LEN));
+  const ctx = cached(cipherCache, key, name, decrypt, () => new a.CipherContext(name, key, decrypt, AUTH_TAG_LEN));
+  last = cipherCache.get(key)?.find((e) => e.ctx === ctx);
+  lastKey = last === undefined ? undefined : key;
+  return ctx;
 }
 
 /** A cached HMAC context for this hash and key, or undefined. */

@@ -16,6 +16,26 @@ function ensureAvailable(cipher: CipherName): void {
   available.add(cipher);
 }
 
+/**
+ * Native output goes to slices of shared 64 KiB slabs, as Buffer.allocUnsafe slices its 8 KiB pool:
+ * a new ArrayBuffer per packet (or per six packets of that pool) costs more than the cipher's setup.
+ * A kept slice keeps its slab alive; callers that hold messages long copy them.
+ */
+const SLAB_BYTES = 64 * 1024;
+let slab = Buffer.allocUnsafeSlow(0);
+let slabUsed = 0;
+
+function outputBuffer(length: number): Buffer {
+  if (length > SLAB_BYTES / 8) return Buffer.allocUnsafe(length);
+  if (slabUsed + length > slab.length) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const out = slab.subarray(slabUsed, slabUsed + length);
+  slabUsed += (length + 7) & ~7; // keep slices 8-byte aligned
+  return out;
+}
+
 /** update() then final(), copying only when final() gives bytes (CBC's last block; never with GCM/CCM). */
 function finish(c: { update(data: Uint8Array): Buffer; final(): Buffer }, data: Uint8Array): Buffer {
   const body = c.update(data);
@@ -37,7 +57,7 @@ export function encryptBlock(
   const ctx = cipherContext(cipher, key, false);
   if (ctx !== undefined) {
     const cbc = mode === 'cbc';
-    const out = Buffer.allocUnsafe(cbc ? (Math.floor(plaintext.length / blockSize) + 1) * blockSize : plaintext.length + AUTH_TAG_LEN);
+    const out = outputBuffer(cbc ? (Math.floor(plaintext.length / blockSize) + 1) * blockSize : plaintext.length + AUTH_TAG_LEN);
     ctx.seal(iv, cbc ? null : (aad ?? null), plaintext, out);
     return out;
   }
@@ -67,7 +87,7 @@ export function decryptBlock(
   if (mode === 'ccm' && data.length === AUTH_TAG_LEN) throw new RangeError('CCM cannot open an empty message');
   const ctx = cipherContext(cipher, key, true);
   if (ctx !== undefined) {
-    const out = Buffer.allocUnsafe(cbc ? data.length : data.length - AUTH_TAG_LEN);
+    const out = outputBuffer(cbc ? data.length : data.length - AUTH_TAG_LEN);
     const n = ctx.open(iv, cbc ? null : (aad ?? null), data, out);
     if (n < 0) throw new Error(cbc ? 'bad decrypt' : 'unable to authenticate data');
     return n === out.length ? out : out.subarray(0, n);

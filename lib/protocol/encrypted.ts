@@ -64,6 +64,11 @@ export interface EncryptedMessage {
   payload: Buffer;
 }
 
+/** The packet as a Buffer: itself when it is one, else a view of the same bytes. */
+function asBuffer(packet: Uint8Array): Buffer {
+  return Buffer.isBuffer(packet) ? packet : Buffer.from(packet.buffer, packet.byteOffset, packet.length);
+}
+
 export function decodeEncrypted(packet: Uint8Array): Decoded<EncryptedMessage> {
   const head = decodeHeader(packet);
   if (!head.ok) return head;
@@ -73,7 +78,7 @@ export function decodeEncrypted(packet: Uint8Array): Decoded<EncryptedMessage> {
   if (packet.length < BODY_START) {
     return fail('length', `ENCRYPTED of ${packet.length} bytes is shorter than its ${BODY_START}-byte headers`);
   }
-  const buf = Buffer.from(packet.buffer, packet.byteOffset, packet.length);
+  const buf = asBuffer(packet);
   const sigLen = buf.readUInt16BE(HEADER_LEN + 8);
   const payloadLen = buf.readUInt16BE(HEADER_LEN + 10);
   if (BODY_START + sigLen + payloadLen !== buf.length) {
@@ -136,8 +141,10 @@ export function wrap(
     payload = encryptBlock(keys.cipher, keys.key, iv, inner, aad);
   }
   if (payload.length > 0xffff) throw new RangeError(`encrypted payload of ${payload.length} bytes exceeds 65535`);
-  const packet = Buffer.alloc(BODY_START + sigLen + payload.length);
+  // Pooled and written in full: a fresh zeroed ArrayBuffer per packet costs more than the cipher.
+  const packet = Buffer.allocUnsafe(BODY_START + sigLen + payload.length);
   writeEncryptedHead(packet, header, ivCounter, sigLen, payload.length);
+  packet.fill(0, BODY_START, BODY_START + sigLen);
   payload.copy(packet, BODY_START + sigLen);
   if (sigType === SigType.HMAC) {
     const mac = hmacContext(keys.hash, keys.hmacKey);
@@ -189,7 +196,7 @@ export function unwrap(
   const decoded = decodeEncrypted(packet);
   if (!decoded.ok) return decoded;
   const msg = decoded.value;
-  const buf = Buffer.from(packet.buffer, packet.byteOffset, packet.length);
+  const buf = asBuffer(packet);
   try {
     const sigLen = expectedSigLength(keys, sigType, verifyKey);
     if (typeof sigLen === 'string') return fail('field', sigLen);
