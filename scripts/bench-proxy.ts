@@ -3,11 +3,13 @@
 // which goes first. Prints throughput, CPU seconds and peak RSS of each proxy, drops, and the ratios ours/C.
 // Needs root (network namespaces) and a built tree (npm run build).
 //
-//   node dist/scripts/bench-proxy.js [--size MB] [--rounds N] [--only real|ours]
+//   node dist/scripts/bench-proxy.js [--size MB] [--rounds N] [--only real|ours] [--profile DIR]
 //
 // --only runs one side (to check the set-up, or to profile ours); ratios need both.
+// --profile DIR: our proxies run under `node --cpu-prof` and leave their .cpuprofile files in DIR
+// (profiling slows them: take its throughput with a grain of salt); summarize with scripts/cpuprofile-top.
 import { randomBytes } from 'node:crypto';
-import { appendFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Lab, labAvailable, sha256File } from './lab';
@@ -32,6 +34,7 @@ async function main(): Promise<number> {
       size: { type: 'string', default: '500' },
       rounds: { type: 'string', default: '3' },
       only: { type: 'string' },
+      profile: { type: 'string' },
     },
   });
   if (values.only !== undefined && values.only !== 'real' && values.only !== 'ours') {
@@ -39,6 +42,12 @@ async function main(): Promise<number> {
   }
   const bytes = positiveInt('size', values.size!) * 1024 * 1024;
   const rounds = positiveInt('rounds', values.rounds!);
+  const nodeFlags: string[] = [];
+  if (values.profile !== undefined) {
+    const dir = path.resolve(values.profile);
+    await mkdir(dir, { recursive: true });
+    nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
+  }
   const available = labAvailable();
   if (!available.ok) throw new Error(`cannot build the lab: ${available.why}`);
 
@@ -52,7 +61,7 @@ async function main(): Promise<number> {
     for (let round = 1; round <= rounds; round++) {
       const order: ProxyImpl[] = round % 2 ? ['real', 'ours'] : ['ours', 'real'];
       for (const which of order.filter((w) => values.only === undefined || w === values.only)) {
-        const r = await runRound(lab, which, file, sha, `round${round}-${which}`);
+        const r = await runRound(lab, which, file, sha, `round${round}-${which}`, nodeFlags);
         printRun(round, r, bytes);
         results.push(r);
       }

@@ -73,6 +73,23 @@ export function encryptBlock(
   return Buffer.concat([c.update(plaintext), c.final(), c.getAuthTag()]);
 }
 
+/** The cipher last opened with and its mode: packets under one cipher skip the lookups. */
+let lastCipher: CipherName | undefined;
+let lastMode: 'cbc' | 'gcm' | 'ccm' = 'cbc';
+
+/** The checks both decrypt functions make before any work; answers the mode. */
+function openable(cipher: CipherName, data: Uint8Array): 'cbc' | 'gcm' | 'ccm' {
+  if (cipher !== lastCipher) {
+    ensureAvailable(cipher);
+    lastMode = cipherSpec(cipher).mode;
+    lastCipher = cipher;
+  }
+  const mode = lastMode;
+  if (mode !== 'cbc' && data.length < AUTH_TAG_LEN) throw new RangeError(`${data.length} bytes cannot hold a ${AUTH_TAG_LEN}-byte tag`);
+  if (mode === 'ccm' && data.length === AUTH_TAG_LEN) throw new RangeError('CCM cannot open an empty message');
+  return mode;
+}
+
 export function decryptBlock(
   cipher: CipherName,
   key: Uint8Array,
@@ -80,11 +97,8 @@ export function decryptBlock(
   data: Uint8Array,
   aad?: Uint8Array,
 ): Buffer {
-  ensureAvailable(cipher);
-  const { mode } = cipherSpec(cipher);
+  const mode = openable(cipher, data);
   const cbc = mode === 'cbc';
-  if (!cbc && data.length < AUTH_TAG_LEN) throw new RangeError(`${data.length} bytes cannot hold a ${AUTH_TAG_LEN}-byte tag`);
-  if (mode === 'ccm' && data.length === AUTH_TAG_LEN) throw new RangeError('CCM cannot open an empty message');
   const ctx = cipherContext(cipher, key, true);
   if (ctx !== undefined) {
     const out = outputBuffer(cbc ? data.length : data.length - AUTH_TAG_LEN);
@@ -101,4 +115,33 @@ export function decryptBlock(
   if (mode === 'ccm') (d as DecipherCCM).setAAD(aad ?? Buffer.alloc(0), { plaintextLength: body.length });
   else if (aad !== undefined && aad.length > 0) (d as DecipherGCM).setAAD(aad);
   return finish(d, body);
+}
+
+/**
+ * decryptBlock writing the plaintext into `out`, which may be `data` itself (in place; a partial
+ * overlap is refused); answers the plaintext length. `out` needs data.length bytes for CBC,
+ * data.length - 16 for GCM/CCM. Throws as decryptBlock does; after a failure `out` holds
+ * unspecified bytes (OpenSSL decrypts before the tag or padding is known to be bad).
+ */
+export function decryptBlockInto(
+  cipher: CipherName,
+  key: Uint8Array,
+  iv: Uint8Array,
+  data: Uint8Array,
+  out: Uint8Array,
+  aad?: Uint8Array,
+): number {
+  const mode = openable(cipher, data);
+  const cbc = mode === 'cbc';
+  const need = cbc ? data.length : data.length - AUTH_TAG_LEN;
+  if (out.length < need) throw new RangeError(`out has ${out.length} bytes, needs ${need}`);
+  const ctx = cipherContext(cipher, key, true);
+  if (ctx !== undefined) {
+    const n = ctx.open(iv, cbc ? null : (aad ?? null), data, out);
+    if (n < 0) throw new Error(cbc ? 'bad decrypt' : 'unable to authenticate data');
+    return n;
+  }
+  const plain = decryptBlock(cipher, key, iv, data, aad);
+  out.set(plain);
+  return plain.length;
 }

@@ -26,6 +26,8 @@ import {
 
 type Waiter = { resolve: () => void; reject: (err: Error) => void };
 
+const EMPTY = new Uint8Array(0);
+
 function closedError(): Error {
   return Object.assign(new Error('socket closed before its queue was sent'), { code: 'ERR_SOCKET_CLOSED' });
 }
@@ -39,6 +41,7 @@ export class UdpSocket {
   private receiving?: { transient: boolean; slotSize: number };
   private transient?: TransientDecoder;
   private flushWaiters: Waiter[] = [];
+  private readonly outgoing = { datas: [] as Uint8Array[], addresses: [] as string[], ports: [] as number[] };
   private closed?: Promise<void>;
 
   /** A socket on the real addon. */
@@ -163,18 +166,28 @@ export class UdpSocket {
   /** How many the kernel took now; the rest wait in the queue, in order. */
   sendBatch(datagrams: OutgoingDatagram[]): number {
     if (!Array.isArray(datagrams)) throw new TypeError('datagrams must be an array');
-    const datas = new Array<Uint8Array>(datagrams.length);
-    const addresses = new Array<string>(datagrams.length);
-    const ports = new Array<number>(datagrams.length);
+    // The argument arrays are reused (the addon reads them before it returns): a forwarder calling
+    // this per received batch allocates nothing here. Argument names are built only for an error.
+    const { datas, addresses, ports } = this.outgoing;
+    const n = datagrams.length;
+    datas.length = addresses.length = ports.length = n;
     let lastAddress: string | undefined;
-    for (let i = 0; i < datagrams.length; i++) {
+    for (let i = 0; i < n; i++) {
       const d = datagrams[i];
-      datas[i] = checkData(`datagrams[${i}].data`, d?.data);
+      const data = d?.data;
+      if (!(data instanceof Uint8Array)) checkData(`datagrams[${i}].data`, data);
       if (d.address !== lastAddress) lastAddress = checkAddress(`datagrams[${i}].address`, d.address, this.family);
+      const port = d.port;
+      if (!(Number.isInteger(port) && port >= 1 && port <= 65535)) checkInteger(`datagrams[${i}].port`, port, 1, 65535);
+      datas[i] = data;
       addresses[i] = d.address;
-      ports[i] = checkInteger(`datagrams[${i}].port`, d.port, 1, 65535);
+      ports[i] = port;
     }
-    return this.native.sendBatch(datas, addresses, ports);
+    try {
+      return this.native.sendBatch(datas, addresses, ports);
+    } finally {
+      datas.fill(EMPTY); // no reference kept to what was sent
+    }
   }
 
   /** Resolves once the queue is empty (at once if it is). */

@@ -5,24 +5,15 @@
 // zeroed; GCM/CCM authenticate the header and the 12 bytes above as additional data, with the
 // payload length already counting the 16-byte tag and an empty signature.
 import { createHmac, KeyObject, timingSafeEqual } from 'crypto';
-import {
-  AUTH_TAG_LEN,
-  buildIv,
-  CipherName,
-  cipherSpec,
-  decryptBlock,
-  encryptBlock,
-  HashName,
-  hashLength,
-  isAuthenticated,
-  ReplayWindow,
-  signatureLength,
-  signMessage,
-  SymmetricKeys,
-  verifyMessage,
-} from '../crypto';
+// Straight from the modules, not the lib/crypto index: its re-export getters cost on every call.
+import { AUTH_TAG_LEN, CipherName, CipherSpec, cipherSpec, HashName, hashLength } from '../crypto/algorithms';
+import { buildIv, scratchIv } from '../crypto/iv';
+import type { SymmetricKeys } from '../crypto/key-schedule';
+import { ReplayWindow } from '../crypto/replay-window';
+import { signatureLength, signMessage, verifyMessage } from '../crypto/signatures';
+import { decryptBlock, decryptBlockInto, encryptBlock } from '../crypto/symmetric';
 import { hmacContext } from '../crypto/native-cipher';
-import { HashType, KeyType, MessageType, SigType } from './constants';
+import { HashType, KeyType, MessageType, SigType, UFTP_VERSION } from './constants';
 import { Decoded, fail, ok } from './errors';
 import { decodeHeader, HEADER_LEN, UftpHeader, writeHeader } from './header';
 
@@ -95,6 +86,14 @@ export function decodeEncrypted(packet: Uint8Array): Decoded<EncryptedMessage> {
   });
 }
 
+/** The spec of the cipher last asked for: packets under one cipher skip the table lookup. */
+let lastSpec: CipherSpec | undefined;
+
+function specOf(cipher: CipherName): CipherSpec {
+  if (lastSpec === undefined || lastSpec.name !== cipher) lastSpec = cipherSpec(cipher);
+  return lastSpec;
+}
+
 function expectedSigLength(keys: SymmetricKeys, sigType: SigType, key: KeyObject | undefined): number | string {
   switch (sigType) {
     case SigType.HMAC:
@@ -102,7 +101,7 @@ function expectedSigLength(keys: SymmetricKeys, sigType: SigType, key: KeyObject
     case SigType.KEYEX:
       return key === undefined ? 'a KEYEX signature needs the sender key' : signatureLength(key);
     case SigType.AUTHENC:
-      return isAuthenticated(keys.cipher) ? 0 : `AUTHENC with the unauthenticated cipher ${keys.cipher}`;
+      return specOf(keys.cipher).mode !== 'cbc' ? 0 : `AUTHENC with the unauthenticated cipher ${keys.cipher}`;
     default:
       return `signature type ${String(sigType)} cannot protect an ENCRYPTED message`;
   }
@@ -158,27 +157,98 @@ export function wrap(
 
 function signatureValid(
   packet: Buffer,
-  msg: EncryptedMessage,
+  sigEnd: number,
   keys: SymmetricKeys,
   sigType: SigType,
   verifyKey: KeyObject | undefined,
 ): boolean {
   if (sigType === SigType.AUTHENC) return true;
-  const sigEnd = BODY_START + msg.sig.length;
+  const sig = packet.subarray(BODY_START, sigEnd);
   if (sigType === SigType.HMAC) {
     const native = hmacContext(keys.hash, keys.hmacKey);
-    if (native !== undefined) return native.verify(packet, msg.sig, BODY_START, sigEnd);
+    if (native !== undefined) return native.verify(packet, sig, BODY_START, sigEnd);
     // The HMAC runs over the packet with its signature zeroed: fed in three parts, the packet is not copied.
     const mac = createHmac(keys.hash, keys.hmacKey)
       .update(packet.subarray(0, BODY_START))
-      .update(Buffer.alloc(msg.sig.length))
+      .update(Buffer.alloc(sig.length))
       .update(packet.subarray(sigEnd))
       .digest();
-    return timingSafeEqual(mac, msg.sig);
+    return timingSafeEqual(mac, sig);
   }
   const zeroed = Buffer.from(packet);
   zeroed.fill(0, BODY_START, sigEnd);
-  return verifyMessage(keys.hash, verifyKey as KeyObject, zeroed, msg.sig);
+  return verifyMessage(keys.hash, verifyKey as KeyObject, zeroed, sig);
+}
+
+/** The additional data of GCM/CCM (the first BODY_START bytes) copied to a shared buffer: cheaper than a view. */
+const aadScratch = Buffer.alloc(BODY_START);
+
+function aadOf(packet: Uint8Array): Buffer {
+  for (let i = 0; i < BODY_START; i++) aadScratch[i] = packet[i];
+  return aadScratch;
+}
+
+function u32(b: Uint8Array, at: number): number {
+  return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+}
+
+/**
+ * unwrap's work, reading the fields it needs straight from the bytes (decodeEncrypted's checks, in its
+ * order and with its messages). `inPlace`: the plaintext goes over the ciphertext in `packet`.
+ */
+function open(
+  packet: Uint8Array,
+  keys: SymmetricKeys,
+  replayWindow: ReplayWindow,
+  sigType: SigType,
+  verifyKey: KeyObject | undefined,
+  inPlace: boolean,
+): Decoded<Buffer> {
+  const len = packet.length;
+  if (len < HEADER_LEN) return decodeHeader(packet) as Decoded<never>;
+  if (packet[0] !== UFTP_VERSION) return decodeHeader(packet) as Decoded<never>;
+  const func = packet[1];
+  if (func !== MessageType.ENCRYPTED) return fail('function', `message type ${func} is not ENCRYPTED (${MessageType.ENCRYPTED})`);
+  if (len < BODY_START) return fail('length', `ENCRYPTED of ${len} bytes is shorter than its ${BODY_START}-byte headers`);
+  const sigLen = (packet[HEADER_LEN + 8] << 8) | packet[HEADER_LEN + 9];
+  const payloadLen = (packet[HEADER_LEN + 10] << 8) | packet[HEADER_LEN + 11];
+  if (BODY_START + sigLen + payloadLen !== len) {
+    return fail(
+      'length',
+      `signature (${sigLen}) and payload (${payloadLen}) lengths do not add up to the ${len - BODY_START} bytes present`,
+    );
+  }
+  const buf = asBuffer(packet);
+  const srcId = u32(buf, 4);
+  const hi = u32(buf, HEADER_LEN);
+  const lo = u32(buf, HEADER_LEN + 4);
+  try {
+    const want = expectedSigLength(keys, sigType, verifyKey);
+    if (typeof want === 'string') return fail('field', want);
+    if (sigLen !== want) return fail('field', `signature of ${sigLen} bytes, expected ${want}`);
+    const verdict = replayWindow.checkParts(srcId, hi, lo);
+    if (verdict !== 'new') {
+      const counter = (BigInt(hi) << 32n) | BigInt(lo);
+      return fail('replay', `IV counter ${counter} from ${srcId.toString(16)} is ${verdict}`);
+    }
+    const sigEnd = BODY_START + sigLen;
+    if (!signatureValid(buf, sigEnd, keys, sigType, verifyKey)) return fail('crypto', 'signature does not verify');
+    const spec = specOf(keys.cipher);
+    const iv = scratchIv(keys.salt, spec.ivLen, hi, lo, srcId);
+    const aad = spec.mode === 'cbc' ? undefined : aadOf(buf);
+    const sealed = buf.subarray(sigEnd);
+    let inner: Buffer;
+    if (inPlace) {
+      const n = decryptBlockInto(keys.cipher, keys.key, iv, sealed, sealed, aad);
+      inner = n === sealed.length ? sealed : sealed.subarray(0, n);
+    } else {
+      inner = decryptBlock(keys.cipher, keys.key, iv, sealed, aad);
+    }
+    replayWindow.acceptParts(srcId, hi, lo);
+    return ok(inner);
+  } catch (err) {
+    return fail('crypto', `decryption failed: ${(err as Error).message}`);
+  }
 }
 
 /**
@@ -193,26 +263,22 @@ export function unwrap(
   sigType: SigType,
   verifyKey?: KeyObject,
 ): Decoded<Buffer> {
-  const decoded = decodeEncrypted(packet);
-  if (!decoded.ok) return decoded;
-  const msg = decoded.value;
-  const buf = asBuffer(packet);
-  try {
-    const sigLen = expectedSigLength(keys, sigType, verifyKey);
-    if (typeof sigLen === 'string') return fail('field', sigLen);
-    if (msg.sig.length !== sigLen) return fail('field', `signature of ${msg.sig.length} bytes, expected ${sigLen}`);
-    const verdict = replayWindow.check(msg.header.srcId, msg.ivCounter);
-    if (verdict !== 'new') {
-      return fail('replay', `IV counter ${msg.ivCounter} from ${msg.header.srcId.toString(16)} is ${verdict}`);
-    }
-    if (!signatureValid(buf, msg, keys, sigType, verifyKey)) return fail('crypto', 'signature does not verify');
-    const spec = cipherSpec(keys.cipher);
-    const iv = buildIv(keys.salt, spec.ivLen, msg.ivCounter, msg.header.srcId);
-    const aad = spec.mode === 'cbc' ? undefined : buf.subarray(0, BODY_START);
-    const inner = decryptBlock(keys.cipher, keys.key, iv, msg.payload, aad);
-    replayWindow.accept(msg.header.srcId, msg.ivCounter);
-    return ok(inner);
-  } catch (err) {
-    return fail('crypto', `decryption failed: ${(err as Error).message}`);
-  }
+  return open(packet, keys, replayWindow, sigType, verifyKey, false);
+}
+
+/**
+ * unwrap, decrypting over the ciphertext inside `packet` itself: the inner message is a view of
+ * `packet` (starting right after the signature), and nothing is allocated for it. Only the bytes of
+ * the encrypted payload change; header, IV counter, lengths and signature are left as they were.
+ * After a 'crypto' failure the payload bytes are unspecified (the cipher may have run over them
+ * before the tag or padding proved bad); after any other failure the packet is untouched.
+ */
+export function unwrapInPlace(
+  packet: Uint8Array,
+  keys: SymmetricKeys,
+  replayWindow: ReplayWindow,
+  sigType: SigType,
+  verifyKey?: KeyObject,
+): Decoded<Buffer> {
+  return open(packet, keys, replayWindow, sigType, verifyKey, true);
 }

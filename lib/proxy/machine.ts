@@ -73,17 +73,32 @@ export class Proxy implements ProxyMachine {
     return ctx.out;
   }
 
-  /** Hot path: a FILESEG goes on with its bytes untouched; only the header is read. */
+  /** The daemon's hot path (ProxyMachine.forward): a FILESEG of a known session, without allocating. */
+  forward(b: Uint8Array, clock: Clock): Endpoint | null | undefined {
+    if (b.length < HEADER_LEN || b[0] !== UFTP_VERSION || b[1] !== MessageType.FILESEG) return undefined;
+    return this.fileSegTarget(b, clock.now);
+  }
+
   private fileSeg(ctx: Ctx, b: Uint8Array): ProxyOutput[] {
-    const session = this.sessions.get(sessionKey(readU32(b, 8), b[12]));
-    if (session === undefined) return dropped(ctx.out, 'unknown-group', `FILESEG for unknown group ${hexId(readU32(b, 8))}`, undefined, 5);
-    session.lastSeen = ctx.clock.now;
-    if (this.config.mode === 'response') return ctx.out;
-    const to = this.config.mode === 'server' ? this.downstream() : session.privateTarget;
-    if (to === undefined) return ctx.out;
-    session.grtt = b[13];
-    ctx.out.push({ type: 'send', data: b, to });
+    const to = this.fileSegTarget(b, ctx.clock.now);
+    if (to === undefined) return dropped(ctx.out, 'unknown-group', `FILESEG for unknown group ${hexId(readU32(b, 8))}`, undefined, 5);
+    if (to !== null) ctx.out.push({ type: 'send', data: b, to });
     return ctx.out;
+  }
+
+  /**
+   * A FILESEG goes on with its bytes untouched; only the header is read. Where it goes: null = nowhere
+   * (a response proxy, or no downstream yet), undefined = unknown group (handle() drops it).
+   */
+  private fileSegTarget(b: Uint8Array, now: number): Endpoint | null | undefined {
+    const session = this.sessions.get(sessionKey(readU32(b, 8), b[12]));
+    if (session === undefined) return undefined;
+    session.lastSeen = now;
+    if (this.config.mode === 'response') return null;
+    const to = this.config.mode === 'server' ? this.downstream() : session.privateTarget;
+    if (to === undefined) return null;
+    session.grtt = b[13];
+    return to;
   }
 
   /** ANNOUNCE, heartbeats, KEY_REQ, and anything for a group we do not know. */

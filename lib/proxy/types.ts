@@ -97,6 +97,14 @@ export interface ProxyMachine {
   /** Called once when the daemon's socket is ready: initial joins, heartbeat timer. */
   start(clock: Clock): ProxyOutput[];
   handle(input: ProxyInput, clock: Clock): ProxyOutput[];
+  /**
+   * Optional hot path for the bulk of the traffic, with no allocation: the datagram `data` (from any
+   * sender) is looked at and either forwarded as it is (the Endpoint returned: send `data` there and
+   * nothing else), taken with nothing to send (null), or left to handle() (undefined). It must keep no
+   * reference to `data` (the daemon may pass a view that is reused) and must give exactly the outcome
+   * handle() would, so whatever would log or count is left to handle().
+   */
+  forward?(data: Uint8Array, clock: Clock): Endpoint | null | undefined;
   /** Active sessions, for status and the tests that check nothing is left behind. */
   sessionCount(): number;
 }

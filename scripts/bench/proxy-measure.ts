@@ -29,3 +29,27 @@ export async function rcvbufErrors(host: LabHost): Promise<number> {
   if (col < 0 || !values) throw new Error(`no Udp RcvbufErrors in /proc/net/snmp of ${host.name}`);
   return Number(values.split(/\s+/)[col]);
 }
+
+export interface CpuSnapshot {
+  machine: number; // user + nice + system seconds of every CPU (/proc/stat)
+  tree: number; // this process and its reaped children (the lab programs once stopped)
+}
+
+export async function cpuSnapshot(): Promise<CpuSnapshot> {
+  const stat = await readFile('/proc/stat', 'utf8');
+  const [user, nice, system] = stat.slice(0, stat.indexOf('\n')).trim().split(/\s+/).slice(1, 4).map(Number);
+  const self = await readFile('/proc/self/stat', 'utf8');
+  // utime, stime, cutime, cstime: fields 14-17.
+  const f = self.slice(self.lastIndexOf(')') + 2).split(' ');
+  const tree = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+  return { machine: (user + nice + system) / CLK_TCK, tree: tree / CLK_TCK };
+}
+
+/**
+ * CPU seconds that programs outside the benchmark used between two snapshots (other work on the
+ * machine competing for its cores), taken once the round's programs have all been reaped.
+ * Interrupt time is left out on both sides.
+ */
+export function foreignCpuSeconds(before: CpuSnapshot, after: CpuSnapshot): number {
+  return Math.max(0, after.machine - before.machine - (after.tree - before.tree));
+}

@@ -24,7 +24,7 @@ export function printRun(round: number, r: RoundResult, bytes: number): void {
       `${mibPerSec(r, bytes).toFixed(1).padStart(6)} MiB/s (file ${r.fileSeconds.toFixed(2)} s, wall ${r.wallSeconds.toFixed(2)} s)  ` +
       `cpu sproxy ${r.sproxy.cpuSeconds.toFixed(2)} s cproxy ${r.cproxy.cpuSeconds.toFixed(2)} s  ` +
       `peak RSS sproxy ${r.sproxy.peakRssMiB.toFixed(1)} MiB cproxy ${r.cproxy.peakRssMiB.toFixed(1)} MiB  ` +
-      `RcvbufErrors ${drops}`,
+      `RcvbufErrors ${drops}  foreign CPU ${r.foreignCpuSeconds.toFixed(1)} s`,
   );
 }
 
@@ -45,7 +45,28 @@ export function printSummary(results: RoundResult[], bytes: number): boolean {
   row('throughput', tput(real), tput(ours), 'MiB/s', '>= 1.0');
   row('CPU s per GiB, 2 proxies', cpu(real), cpu(ours), 's/GiB', '<= 1.5');
   row('peak RSS, max of proxies', rss(real), rss(ours), 'MiB', 'ours < 100 MiB');
+  printSpread(real, ours, bytes);
   const met = tput(ours) / tput(real) >= 1.0 && cpu(ours) / cpu(real) <= 1.5 && rss(ours) < 100;
   console.log(`\nfiles intact in every run: ${intact ? 'yes' : 'NO'}; goals met: ${met ? 'yes' : 'no'}`);
   return intact;
+}
+
+const spread = (xs: number[]): string => `${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}`;
+
+/**
+ * The noise: per-run ranges, and ours/C within each round (the two runs of a round are back to back,
+ * so they share the machine's conditions best), and the CPU other programs took meanwhile.
+ */
+function printSpread(real: RoundResult[], ours: RoundResult[], bytes: number): void {
+  const tputs = (rs: RoundResult[]) => rs.map((r) => mibPerSec(r, bytes));
+  console.log(`throughput range MiB/s: real ${spread(tputs(real))}, ours ${spread(tputs(ours))}`);
+  const paired = ours.slice(0, real.length).map((o, i) => mibPerSec(o, bytes) / mibPerSec(real[i], bytes));
+  if (paired.length > 0) {
+    console.log(`throughput ours/C per round: ${paired.map((p) => p.toFixed(2)).join(' ')} (median ${median(paired).toFixed(2)})`);
+  }
+  const foreign = [...real, ...ours].map((r) => r.foreignCpuSeconds / r.wallSeconds);
+  const worst = Math.max(...foreign);
+  // Two cores: more than a tenth of a core taken by others makes a run's throughput suspect.
+  const note = worst > 0.1 ? '  WARNING: other programs competed for the CPU; rerun on a quiet machine' : '';
+  console.log(`foreign CPU (cores busy with other programs): up to ${worst.toFixed(2)}${note}`);
 }

@@ -3,8 +3,8 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256File, type Lab, type LabProcess } from '../lab';
-import { processUsage, rcvbufErrors, type ProcessUsage } from './proxy-measure';
-import { startProxy, startUftpd, type ProxyImpl } from './proxy-topology';
+import { cpuSnapshot, foreignCpuSeconds, processUsage, rcvbufErrors, type ProcessUsage } from './proxy-measure';
+import { UFTP_PORT, startProxy, startUftpd, type ProxyImpl } from './proxy-topology';
 
 export const BUFFERS = ['-B', '8388608'];
 const CLIENTS = ['far1', 'far2'];
@@ -18,6 +18,7 @@ export interface RoundResult {
   sproxy: ProcessUsage;
   cproxy: ProcessUsage;
   drops: Record<string, number>; // RcvbufErrors during the round, per namespace
+  foreignCpuSeconds: number; // CPU used meanwhile by programs outside the benchmark
 }
 
 async function dropsNow(lab: Lab): Promise<Record<string, number>> {
@@ -25,17 +26,19 @@ async function dropsNow(lab: Lab): Promise<Record<string, number>> {
   return Object.fromEntries(WATCHED.map((h, i) => [h, counts[i]]));
 }
 
-export async function runRound(lab: Lab, which: ProxyImpl, file: string, sha: string, label: string): Promise<RoundResult> {
+/** `nodeFlags`: node options for our proxies (bench:proxy --profile). */
+export async function runRound(lab: Lab, which: ProxyImpl, file: string, sha: string, label: string, nodeFlags: string[] = []): Promise<RoundResult> {
   const before = await dropsNow(lab);
+  const cpuBefore = await cpuSnapshot();
   const dir = path.join(lab.tmpdir(), label);
   const started: LabProcess[] = [];
   try {
     for (const name of CLIENTS) started.push(await startUftpd(lab.host(name), path.join(dir, name), BUFFERS));
     const cproxy = lab.host('cproxy');
     const sproxy = lab.host('sproxy');
-    const cp = await startProxy(cproxy, which, ['-c', '-I', cproxy.ifname('b'), ...BUFFERS]);
+    const cp = await startProxy(cproxy, which, ['-c', '-I', cproxy.ifname('b'), ...BUFFERS], UFTP_PORT, nodeFlags);
     started.push(cp);
-    const sp = await startProxy(sproxy, which, ['-s', cproxy.addr('b'), '-I', sproxy.ifname('a'), ...BUFFERS]);
+    const sp = await startProxy(sproxy, which, ['-s', cproxy.addr('b'), '-I', sproxy.ifname('a'), ...BUFFERS], UFTP_PORT, nodeFlags);
     started.push(sp);
 
     const server = lab.host('server');
@@ -50,6 +53,7 @@ export async function runRound(lab: Lab, which: ProxyImpl, file: string, sha: st
     const [spUsage, cpUsage] = [await processUsage(sp.pid), await processUsage(cp.pid)];
     await Promise.all(started.map((p) => p.stop()));
     const after = await dropsNow(lab);
+    const foreign = foreignCpuSeconds(cpuBefore, await cpuSnapshot());
     const got = await Promise.all(CLIENTS.map((c) => sha256File(path.join(dir, c, path.basename(file))).catch(() => '')));
     return {
       which,
@@ -59,6 +63,7 @@ export async function runRound(lab: Lab, which: ProxyImpl, file: string, sha: st
       sproxy: spUsage,
       cproxy: cpUsage,
       drops: Object.fromEntries(WATCHED.map((h) => [h, after[h] - before[h]])),
+      foreignCpuSeconds: foreign,
     };
   } finally {
     await Promise.all(started.map((p) => p.stop()));

@@ -29,9 +29,12 @@ export function segmentOf(host: LabHost): 'a' | 'b' {
   return ['cproxy', 'far1', 'far2'].includes(host.name) ? 'b' : 'a';
 }
 
-/** argv that starts a proxy: ours from this repository's bin/, or the real one of Debian's uftp package. */
-export function proxyCommand(which: ProxyImpl): string[] {
-  return which === 'real' ? ['uftpproxyd'] : [process.execPath, path.join(repoRoot(), 'bin/uftpproxyd')];
+/**
+ * argv that starts a proxy: ours from this repository's bin/, or the real one of Debian's uftp package.
+ * `nodeFlags` go to node before our bin (e.g. --cpu-prof); the real proxy ignores them.
+ */
+export function proxyCommand(which: ProxyImpl, nodeFlags: string[] = []): string[] {
+  return which === 'real' ? ['uftpproxyd'] : [process.execPath, ...nodeFlags, path.join(repoRoot(), 'bin/uftpproxyd')];
 }
 
 // The default UID of a program on an IPv4 interface is the address itself.
@@ -56,18 +59,18 @@ export async function waitForUdpPort(host: LabHost, port: number, proc: LabProce
 }
 
 /** Starts a proxy in the foreground (-d, log to stderr) and waits until it listens. */
-export async function startProxy(host: LabHost, which: ProxyImpl, args: string[], port = UFTP_PORT): Promise<LabProcess> {
-  const [cmd, ...pre] = proxyCommand(which);
+export async function startProxy(host: LabHost, which: ProxyImpl, args: string[], port = UFTP_PORT, nodeFlags: string[] = []): Promise<LabProcess> {
+  const [cmd, ...pre] = proxyCommand(which, nodeFlags);
   const proc = host.spawn(cmd, [...pre, '-d', ...args]);
   await waitForUdpPort(host, port, proc, 15_000);
   await new Promise((r) => setTimeout(r, 200)); // the group joins follow the bind
   return proc;
 }
 
-/** Starts the real uftpd on the host's interface, receiving into `dest`. */
-export async function startUftpd(host: LabHost, dest: string, extra: string[] = []): Promise<LabProcess> {
+/** Starts the real uftpd on the host's interface (by default its PROXY_LAB one), receiving into `dest`. */
+export async function startUftpd(host: LabHost, dest: string, extra: string[] = [], ifname = host.ifname(segmentOf(host))): Promise<LabProcess> {
   await mkdir(dest, { recursive: true });
-  const proc = host.spawn('uftpd', ['-d', '-q', '-D', dest, '-I', host.ifname(segmentOf(host)), ...extra]);
+  const proc = host.spawn('uftpd', ['-d', '-q', '-D', dest, '-I', ifname, ...extra]);
   await proc.waitForOutput(/Loaded (\d+ bit \w+|ECDSA) key/, 10_000);
   return proc;
 }

@@ -2,10 +2,14 @@
 // expiries go in, the outputs come out as sends (one sendBatch per received batch), group joins on
 // the listening interfaces, timers, log lines and counters. A packet can never take the daemon down:
 // a machine that throws is logged and counted, and the next packet is served.
-import type { Datagram, NetInterface, OutgoingDatagram, UdpSocket } from '../../net';
-import type { Clock, ProxyInput, ProxyMachine, ProxyOutput } from '../../proxy/types';
+// Hot path: batches are received transient (views into the socket's receive area, no allocation);
+// what the machine's forward() passes on is sent from those views before the batch callback returns
+// (sendBatch copies only what it must queue); anything else goes to handle() as a copy it may keep.
+import type { Datagram, NetInterface, UdpSocket } from '../../net';
+import type { Clock, Endpoint, ProxyInput, ProxyMachine, ProxyOutput } from '../../proxy/types';
 import type { Logger } from '../common/log';
 import { TimerTable } from '../common/timers';
+import { SendList } from './send-list';
 
 export interface ProxyDaemonParts {
   machine: ProxyMachine;
@@ -26,6 +30,8 @@ export class ProxyDaemon {
   private readonly counts = new Map<string, number>();
   /** Memberships by group|source|ifindex, counted so a group shared by sessions is left once. */
   private readonly memberships = new Map<string, number>();
+  /** Reused by every batch, timer and start: each use is synchronous and starts with clear(). */
+  private readonly sends = new SendList();
   private stopped = false;
 
   constructor(parts: ProxyDaemonParts) {
@@ -34,14 +40,15 @@ export class ProxyDaemon {
   }
 
   start(): void {
-    const sends: OutgoingDatagram[] = [];
-    this.apply(() => this.machine.start(this.clock()), sends, 'start');
+    const sends = this.sends;
+    sends.clear();
+    this.apply(() => this.machine.start(this.clock()), sends, () => 'start');
     this.send(sends);
     this.socket.onError((err) => {
       this.count('socket_error');
       this.logger.log(1, `Socket error: ${err.message}`);
     });
-    this.socket.onMessages((batch) => this.onBatch(batch));
+    this.socket.onMessages((batch) => this.onBatch(batch), { transient: true });
   }
 
   counters(): ReadonlyMap<string, number> {
@@ -70,43 +77,68 @@ export class ProxyDaemon {
     return { now: performance.now(), wall: Date.now() };
   }
 
+  /** `batch` and its views are transient: valid only until this returns. */
   private onBatch(batch: Datagram[]): void {
     if (this.stopped) return;
     const clock = this.clock();
-    const sends: OutgoingDatagram[] = [];
-    for (const d of batch) {
-      const input: ProxyInput = {
-        type: 'datagram',
-        data: d.data,
-        from: { address: d.from, port: d.fromPort },
-        to: d.to,
-        ifindex: d.ifindex,
-      };
-      this.apply(() => this.machine.handle(input, clock), sends, `packet from ${d.from}:${d.fromPort}`);
+    const sends = this.sends;
+    sends.clear();
+    for (let i = 0; i < batch.length; i++) {
+      const d = batch[i];
+      const to = this.forward(d, clock);
+      if (to) sends.add(d.data, to.address, to.port);
+      else if (to === undefined) this.handleDatagram(d, clock, sends);
     }
     this.send(sends);
+  }
+
+  /** The machine's allocation-free path; undefined = not taken there, handle() decides. */
+  private forward(d: Datagram, clock: Clock): Endpoint | null | undefined {
+    if (this.machine.forward === undefined) return undefined;
+    try {
+      return this.machine.forward(d.data, clock);
+    } catch (err) {
+      this.internalError(() => `packet from ${d.from}:${d.fromPort}`, err);
+      return null;
+    }
+  }
+
+  private handleDatagram(d: Datagram, clock: Clock, sends: SendList): void {
+    const input: ProxyInput = {
+      type: 'datagram',
+      data: Buffer.from(d.data), // a copy: the machine may keep it past this batch
+      from: { address: d.from, port: d.fromPort },
+      to: d.to,
+      ifindex: d.ifindex,
+    };
+    this.apply(() => this.machine.handle(input, clock), sends, () => `packet from ${d.from}:${d.fromPort}`);
   }
 
   private feed(input: ProxyInput, what: string): void {
     if (this.stopped) return;
-    const sends: OutgoingDatagram[] = [];
-    this.apply(() => this.machine.handle(input, this.clock()), sends, what);
+    const sends = this.sends;
+    sends.clear();
+    this.apply(() => this.machine.handle(input, this.clock()), sends, () => what);
     this.send(sends);
   }
 
+  private internalError(what: () => string, err: unknown): void {
+    this.count('internal_error');
+    this.logger.log(0, `Internal error handling ${what()}: ${(err as Error).stack ?? err}`);
+  }
+
   /** Runs one machine call and carries out its outputs; sends are collected for one batch. */
-  private apply(call: () => ProxyOutput[], sends: OutgoingDatagram[], what: string): void {
+  private apply(call: () => ProxyOutput[], sends: SendList, what: () => string): void {
     let outputs: ProxyOutput[];
     try {
       outputs = call();
     } catch (err) {
-      this.count('internal_error');
-      this.logger.log(0, `Internal error handling ${what}: ${(err as Error).stack ?? err}`);
+      this.internalError(what, err);
       return;
     }
     for (const out of outputs) {
       switch (out.type) {
-        case 'send': sends.push({ data: out.data, address: out.to.address, port: out.to.port }); break;
+        case 'send': sends.add(out.data, out.to.address, out.to.port); break;
         case 'join': this.membership(true, out.group, out.sources); break;
         case 'leave': this.membership(false, out.group, out.sources); break;
         case 'setTimer': this.timers.set(out.id, out.at); break;
@@ -119,13 +151,16 @@ export class ProxyDaemon {
     }
   }
 
-  private send(sends: OutgoingDatagram[]): void {
-    if (sends.length === 0 || this.stopped) return;
+  private send(list: SendList): void {
+    if (list.length === 0 || this.stopped) return;
+    const sends = list.datagrams();
     try {
       this.socket.sendBatch(sends);
-    } catch {
-      // One bad datagram (an address of the wrong family, say) must not sink the others.
-      for (const d of sends) {
+    } catch (err) {
+      // One bad datagram (an address of the wrong family, say) must not sink the others; those the
+      // kernel took before it (`sent`) are not sent twice.
+      const sent = (err as { sent?: unknown }).sent;
+      for (const d of sends.slice(typeof sent === 'number' ? sent : 0)) {
         try {
           this.socket.send(d.data, d.address, d.port);
         } catch (err) {

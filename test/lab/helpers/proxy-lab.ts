@@ -4,10 +4,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Lab, type ExecResult, type LabHost, type LabProcess } from '../../../scripts/lab';
+import { Lab, type ExecResult, type LabHost, type LabProcess, type LabSpec } from '../../../scripts/lab';
 import {
   PROXY_LAB,
-  segmentOf,
   startProxy,
   startUftpd,
   uidOf,
@@ -17,6 +16,8 @@ import {
 export { proxyCommand, uidOf, type ProxyImpl } from '../../../scripts/bench/proxy-topology';
 
 export type HostName = 'server' | 'sproxy' | 'near' | 'near2' | 'cproxy' | 'far1' | 'far2';
+/** A host of PROXY_LAB, or of the spec a test file brings (see useProxyLab). */
+export type AnyHost = HostName | (string & Record<never, never>);
 
 /** The proxy the suite tests: ours, or the real one with UFTP_TS_PROXY=real (to check the tests themselves). */
 export function proxyUnderTest(): ProxyImpl {
@@ -46,28 +47,37 @@ export class ProxyTestLab {
   private running: LabProcess[] = [];
   private runs = 0;
 
-  private constructor(readonly lab: Lab) {}
+  private constructor(
+    readonly lab: Lab,
+    private readonly spec: LabSpec,
+  ) {}
 
-  static async create(): Promise<ProxyTestLab> {
-    return new ProxyTestLab(await Lab.create(PROXY_LAB));
+  /** The issue's topology (PROXY_LAB), or another spec: segments and routers of a test's own. */
+  static async create(spec: LabSpec = PROXY_LAB): Promise<ProxyTestLab> {
+    return new ProxyTestLab(await Lab.create(spec), spec);
   }
 
-  host(name: HostName): LabHost {
+  host(name: AnyHost): LabHost {
     return this.lab.host(name);
   }
 
-  addr(name: HostName): string {
-    const host = this.host(name);
-    return host.addr(segmentOf(host));
+  /** A host's address on a segment; by default its first one (in PROXY_LAB: a or b). */
+  addr(name: AnyHost, segment = this.firstSegment(name)): string {
+    return this.host(name).addr(segment);
   }
 
-  ifname(name: HostName): string {
-    const host = this.host(name);
-    return host.ifname(segmentOf(host));
+  ifname(name: AnyHost, segment = this.firstSegment(name)): string {
+    return this.host(name).ifname(segment);
   }
 
-  uid(name: HostName): string {
-    return uidOf(this.addr(name));
+  uid(name: AnyHost, segment?: string): string {
+    return uidOf(this.addr(name, segment));
+  }
+
+  private firstSegment(name: AnyHost): string {
+    const host = this.spec.hosts[name];
+    if (!host) throw new Error(`no host ${name} in this proxy lab`);
+    return host.segments[0];
   }
 
   /** A fresh directory under the lab's tmpdir, one per call. */
@@ -93,12 +103,17 @@ export class ProxyTestLab {
   }
 
   /** Starts the real uftpd on a host; received files land in dest. */
-  async client(name: HostName, dest: string, extra: string[] = []): Promise<LabProcess> {
-    return this.keep(await startUftpd(this.host(name), dest, extra));
+  async client(name: AnyHost, dest: string, extra: string[] = []): Promise<LabProcess> {
+    return this.keep(await startUftpd(this.host(name), dest, extra, this.ifname(name)));
+  }
+
+  /** Any other program on a host, stopped with the rest after each test. */
+  spawn(name: AnyHost, cmd: string, args: string[]): LabProcess {
+    return this.keep(this.host(name).spawn(cmd, args));
   }
 
   /** Starts a proxy on a host, with -I for the host's interface unless the args give one. */
-  async proxy(name: HostName, which: ProxyImpl, args: string[], port?: number): Promise<LabProcess> {
+  async proxy(name: AnyHost, which: ProxyImpl, args: string[], port?: number): Promise<LabProcess> {
     const iface = args.includes('-I') ? [] : ['-I', this.ifname(name)];
     return this.keep(await startProxy(this.host(name), which, [...args, ...iface], port));
   }
@@ -113,14 +128,14 @@ export class ProxyTestLab {
   }
 
   /** Runs the real uftp to its end on `from` (default the server host) and returns its log. */
-  async send(args: string[], files: string[], from: HostName = 'server', timeoutMs = 90_000): Promise<ExecResult & { log: string }> {
+  async send(args: string[], files: string[], from: AnyHost = 'server', timeoutMs = 90_000): Promise<ExecResult & { log: string }> {
     const argv = ['-I', this.ifname(from), ...FAST_SERVER, ...args, ...files];
     const run = await this.host(from).exec('uftp', argv, { timeoutMs });
     return { ...run, log: run.stdout + run.stderr };
   }
 
   /** Starts uftp without waiting for it (a transfer that something happens during). */
-  sendInBackground(args: string[], files: string[], from: HostName = 'server'): LabProcess {
+  sendInBackground(args: string[], files: string[], from: AnyHost = 'server'): LabProcess {
     const argv = ['-I', this.ifname(from), ...FAST_SERVER, ...args, ...files];
     return this.keep(this.host(from).spawn('uftp', argv));
   }
@@ -148,10 +163,10 @@ export async function waitForMatches(proc: LabProcess, pattern: RegExp, count: n
 }
 
 /** Registers a test file's lab hooks (inside its describe); the getter gives the lab inside tests. */
-export function useProxyLab(): () => ProxyTestLab {
+export function useProxyLab(spec?: LabSpec): () => ProxyTestLab {
   let t: ProxyTestLab | undefined;
   beforeAll(async () => {
-    t = await ProxyTestLab.create();
+    t = await ProxyTestLab.create(spec);
   });
   afterEach(() => t?.stopAll());
   afterAll(() => t?.destroy());
