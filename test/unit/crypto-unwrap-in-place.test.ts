@@ -96,7 +96,7 @@ it('hostile packets: unwrapInPlace answers exactly what unwrap answers, and touc
     const { keys, sig, key } = setups[which];
     let packet = Buffer.from(seeds[which]);
     packet.writeUInt32BE(n, 20);
-    const how = int(4);
+    const how = int(5); // 4: left as it is
     if (how === 0) packet[int(packet.length)] ^= 1 << int(8);
     if (how === 1) packet = packet.subarray(0, int(packet.length));
     if (how === 2) packet.writeUInt16BE(int(0x600), 24 + 2 * int(2));

@@ -54,7 +54,7 @@ describe('ProxyDaemon glue', () => {
       },
     });
     const logger = new Logger({ level: 5, to: { stream } });
-    const socket = openUdpSocket({ family: 4, port: 0, bufferSize: 262144, dscp: 0, ttl: 1 }, () => undefined);
+    const socket = openUdpSocket({ family: 4, port: 0, bufferSize: 262144, dscp: 0, ttl: 1 });
     proxyPort = socket.address().port;
     daemon = new ProxyDaemon({ machine: new EchoMachine(), socket, logger, interfaces: [] });
     daemon.start();

@@ -1,5 +1,5 @@
 // The one UDP socket a UFTP program listens and sends on, set up from its options: bound to the
-// wildcard address, -B on both buffers (a warning when the kernel grants less), -Q DSCP, -t TTL and
+// wildcard address, -B on both buffers (buffers.ts says what the kernel granted), -Q DSCP, -t TTL and
 // an optional egress interface for multicast. A failing syscall becomes a NetworkError (exit 2).
 import { UdpSocket, type Family, type NetInterface } from '../../net';
 
@@ -16,20 +16,14 @@ export class NetworkError extends Error {
   override readonly name = 'NetworkError';
 }
 
-export function openUdpSocket(setup: SocketSetup, warn: (text: string) => void, open = UdpSocket.open): UdpSocket {
+export function openUdpSocket(setup: SocketSetup, open = UdpSocket.open): UdpSocket {
   const socket = open({ family: setup.family });
   let step = 'bind';
   try {
     socket.bind(setup.family === 6 ? '::' : '0.0.0.0', setup.port);
     step = 'buffer sizes';
-    for (const [name, grant] of [
-      ['receive', socket.setRecvBufferSize(setup.bufferSize)],
-      ['send', socket.setSendBufferSize(setup.bufferSize)],
-    ] as const) {
-      if (grant.granted < grant.requested) {
-        warn(`Warning: ${name} buffer size set to ${grant.granted}, asked for ${grant.requested}`);
-      }
-    }
+    socket.setRecvBufferSize(setup.bufferSize);
+    socket.setSendBufferSize(setup.bufferSize);
     step = 'DSCP';
     socket.setDscp(setup.dscp);
     step = 'TTL';

@@ -8,7 +8,7 @@ import { Logger } from '../common/log';
 import { LogFileError } from '../common/log-file';
 import { NetworkError, openUdpSocket } from '../common/socket';
 import { ExitCode, UsageError } from '../exit';
-import { bufferReports } from './buffers';
+import { bufferReports } from '../common/buffers';
 import { ProxyDaemon } from './daemon';
 import { describeLoadedKey } from './keys';
 import { parseProxydArgs } from './options';
@@ -100,7 +100,7 @@ async function run(setup: ProxydSetup, io: ProxydIo): Promise<number> {
     const { config, keys } = loadProxyKeys(setup);
     for (const key of keys) logger.log(0, describeLoadedKey(key));
     const { port, bufferSize, dscp, ttl } = options;
-    const socket = openUdpSocket({ family: setup.family, port, bufferSize, dscp, ttl, egress: setup.egress }, (text) => logger.log(1, text));
+    const socket = openUdpSocket({ family: setup.family, port, bufferSize, dscp, ttl, egress: setup.egress });
     cleanups.push(() => socket.close());
     const reported = { receive: socket.getRecvBufferSize(), send: socket.getSendBufferSize() };
     for (const r of bufferReports(bufferSize, reported)) logger.log(r.level, r.message);

@@ -1,5 +1,5 @@
 // -B reporting: the doubled getsockopt figure of Linux is halved, and a grant below the request is a warning.
-import { bufferReports, grantedBytes } from '../../lib/cli/proxyd/buffers';
+import { bufferReports, grantedBytes } from '../../lib/cli/common/buffers';
 
 describe('grantedBytes', () => {
   test('Linux reports twice the granted size', () => {
