@@ -117,7 +117,7 @@ it('hostile packets: unwrapInPlace answers exactly what unwrap answers, and touc
       expect(copy.subarray(0, start)).toEqual(packet.subarray(0, start));
     }
   }
-  for (const kind of ['crypto', 'field', 'length', 'ok']) expect(kinds.has(kind)).toBe(true);
+  expect([...kinds].sort()).toEqual(expect.arrayContaining(['crypto', 'field', 'length', 'ok']));
 });
 
 describe('IVs from uint32 halves', () => {

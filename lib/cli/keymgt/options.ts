@@ -1,7 +1,8 @@
 // The command line of uftp_keymgt(1), UFTP 4.10.2:
 //   uftp_keymgt [-m] [key_file...] | [-m] -g rsa:BITS|ec:CURVE key_file | [-m] -d key_file
-// Parsed getopt-style ("g:d:m", options may be bundled and appear among the files).
+// Parsed with getopt("g:d:m"): options may be bundled and appear among the files.
 import { KeySpec } from '../../crypto';
+import { getopt } from '../common/getopt';
 import { UsageError } from '../exit';
 
 export type KeymgtCommand =
@@ -28,30 +29,11 @@ export function parseKeymgtArgs(argv: readonly string[]): KeymgtCommand {
   let generate: string | undefined;
   let remove: string | undefined;
   let systemStore = false;
-  const files: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      files.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      files.push(arg);
-      continue;
-    }
-    for (let j = 1; j < arg.length; j++) {
-      const opt = arg[j];
-      if (opt === 'm') {
-        systemStore = true;
-        continue;
-      }
-      if (opt !== 'g' && opt !== 'd') throw new UsageError(`invalid option -- '${opt}'`);
-      const value = j + 1 < arg.length ? arg.slice(j + 1) : argv[++i];
-      if (value === undefined) throw new UsageError(`option requires an argument -- '${opt}'`);
-      if (opt === 'g') generate = value;
-      else remove = value;
-      break;
-    }
+  const { options, operands: files } = getopt(argv, 'g:d:m');
+  for (const { opt, arg } of options) {
+    if (opt === 'm') systemStore = true;
+    else if (opt === 'g') generate = arg;
+    else remove = arg;
   }
   if (generate !== undefined && remove !== undefined) throw new UsageError('-g and -d cannot be used together');
   if (generate !== undefined) {
