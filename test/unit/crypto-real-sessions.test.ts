@@ -42,7 +42,7 @@ import {
   UftpHeader,
   writeKeyBlob,
 } from '../../lib/protocol';
-import { sessionAlgorithms, unwrap, wrap } from '../../lib/protocol/encrypted';
+import { sessionAlgorithms, unwrap, unwrapInPlace, wrap } from '../../lib/protocol/encrypted';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 const SESSIONS = [
@@ -184,6 +184,7 @@ function replaySession(name: string): { blocks: number; encrypted: number } {
   const received = Buffer.alloc(sent.length);
   const seen = new Set<MessageType>();
   const window = new ReplayWindow();
+  const inPlaceWindow = new ReplayWindow();
   let blocks = 0;
   let encrypted = 0;
   const blockSize = announce.message.blockSize;
@@ -191,6 +192,14 @@ function replaySession(name: string): { blocks: number; encrypted: number } {
     const sender = p.dir === 'server' ? serverPublic : clientPublic;
     const opened = unwrap(p.bytes, group, window, encInfo.sigType, sender);
     must(opened.ok, `${p.dir} ENCRYPTED packet ${encrypted} unwraps: ${opened.ok ? '' : opened.error.message}`);
+    // The in-place variant gives the same message, decrypted over the payload of a copy, the rest untouched.
+    const copy = Buffer.from(p.bytes);
+    const start = HEADER_LEN + 12 + p.bytes.readUInt16BE(HEADER_LEN + 8);
+    const inPlace = unwrapInPlace(copy, group, inPlaceWindow, encInfo.sigType, sender);
+    must(inPlace.ok && inPlace.value.equals(opened.value), `${p.dir} packet ${encrypted} opens in place to the same message`);
+    must(inPlace.value.byteOffset === copy.byteOffset + start, `${p.dir} packet ${encrypted} opens where its payload was`);
+    must(copy.subarray(0, start).equals(p.bytes.subarray(0, start)), `${p.dir} packet ${encrypted} keeps its headers and signature`);
+    must(!unwrapInPlace(Buffer.from(p.bytes), group, inPlaceWindow, encInfo.sigType, sender).ok, `${p.dir} packet ${encrypted} replayed in place is refused`);
     encrypted++;
     const counter = p.bytes.readBigUInt64BE(HEADER_LEN);
     // ECDSA signatures are randomised; everything else UFTP sends is a function of its inputs.
@@ -219,6 +228,7 @@ function replaySession(name: string): { blocks: number; encrypted: number } {
   const tampered = Buffer.from(packets.filter((q) => q.message.type === MessageType.ENCRYPTED)[0].bytes);
   tampered[tampered.length - 3] ^= 0x10;
   must(!unwrap(tampered, group, new ReplayWindow(), encInfo.sigType, serverPublic).ok, 'a tampered real packet is rejected');
+  must(!unwrapInPlace(tampered, group, new ReplayWindow(), encInfo.sigType, serverPublic).ok, 'a tampered real packet is rejected in place');
 
   for (const type of [MessageType.KEYINFO_ACK, MessageType.FILEINFO, MessageType.FILESEG, MessageType.DONE]) {
     must(seen.has(type), `an encrypted ${MessageType[type]} was opened`);

@@ -95,7 +95,6 @@ it('hostile packets: unwrapInPlace answers exactly what unwrap answers, and touc
     const which = int(setups.length);
     const { keys, sig, key } = setups[which];
     let packet = Buffer.from(seeds[which]);
-    packet.writeUInt32BE(n, 20);
     const how = int(5); // 4: left as it is
     if (how === 0) packet[int(packet.length)] ^= 1 << int(8);
     if (how === 1) packet = packet.subarray(0, int(packet.length));
