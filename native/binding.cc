@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -570,6 +571,18 @@ uint32_t optional_uint_arg(const Napi::CallbackInfo& info, size_t i, const char*
   return info[i].IsUndefined() ? fallback : uint_arg(info, i, name);
 }
 
+// An index into an array of `length` bytes: an integer in [0, length], else RangeError.
+size_t index_arg(const Napi::CallbackInfo& info, size_t i, const char* name, size_t length) {
+  double v;
+  if (napi_get_value_double(info.Env(), info[i], &v) != napi_ok) {
+    throw Napi::TypeError::New(info.Env(), std::string(name) + " must be a number");
+  }
+  if (!(v >= 0 && v <= static_cast<double>(length)) || v != static_cast<double>(static_cast<size_t>(v))) {
+    throw Napi::RangeError::New(info.Env(), std::string(name) + " must be an integer from 0 to " + std::to_string(length));
+  }
+  return static_cast<size_t>(v);
+}
+
 Napi::Error closed_error(Napi::Env env, const char* what) {
   auto err = Napi::Error::New(env, std::string(what) + " is closed");
   err.Set("code", "ERR_CONTEXT_CLOSED");
@@ -579,14 +592,26 @@ Napi::Error closed_error(Napi::Env env, const char* what) {
 // new CipherContext(name: string, key: Uint8Array, decrypt: boolean, tagLength = 16)
 //   open(iv, aad | null, sealed, out): number   bytes written, -1 if it does not authenticate/unpad
 //   seal(iv, aad | null, plain, out): number    bytes written (ciphertext, then the tag)
+//   openRange(data, aadStart, aadEnd, sealedStart, sealedEnd, iv): number
+//       open() over ranges of one array: AAD data[aadStart, aadEnd), sealed data[sealedStart, sealedEnd),
+//       the plaintext written over the sealed bytes from sealedStart. RangeError for a range outside
+//       data, out of order, or a non-empty AAD range overlapping the sealed one.
 //   outputLength(inputLength): number           the room out needs
 //   close(): void                               frees the OpenSSL context now (GC would later)
+// The OpenSSL context, shared by a wrapper and the openRange function of its own: either may be
+// collected first, and close() empties it for both.
+struct CipherCore {
+  std::unique_ptr<CipherContext> ctx;
+};
+using SharedCipherCore = std::shared_ptr<CipherCore>;
+
 class CipherContextWrap : public Napi::ObjectWrap<CipherContextWrap> {
  public:
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "CipherContext",
                        {
                            InstanceMethod<&CipherContextWrap::Open>("open"),
+                           InstanceMethod<&CipherContextWrap::OpenRange>("openRange"),
                            InstanceMethod<&CipherContextWrap::Seal>("seal"),
                            InstanceMethod<&CipherContextWrap::OutputLength>("outputLength"),
                            InstanceMethod<&CipherContextWrap::Close>("close"),
@@ -600,9 +625,15 @@ class CipherContextWrap : public Napi::ObjectWrap<CipherContextWrap> {
     if (!info[2].IsBoolean()) throw Napi::TypeError::New(env, "decrypt must be a boolean");
     uint32_t tag_len = optional_uint_arg(info, 3, "tagLength", 16);
     std::string error;
-    core_ = CipherContext::Create(info[0].As<Napi::String>().Utf8Value(), key.data, key.length,
-                                  info[2].As<Napi::Boolean>().Value(), tag_len, &error);
-    if (!core_) throw Napi::TypeError::New(env, error);
+    shared_->ctx = CipherContext::Create(info[0].As<Napi::String>().Utf8Value(), key.data, key.length,
+                                         info[2].As<Napi::Boolean>().Value(), tag_len, &error);
+    if (!shared_->ctx) throw Napi::TypeError::New(env, error);
+    // openRange as an own function bound to the core: a per-packet call then skips the wrapper lookup
+    // (napi_unwrap) that a prototype method pays. The prototype's openRange stays for feature tests.
+    auto* bound = new SharedCipherCore(shared_);
+    Napi::Function fn = Napi::Function::New<OpenRangeBound>(env, "openRange", bound);
+    fn.AddFinalizer([](Napi::Env, SharedCipherCore* held) { delete held; }, bound);
+    info.This().As<Napi::Object>().DefineProperty(Napi::PropertyDescriptor::Value("openRange", fn, napi_default));
   }
 
  private:
@@ -611,18 +642,18 @@ class CipherContextWrap : public Napi::ObjectWrap<CipherContextWrap> {
 
   Napi::Value Run(const Napi::CallbackInfo& info, bool open) {
     Napi::Env env = info.Env();
-    if (!core_) throw closed_error(env, "CipherContext");
-    if (core_->decrypt() != open) {
+    CipherContext* core = live(env);
+    if (core->decrypt() != open) {
       throw Napi::TypeError::New(env, open ? "this context seals; it cannot open" : "this context opens; it cannot seal");
     }
     ByteView iv = bytes_arg(info, 0, "iv");
     ByteView aad = bytes_arg(info, 1, "aad", true);
     ByteView in = bytes_arg(info, 2, open ? "sealed" : "plain");
     ByteView out = bytes_arg(info, 3, "out");
-    std::string bad_iv = core_->CheckIv(iv.length);
+    std::string bad_iv = core->CheckIv(iv.length);
     if (!bad_iv.empty()) throw Napi::TypeError::New(env, bad_iv);
-    if (aad.length > 0 && !core_->aead()) throw Napi::TypeError::New(env, "aad needs an AEAD cipher");
-    size_t need = core_->OutputBound(in.length);
+    if (aad.length > 0 && !core->aead()) throw Napi::TypeError::New(env, "aad needs an AEAD cipher");
+    size_t need = core->OutputBound(in.length);
     if (out.length < need) {
       throw Napi::TypeError::New(env, "out has " + std::to_string(out.length) + " bytes, needs " + std::to_string(need));
     }
@@ -630,22 +661,61 @@ class CipherContextWrap : public Napi::ObjectWrap<CipherContextWrap> {
     if (in.data != out.data && in.data < out.data + out.length && out.data < in.data + in.length) {
       throw Napi::TypeError::New(env, "out overlaps the input other than exactly");
     }
-    long n = open ? core_->Open(iv.data, iv.length, aad.data, aad.length, in.data, in.length, out.data)
-                  : core_->Seal(iv.data, iv.length, aad.data, aad.length, in.data, in.length, out.data);
-    if (n < 0 && !open) throw Napi::Error::New(env, core_->last_error());
+    long n = open ? core->Open(iv.data, iv.length, aad.data, aad.length, in.data, in.length, out.data)
+                  : core->Seal(iv.data, iv.length, aad.data, aad.length, in.data, in.length, out.data);
+    if (n < 0 && !open) throw Napi::Error::New(env, core->last_error());
+    napi_value result;
+    napi_create_int32(env, static_cast<int32_t>(n), &result);
+    return Napi::Value(env, result);
+  }
+
+  CipherContext* live(Napi::Env env) const {
+    if (!shared_->ctx) throw closed_error(env, "CipherContext");
+    return shared_->ctx.get();
+  }
+
+  Napi::Value OpenRange(const Napi::CallbackInfo& info) { return OpenRangeOn(info, shared_->ctx.get()); }
+
+  static Napi::Value OpenRangeBound(const Napi::CallbackInfo& info) {
+    return OpenRangeOn(info, static_cast<SharedCipherCore*>(info.Data())->get()->ctx.get());
+  }
+
+  // The per-packet path: one array, no views to make in JS, the plaintext left where the ciphertext was.
+  static Napi::Value OpenRangeOn(const Napi::CallbackInfo& info, CipherContext* core) {
+    Napi::Env env = info.Env();
+    if (core == nullptr) throw closed_error(env, "CipherContext");
+    if (!core->decrypt()) throw Napi::TypeError::New(env, "this context seals; it cannot open");
+    ByteView data = bytes_arg(info, 0, "data");
+    size_t aad_start = index_arg(info, 1, "aadStart", data.length);
+    size_t aad_end = index_arg(info, 2, "aadEnd", data.length);
+    size_t sealed_start = index_arg(info, 3, "sealedStart", data.length);
+    size_t sealed_end = index_arg(info, 4, "sealedEnd", data.length);
+    ByteView iv = bytes_arg(info, 5, "iv");
+    if (aad_end < aad_start || sealed_end < sealed_start) {
+      throw Napi::RangeError::New(env, "a range ends before it starts");
+    }
+    if (aad_end > aad_start && aad_start < sealed_end && sealed_start < aad_end) {
+      throw Napi::RangeError::New(env, "the AAD range overlaps the sealed range");
+    }
+    std::string bad_iv = core->CheckIv(iv.length);
+    if (!bad_iv.empty()) throw Napi::TypeError::New(env, bad_iv);
+    if (aad_end > aad_start && !core->aead()) throw Napi::TypeError::New(env, "aad needs an AEAD cipher");
+    uint8_t* sealed = data.data + sealed_start;
+    long n = core->Open(iv.data, iv.length, data.data + aad_start, aad_end - aad_start, sealed,
+                         sealed_end - sealed_start, sealed);
     napi_value result;
     napi_create_int32(env, static_cast<int32_t>(n), &result);
     return Napi::Value(env, result);
   }
 
   Napi::Value OutputLength(const Napi::CallbackInfo& info) {
-    if (!core_) throw closed_error(info.Env(), "CipherContext");
-    return Napi::Number::New(info.Env(), static_cast<double>(core_->OutputBound(uint_arg(info, 0, "inputLength"))));
+    CipherContext* core = live(info.Env());
+    return Napi::Number::New(info.Env(), static_cast<double>(core->OutputBound(uint_arg(info, 0, "inputLength"))));
   }
 
-  void Close(const Napi::CallbackInfo&) { core_.reset(); }
+  void Close(const Napi::CallbackInfo&) { shared_->ctx.reset(); }
 
-  std::unique_ptr<CipherContext> core_;
+  SharedCipherCore shared_ = std::make_shared<CipherCore>();
 };
 
 // new HmacContext(hash: string, key: Uint8Array); .size is the MAC length.

@@ -135,17 +135,26 @@ long CipherContext::Open(const uint8_t* iv, size_t iv_len, const uint8_t* aad, s
   auto* tag = const_cast<uint8_t*>(in + body);
   int n = 0;
   int last = 0;
-  if (!Start(iv, iv_len)) return Fail();
+  if (kind_ == Kind::kGcm && iv_len == iv_len_) {
+    // The common case, a new IV of the same length: IV and tag in one call rather than an init and a
+    // ctrl, each of which has the provider parse parameters by name.
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag, tag_len_),
+        OSSL_PARAM_construct_end(),
+    };
+    if (EVP_CipherInit_ex2(ctx_, nullptr, nullptr, iv, -1, params) != 1) return Fail();
+  } else {
+    if (!Start(iv, iv_len)) return Fail();
+    if (kind_ != Kind::kPlain && !ctrl(ctx_, EVP_CTRL_AEAD_SET_TAG, tag_len_, tag)) return Fail();
+  }
   if (kind_ == Kind::kCcm) {
-    // CCM: tag, then the message length, then AAD; the data is checked in one update.
-    if (!ctrl(ctx_, EVP_CTRL_AEAD_SET_TAG, tag_len_, tag)) return Fail();
+    // CCM: tag (set above), then the message length, then AAD; the data is checked in one update.
     if (EVP_CipherUpdate(ctx_, nullptr, &n, nullptr, static_cast<int>(body)) != 1) return Fail();
     if (aad_len > 0 && EVP_CipherUpdate(ctx_, nullptr, &n, aad, static_cast<int>(aad_len)) != 1) return Fail();
     if (EVP_CipherUpdate(ctx_, out, &n, in, static_cast<int>(body)) != 1) return Fail();
     return n;
   }
   if (kind_ == Kind::kGcm) {
-    if (!ctrl(ctx_, EVP_CTRL_AEAD_SET_TAG, tag_len_, tag)) return Fail();
     if (aad_len > 0 && EVP_CipherUpdate(ctx_, nullptr, &n, aad, static_cast<int>(aad_len)) != 1) return Fail();
     n = 0;  // an AAD update reports the AAD's length, not bytes written
   }

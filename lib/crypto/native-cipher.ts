@@ -9,6 +9,13 @@ import { AUTH_TAG_LEN } from './algorithms';
 export interface NativeCipherContext {
   /** Decrypts `sealed` (ciphertext, then the tag for GCM/CCM) into `out`: bytes written, or -1 if it does not authenticate or unpad. */
   open(iv: Uint8Array, aad: Uint8Array | null, sealed: Uint8Array, out: Uint8Array): number;
+  /**
+   * open() over ranges of one array, in place: `data[sealedStart, sealedEnd)` (ciphertext, then the tag) is opened
+   * with `data[aadStart, aadEnd)` as additional data (an empty range for none) and the plaintext written from
+   * sealedStart; bytes written, or -1. RangeError for an index outside `data`, a range that ends before it starts,
+   * or a non-empty AAD range overlapping the sealed one.
+   */
+  openRange(data: Uint8Array, aadStart: number, aadEnd: number, sealedStart: number, sealedEnd: number, iv: Uint8Array): number;
   /** Encrypts `plain` into `out` (ciphertext, then the tag for GCM/CCM): bytes written. */
   seal(iv: Uint8Array, aad: Uint8Array | null, plain: Uint8Array, out: Uint8Array): number;
   /** The room `out` needs for an input of this length. */
@@ -43,11 +50,15 @@ function load(): void {
   }
   try {
     const found = loadAddon() as unknown as Partial<NativeCryptoAddon>;
-    if (typeof found.CipherContext === 'function' && typeof found.HmacContext === 'function') {
+    if (
+      typeof found.CipherContext === 'function' &&
+      typeof found.HmacContext === 'function' &&
+      typeof found.CipherContext.prototype.openRange === 'function'
+    ) {
       addon = found as NativeCryptoAddon;
       status = 'native OpenSSL contexts';
     } else {
-      status = 'node:crypto (the addon has no CipherContext: rebuild it)';
+      status = 'node:crypto (the addon has no CipherContext with openRange: rebuild it)';
     }
   } catch (err) {
     status = `node:crypto (addon not loaded: ${(err as Error).message.split('\n')[0]})`;
@@ -106,20 +117,40 @@ function cached<T>(
   return ctx;
 }
 
-/** The last cipher context answered: a stream of packets under one key skips the WeakMap. */
+/**
+ * The last cipher context answered: a stream of packets under one key skips the WeakMap, and checks
+ * the key's bytes as 32-bit words (every cipher key here is a multiple of 4 bytes long) against a copy.
+ */
 let last: Cached<NativeCipherContext> | undefined;
 let lastKey: Uint8Array | undefined;
+let lastView: DataView | undefined;
+let lastWords = new Int32Array(0);
+
+function sameAsLast(key: Uint8Array): boolean {
+  const view = lastView as DataView;
+  const words = lastWords;
+  if (key.length !== words.length * 4) return false;
+  for (let i = 0; i < words.length; i++) if (view.getInt32(i * 4, true) !== words[i]) return false;
+  return true;
+}
+
+function remember(key: Uint8Array, entry: Cached<NativeCipherContext> | undefined): void {
+  last = entry;
+  lastKey = entry === undefined || key.length % 4 !== 0 ? undefined : key;
+  if (lastKey === undefined) return;
+  lastView = new DataView(key.buffer, key.byteOffset, key.length);
+  lastWords = new Int32Array(key.length / 4);
+  for (let i = 0; i < lastWords.length; i++) lastWords[i] = lastView.getInt32(i * 4, true);
+}
 
 /** A cached context for this cipher, key and direction (16-byte tags for GCM/CCM), or undefined. */
 export function cipherContext(name: string, key: Uint8Array, decrypt: boolean): NativeCipherContext | undefined {
-  if (last !== undefined && lastKey === key && last.name === name && last.decrypt === decrypt && sameBytes(last.bytes, key)) {
-    return last.ctx;
-  }
+  const hot = last;
+  if (key === lastKey && hot !== undefined && hot.name === name && hot.decrypt === decrypt && sameAsLast(key)) return hot.ctx;
   const a = nativeCrypto();
   if (a === undefined) return undefined;
   const ctx = cached(cipherCache, key, name, decrypt, () => new a.CipherContext(name, key, decrypt, AUTH_TAG_LEN));
-  last = cipherCache.get(key)?.find((e) => e.ctx === ctx);
-  lastKey = last === undefined ? undefined : key;
+  remember(key, cipherCache.get(key)?.find((e) => e.ctx === ctx));
   return ctx;
 }
 

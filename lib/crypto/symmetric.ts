@@ -77,17 +77,21 @@ export function encryptBlock(
 let lastCipher: CipherName | undefined;
 let lastMode: 'cbc' | 'gcm' | 'ccm' = 'cbc';
 
-/** The checks both decrypt functions make before any work; answers the mode. */
-function openable(cipher: CipherName, data: Uint8Array): 'cbc' | 'gcm' | 'ccm' {
+/** The checks every decrypt function makes before any work, on `length` bytes of input; answers the mode. */
+function openable(cipher: CipherName, length: number): 'cbc' | 'gcm' | 'ccm' {
   if (cipher !== lastCipher) {
     ensureAvailable(cipher);
     lastMode = cipherSpec(cipher).mode;
     lastCipher = cipher;
   }
   const mode = lastMode;
-  if (mode !== 'cbc' && data.length < AUTH_TAG_LEN) throw new RangeError(`${data.length} bytes cannot hold a ${AUTH_TAG_LEN}-byte tag`);
-  if (mode === 'ccm' && data.length === AUTH_TAG_LEN) throw new RangeError('CCM cannot open an empty message');
+  if (mode !== 'cbc' && length < AUTH_TAG_LEN) throw new RangeError(`${length} bytes cannot hold a ${AUTH_TAG_LEN}-byte tag`);
+  if (mode === 'ccm' && length === AUTH_TAG_LEN) throw new RangeError('CCM cannot open an empty message');
   return mode;
+}
+
+function openFailure(cbc: boolean): Error {
+  return new Error(cbc ? 'bad decrypt' : 'unable to authenticate data');
 }
 
 export function decryptBlock(
@@ -97,13 +101,13 @@ export function decryptBlock(
   data: Uint8Array,
   aad?: Uint8Array,
 ): Buffer {
-  const mode = openable(cipher, data);
+  const mode = openable(cipher, data.length);
   const cbc = mode === 'cbc';
   const ctx = cipherContext(cipher, key, true);
   if (ctx !== undefined) {
     const out = outputBuffer(cbc ? data.length : data.length - AUTH_TAG_LEN);
     const n = ctx.open(iv, cbc ? null : (aad ?? null), data, out);
-    if (n < 0) throw new Error(cbc ? 'bad decrypt' : 'unable to authenticate data');
+    if (n < 0) throw openFailure(cbc);
     return n === out.length ? out : out.subarray(0, n);
   }
   if (cbc) return finish(createDecipheriv(cipher, key, iv), data);
@@ -131,17 +135,61 @@ export function decryptBlockInto(
   out: Uint8Array,
   aad?: Uint8Array,
 ): number {
-  const mode = openable(cipher, data);
+  const mode = openable(cipher, data.length);
   const cbc = mode === 'cbc';
   const need = cbc ? data.length : data.length - AUTH_TAG_LEN;
   if (out.length < need) throw new RangeError(`out has ${out.length} bytes, needs ${need}`);
   const ctx = cipherContext(cipher, key, true);
   if (ctx !== undefined) {
     const n = ctx.open(iv, cbc ? null : (aad ?? null), data, out);
-    if (n < 0) throw new Error(cbc ? 'bad decrypt' : 'unable to authenticate data');
+    if (n < 0) throw openFailure(cbc);
     return n;
   }
   const plain = decryptBlock(cipher, key, iv, data, aad);
   out.set(plain);
   return plain.length;
+}
+
+/**
+ * decryptBlockInto over ranges of one array, in place: data[sealedStart, sealedEnd) is opened with
+ * data[aadStart, aadEnd) as the additional data (GCM/CCM; CBC ignores it) and the plaintext written
+ * from sealedStart; answers its length. No views are made on the native path. Throws as
+ * decryptBlock does; RangeError for ranges outside `data` or a non-empty AAD range overlapping the
+ * sealed one. After a failure the sealed bytes are unspecified.
+ */
+export function decryptRangeInPlace(
+  cipher: CipherName,
+  key: Uint8Array,
+  iv: Uint8Array,
+  data: Uint8Array,
+  aadStart: number,
+  aadEnd: number,
+  sealedStart: number,
+  sealedEnd: number,
+): number {
+  // A sealed range out of order is reported as such, not as a negative length.
+  if (!(sealedEnd >= sealedStart)) checkRanges(data.length, 0, 0, sealedStart, sealedEnd);
+  const mode = openable(cipher, sealedEnd - sealedStart);
+  const cbc = mode === 'cbc';
+  const ctx = cipherContext(cipher, key, true);
+  if (ctx !== undefined) {
+    const n = cbc ? ctx.openRange(data, 0, 0, sealedStart, sealedEnd, iv) : ctx.openRange(data, aadStart, aadEnd, sealedStart, sealedEnd, iv);
+    if (n < 0) throw openFailure(cbc);
+    return n;
+  }
+  checkRanges(data.length, cbc ? 0 : aadStart, cbc ? 0 : aadEnd, sealedStart, sealedEnd);
+  const plain = decryptBlock(cipher, key, iv, data.subarray(sealedStart, sealedEnd), cbc ? undefined : data.subarray(aadStart, aadEnd));
+  data.set(plain, sealedStart);
+  return plain.length;
+}
+
+/** The addon's range checks, with its messages, for the node:crypto path. */
+function checkRanges(length: number, aadStart: number, aadEnd: number, sealedStart: number, sealedEnd: number): void {
+  const named: [string, number][] = [['aadStart', aadStart], ['aadEnd', aadEnd], ['sealedStart', sealedStart], ['sealedEnd', sealedEnd]];
+  for (const [name, at] of named) {
+    if (typeof at !== 'number') throw new TypeError(`${name} must be a number`);
+    if (!Number.isInteger(at) || at < 0 || at > length) throw new RangeError(`${name} must be an integer from 0 to ${length}`);
+  }
+  if (aadEnd < aadStart || sealedEnd < sealedStart) throw new RangeError('a range ends before it starts');
+  if (aadEnd > aadStart && aadStart < sealedEnd && sealedStart < aadEnd) throw new RangeError('the AAD range overlaps the sealed range');
 }

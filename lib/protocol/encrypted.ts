@@ -4,6 +4,8 @@
 // UFTP header; HMAC and RSA/ECDSA signatures cover the whole packet with the signature field
 // zeroed; GCM/CCM authenticate the header and the 12 bytes above as additional data, with the
 // payload length already counting the 16-byte tag and an empty signature.
+// Buffer imported, not the global: the global is an accessor, looked up again on every packet.
+import { Buffer } from 'node:buffer';
 import { createHmac, KeyObject, timingSafeEqual } from 'crypto';
 // Straight from the modules, not the lib/crypto index: its re-export getters cost on every call.
 import { AUTH_TAG_LEN, CipherName, CipherSpec, cipherSpec, HashName, hashLength } from '../crypto/algorithms';
@@ -11,10 +13,10 @@ import { buildIv, scratchIv } from '../crypto/iv';
 import type { SymmetricKeys } from '../crypto/key-schedule';
 import { ReplayWindow } from '../crypto/replay-window';
 import { signatureLength, signMessage, verifyMessage } from '../crypto/signatures';
-import { decryptBlock, decryptBlockInto, encryptBlock } from '../crypto/symmetric';
+import { decryptBlock, decryptRangeInPlace, encryptBlock } from '../crypto/symmetric';
 import { hmacContext } from '../crypto/native-cipher';
 import { HashType, KeyType, MessageType, SigType, UFTP_VERSION } from './constants';
-import { Decoded, fail, ok } from './errors';
+import { Decoded, fail, ok, ProtocolError } from './errors';
 import { decodeHeader, HEADER_LEN, UftpHeader, writeHeader } from './header';
 
 export const ENCRYPTED_HEAD_LEN = 12;
@@ -58,6 +60,15 @@ export interface EncryptedMessage {
 /** The packet as a Buffer: itself when it is one, else a view of the same bytes. */
 function asBuffer(packet: Uint8Array): Buffer {
   return Buffer.isBuffer(packet) ? packet : Buffer.from(packet.buffer, packet.byteOffset, packet.length);
+}
+
+/**
+ * A Buffer over packet[start, start + length). Buffer's own slice() makes a view (Uint8Array's copies)
+ * and costs half of Buffer.from(arrayBuffer, ...) or subarray(), which goes through the species constructor.
+ */
+function viewOf(packet: Uint8Array, start: number, length: number): Buffer {
+  if (packet instanceof Buffer) return packet.slice(start, start + length);
+  return Buffer.from(packet.buffer, packet.byteOffset + start, length);
 }
 
 export function decodeEncrypted(packet: Uint8Array): Decoded<EncryptedMessage> {
@@ -192,63 +203,101 @@ function u32(b: Uint8Array, at: number): number {
   return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
 }
 
+/** Why the last admit() or openInPlace() failed; the sender and IV counter of the packet admit() let through. */
+let failure: Decoded<never> = fail('length', 'no packet opened yet');
+let admittedSrc = 0;
+let admittedHi = 0;
+let admittedLo = 0;
+
+function refuse(why: Decoded<never>): -1 {
+  failure = why;
+  return -1;
+}
+
 /**
- * unwrap's work, reading the fields it needs straight from the bytes (decodeEncrypted's checks, in its
- * order and with its messages). `inPlace`: the plaintext goes over the ciphertext in `packet`.
+ * Everything unwrap checks before decrypting, reading the fields straight from the bytes (decodeEncrypted's
+ * checks, in its order and with its messages), then signature type, replay window and signature. Answers
+ * where the encrypted payload starts, or -1 with `failure` set.
  */
-function open(
+function admit(packet: Uint8Array, keys: SymmetricKeys, replayWindow: ReplayWindow, sigType: SigType, verifyKey: KeyObject | undefined): number {
+  const len = packet.length;
+  if (len < HEADER_LEN) return refuse(decodeHeader(packet) as Decoded<never>);
+  if (packet[0] !== UFTP_VERSION) return refuse(decodeHeader(packet) as Decoded<never>);
+  const func = packet[1];
+  if (func !== MessageType.ENCRYPTED) return refuse(fail('function', `message type ${func} is not ENCRYPTED (${MessageType.ENCRYPTED})`));
+  if (len < BODY_START) return refuse(fail('length', `ENCRYPTED of ${len} bytes is shorter than its ${BODY_START}-byte headers`));
+  const sigLen = (packet[HEADER_LEN + 8] << 8) | packet[HEADER_LEN + 9];
+  const payloadLen = (packet[HEADER_LEN + 10] << 8) | packet[HEADER_LEN + 11];
+  if (BODY_START + sigLen + payloadLen !== len) {
+    return refuse(fail(
+      'length',
+      `signature (${sigLen}) and payload (${payloadLen}) lengths do not add up to the ${len - BODY_START} bytes present`,
+    ));
+  }
+  const srcId = u32(packet, 4);
+  const hi = u32(packet, HEADER_LEN);
+  const lo = u32(packet, HEADER_LEN + 4);
+  try {
+    const want = expectedSigLength(keys, sigType, verifyKey);
+    if (typeof want === 'string') return refuse(fail('field', want));
+    if (sigLen !== want) return refuse(fail('field', `signature of ${sigLen} bytes, expected ${want}`));
+    const verdict = replayWindow.checkParts(srcId, hi, lo);
+    if (verdict !== 'new') {
+      const counter = (BigInt(hi) << 32n) | BigInt(lo);
+      return refuse(fail('replay', `IV counter ${counter} from ${srcId.toString(16)} is ${verdict}`));
+    }
+    const sigEnd = BODY_START + sigLen;
+    if (sigType !== SigType.AUTHENC && !signatureValid(asBuffer(packet), sigEnd, keys, sigType, verifyKey)) {
+      return refuse(fail('crypto', 'signature does not verify'));
+    }
+    admittedSrc = srcId;
+    admittedHi = hi;
+    admittedLo = lo;
+    return sigEnd;
+  } catch (err) {
+    return refuse(decryptFailed(err));
+  }
+}
+
+function decryptFailed(err: unknown): Decoded<never> {
+  return fail('crypto', `decryption failed: ${(err as Error).message}`);
+}
+
+/**
+ * unwrapInPlace for callers on the per-packet path, without the result object or the view: answers the
+ * inner message's length (it starts at innerStart(packet)), or -1, and then openFailure() says why.
+ * Everything else is as unwrapInPlace.
+ */
+export function openInPlace(
   packet: Uint8Array,
   keys: SymmetricKeys,
   replayWindow: ReplayWindow,
   sigType: SigType,
-  verifyKey: KeyObject | undefined,
-  inPlace: boolean,
-): Decoded<Buffer> {
-  const len = packet.length;
-  if (len < HEADER_LEN) return decodeHeader(packet) as Decoded<never>;
-  if (packet[0] !== UFTP_VERSION) return decodeHeader(packet) as Decoded<never>;
-  const func = packet[1];
-  if (func !== MessageType.ENCRYPTED) return fail('function', `message type ${func} is not ENCRYPTED (${MessageType.ENCRYPTED})`);
-  if (len < BODY_START) return fail('length', `ENCRYPTED of ${len} bytes is shorter than its ${BODY_START}-byte headers`);
-  const sigLen = (packet[HEADER_LEN + 8] << 8) | packet[HEADER_LEN + 9];
-  const payloadLen = (packet[HEADER_LEN + 10] << 8) | packet[HEADER_LEN + 11];
-  if (BODY_START + sigLen + payloadLen !== len) {
-    return fail(
-      'length',
-      `signature (${sigLen}) and payload (${payloadLen}) lengths do not add up to the ${len - BODY_START} bytes present`,
-    );
-  }
-  const buf = asBuffer(packet);
-  const srcId = u32(buf, 4);
-  const hi = u32(buf, HEADER_LEN);
-  const lo = u32(buf, HEADER_LEN + 4);
+  verifyKey?: KeyObject,
+): number {
+  const sigEnd = admit(packet, keys, replayWindow, sigType, verifyKey);
+  if (sigEnd < 0) return -1;
+  const srcId = admittedSrc;
+  const hi = admittedHi;
+  const lo = admittedLo;
   try {
-    const want = expectedSigLength(keys, sigType, verifyKey);
-    if (typeof want === 'string') return fail('field', want);
-    if (sigLen !== want) return fail('field', `signature of ${sigLen} bytes, expected ${want}`);
-    const verdict = replayWindow.checkParts(srcId, hi, lo);
-    if (verdict !== 'new') {
-      const counter = (BigInt(hi) << 32n) | BigInt(lo);
-      return fail('replay', `IV counter ${counter} from ${srcId.toString(16)} is ${verdict}`);
-    }
-    const sigEnd = BODY_START + sigLen;
-    if (!signatureValid(buf, sigEnd, keys, sigType, verifyKey)) return fail('crypto', 'signature does not verify');
-    const spec = specOf(keys.cipher);
-    const iv = scratchIv(keys.salt, spec.ivLen, hi, lo, srcId);
-    const aad = spec.mode === 'cbc' ? undefined : aadOf(buf);
-    const sealed = buf.subarray(sigEnd);
-    let inner: Buffer;
-    if (inPlace) {
-      const n = decryptBlockInto(keys.cipher, keys.key, iv, sealed, sealed, aad);
-      inner = n === sealed.length ? sealed : sealed.subarray(0, n);
-    } else {
-      inner = decryptBlock(keys.cipher, keys.key, iv, sealed, aad);
-    }
+    const iv = scratchIv(keys.salt, specOf(keys.cipher).ivLen, hi, lo, srcId);
+    const n = decryptRangeInPlace(keys.cipher, keys.key, iv, packet, 0, BODY_START, sigEnd, packet.length);
     replayWindow.acceptParts(srcId, hi, lo);
-    return ok(inner);
+    return n;
   } catch (err) {
-    return fail('crypto', `decryption failed: ${(err as Error).message}`);
+    return refuse(decryptFailed(err));
   }
+}
+
+/** Why the last openInPlace that answered -1 failed. */
+export function openFailure(): ProtocolError {
+  return (failure as { ok: false; error: ProtocolError }).error;
+}
+
+/** Where the inner message of an ENCRYPTED packet starts (after its headers and signature). */
+export function innerStart(packet: Uint8Array): number {
+  return BODY_START + ((packet[HEADER_LEN + 8] << 8) | packet[HEADER_LEN + 9]);
 }
 
 /**
@@ -263,7 +312,21 @@ export function unwrap(
   sigType: SigType,
   verifyKey?: KeyObject,
 ): Decoded<Buffer> {
-  return open(packet, keys, replayWindow, sigType, verifyKey, false);
+  const sigEnd = admit(packet, keys, replayWindow, sigType, verifyKey);
+  if (sigEnd < 0) return failure;
+  const srcId = admittedSrc;
+  const hi = admittedHi;
+  const lo = admittedLo;
+  try {
+    const spec = specOf(keys.cipher);
+    const iv = scratchIv(keys.salt, spec.ivLen, hi, lo, srcId);
+    const buf = asBuffer(packet);
+    const inner = decryptBlock(keys.cipher, keys.key, iv, buf.subarray(sigEnd), spec.mode === 'cbc' ? undefined : aadOf(buf));
+    replayWindow.acceptParts(srcId, hi, lo);
+    return ok(inner);
+  } catch (err) {
+    return decryptFailed(err);
+  }
 }
 
 /**
@@ -280,5 +343,7 @@ export function unwrapInPlace(
   sigType: SigType,
   verifyKey?: KeyObject,
 ): Decoded<Buffer> {
-  return open(packet, keys, replayWindow, sigType, verifyKey, true);
+  const n = openInPlace(packet, keys, replayWindow, sigType, verifyKey);
+  if (n < 0) return failure;
+  return ok(viewOf(packet, innerStart(packet), n));
 }

@@ -6,8 +6,9 @@ import { type Announce, type EncInfoExt, type UftpHeader } from '../protocol';
 import { isSsmAddress, serverEntry, sameFingerprint } from './access';
 import { log, send, type Ctx } from './context';
 import { dropped, hexId } from './drop';
-import { announceKeyFingerprint, rewriteAnnounce, setUpSessionKeys, type EcdhPair } from './key-exchange';
+import { announceKeyFingerprint, rewriteAnnounce, setUpSessionKeys } from './key-exchange';
 import { isMulticast, Session, sessionKey } from './session';
+import type { EcdhPair } from './session-keys';
 import type { Endpoint } from './types';
 
 export function onAnnounce(

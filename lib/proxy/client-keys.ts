@@ -6,7 +6,7 @@ import { KeyExchangeType, type ClientKey, type Register } from '../protocol';
 import { clientFingerprint, sameFingerprint } from './access';
 import type { Ctx } from './context';
 import { dropped, hexId } from './drop';
-import { handshake, type ClientCrypto, type SessionKeys } from './key-exchange';
+import { handshake, type ClientCrypto, type SessionKeys } from './session-keys';
 import { keyOfBlob } from './keys';
 import type { Session } from './session';
 import type { Timestamp } from './timing';

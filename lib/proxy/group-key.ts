@@ -10,7 +10,7 @@ import {
 } from '../protocol';
 import { log, send, sendOwn, type Ctx } from './context';
 import { dropped, hexId } from './drop';
-import { handshake, nextIv, type SessionKeys } from './key-exchange';
+import { handshake, nextIv, type SessionKeys } from './session-keys';
 import type { Session } from './session';
 import { grttMs } from './timing';
 
@@ -20,7 +20,7 @@ export function onProxyKeyInfo(ctx: Ctx, session: Session, header: UftpHeader, m
   const keys = session.keys as SessionKeys;
   const entry = msg.keys.find((k) => k.clientId >>> 0 === ctx.config.uid >>> 0);
   if (!entry) {
-    log(ctx, 5, 'KEYINFO without an entry for this proxy', session.groupId);
+    dropped(ctx.out, 'unexpected', 'KEYINFO without an entry for this proxy', session.groupId, 5);
     return;
   }
   let master: Buffer;

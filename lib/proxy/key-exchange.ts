@@ -3,77 +3,22 @@
 // asked for, the group master from the KEYINFO entry with its ID, a KEYINFO_ACK. Toward its clients it
 // stands in for the server's key: a client proxy puts its own public key (and, with ECDH, its own ECDH key
 // and signature) into the ANNOUNCE it multicasts; a response proxy's clients take its keys from PROXY_KEY.
-import type { KeyObject } from 'node:crypto';
 import {
   ReplayWindow, clientSessionKeys, ecCurveOf, ecdhPremaster, encryptPremaster, fingerprint, generateEcdhKey,
-  keyBlob, newPremaster, newRandom, signClientKey,
-  signMessage, signatureLength, type CipherName, type HashName, type SymmetricKeys,
+  keyBlob, newPremaster, newRandom, signClientKey, signMessage, signatureLength,
 } from '../crypto';
 import {
   KeyExchangeType, MessageType, NO_EXTENSIONS, SigType, UFTP_VERSION, encodePacket, parseIp,
-  type Announce, type ClientKey, type EncInfoExt, type UftpHeader,
+  type Announce, type EncInfoExt, type UftpHeader,
 } from '../protocol';
 import { sessionAlgorithms } from '../protocol/encrypted';
-import type { Timestamp } from './timing';
 import { log, sendOwn, type Ctx } from './context';
 import { dropped } from './drop';
 import { blobFingerprint, blobOf, keyOfBlob } from './keys';
 import type { OwnRegistration } from './responses';
 import type { Session } from './session';
+import { handshake, type EcdhPair, type SessionKeys } from './session-keys';
 import type { ProxyKey } from './types';
-
-export interface EcdhPair {
-  privateKey: KeyObject;
-  publicKey: KeyObject;
-}
-
-/** What the proxy holds about one client's key exchange with it. */
-export interface ClientCrypto {
-  random: Uint8Array;
-  premaster: Buffer;
-  sessionKeys: SymmetricKeys;
-  /** From a verified CLIENT_KEY. */
-  publicKey?: KeyObject;
-  keyBlob?: Buffer;
-  /** A REGISTER held back until its CLIENT_KEY is verified (-C fingerprints, CLIENT_AUTH). */
-  heldRegister?: { echoed: Timestamp; arrivalWall: number };
-  /** Named in a REG_CONF: the server knows it, so it gets the group key from here. */
-  confirmed: boolean;
-  acked: boolean;
-}
-
-export interface SessionKeys {
-  cipher: CipherName;
-  hash: HashName;
-  sigType: SigType;
-  keyexType: KeyExchangeType;
-  /** The server wants a CLIENT_KEY (CLIENT_AUTH flag or KEYEX signatures). */
-  wantsClientKey: boolean;
-  groupId: number;
-  serverId: number;
-  serverRandom: Buffer;
-  privateAddress: Uint8Array;
-  /** The key clients encrypt their premaster to or check ECDH signatures with. */
-  downKey: ProxyKey;
-  /** The key this proxy shows the server in CLIENT_KEY and signs with. */
-  upKey: ProxyKey;
-  /** ECDH sessions: this proxy's ECDH key, toward the server and its clients. */
-  ecdh?: EcdhPair;
-  ownRandom: Buffer;
-  ownPremaster: Buffer;
-  ownKeyInfo: Buffer;
-  ownSessionKeys: SymmetricKeys;
-  ownClientKey?: ClientKey;
-  groupMaster?: Buffer;
-  groupKeys?: SymmetricKeys;
-  /** IV counter of this proxy's own ENCRYPTED messages and of the KEYINFOs it sends for the server. */
-  ivCounter: bigint;
-  replay: ReplayWindow;
-  clients: Map<number, ClientCrypto>;
-  /** The server's header on its latest REG_CONF: the KEYINFOs this proxy sends for the server copy it. */
-  serverHeader?: UftpHeader;
-  keyinfoRounds: number;
-}
 
 export const CLIENT_AUTH = 0x01;
 
@@ -140,15 +85,6 @@ export function setUpSessionKeys(
   }
   log(ctx, 3, `Joining encrypted session with key ${fingerprint(downKey.key)}`, header.groupId);
   return keys;
-}
-
-export function handshake(keys: SessionKeys, clientRandom: Uint8Array, premaster: Uint8Array) {
-  return { groupId: keys.groupId, privateAddress: keys.privateAddress, serverRandom: keys.serverRandom, clientRandom, premaster };
-}
-
-export function nextIv(keys: SessionKeys): bigint {
-  keys.ivCounter += 1n;
-  return keys.ivCounter;
 }
 
 /** Client proxy: the ANNOUNCE its clients see names this proxy's keys; with ECDH it is signed again. */

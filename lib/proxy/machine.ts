@@ -1,11 +1,13 @@
 // The proxy state machine: datagrams and timer expiries in, sends, joins, timers, log lines and counters out.
-// It routes each datagram: FILESEG straight through on the hot path, group-less messages (heartbeats, proxy
-// keys), ANNOUNCE, then server traffic downstream and client traffic upstream of its session.
-import { HEADER_LEN, MessageType, UFTP_VERSION, decodePacket, type Message } from '../protocol';
+// It routes each datagram: FILESEG straight through on the hot path (fileseg.ts), group-less messages
+// (heartbeats, proxy keys), ANNOUNCE, then server traffic downstream and client traffic upstream of its session.
+import { HEADER_LEN, MessageType, UFTP_VERSION, decodePacket, type Message, type UftpHeader } from '../protocol';
+import { u32 } from '../protocol/bytes';
 import { onAnnounce } from './announce';
 import { log, type Ctx } from './context';
 import { onServerMessage } from './downstream';
 import { dropped, hexId } from './drop';
+import { fileSegVerdict, isFileSegDrop } from './fileseg';
 import { HEARTBEAT_TIMER, HeartbeatGate, HeartbeatSender } from './heartbeat';
 import { onKeyInfoTimer } from './group-key';
 import { newProxyKeyState, onKeyReq, type ProxyKeyState } from './proxy-key';
@@ -57,10 +59,10 @@ export class Proxy implements ProxyMachine {
     if (b[0] !== UFTP_VERSION) return dropped(ctx.out, 'version', `UFTP ID 0x${b[0].toString(16)} from ${input.from.address}`, undefined, 5);
     const func = b[1];
     if (func === MessageType.FILESEG) return this.fileSeg(ctx, b);
-    const session = this.sessions.get(sessionKey(readU32(b, 8), b[12]));
+    const session = this.sessions.get(sessionKey(u32(b, 8), b[12]));
     if (session && func !== MessageType.ANNOUNCE) {
       session.lastSeen = clock.now;
-      if (readU32(b, 4) === session.serverId) {
+      if (u32(b, 4) === session.serverId) {
         onServerMessage(ctx, session, b, func, input.to, this.downstream());
       } else if (this.config.mode === 'server') {
         passUpstream(ctx, session, b, func);
@@ -76,29 +78,21 @@ export class Proxy implements ProxyMachine {
   /** The daemon's hot path (ProxyMachine.forward): a FILESEG of a known session, without allocating. */
   forward(b: Uint8Array, clock: Clock): Endpoint | null | undefined {
     if (b.length < HEADER_LEN || b[0] !== UFTP_VERSION || b[1] !== MessageType.FILESEG) return undefined;
-    return this.fileSegTarget(b, clock.now);
+    const verdict = this.fileSegVerdict(b, clock.now);
+    return isFileSegDrop(verdict) ? undefined : verdict;
   }
 
   private fileSeg(ctx: Ctx, b: Uint8Array): ProxyOutput[] {
-    const to = this.fileSegTarget(b, ctx.clock.now);
-    if (to === undefined) return dropped(ctx.out, 'unknown-group', `FILESEG for unknown group ${hexId(readU32(b, 8))}`, undefined, 5);
-    if (to !== null) ctx.out.push({ type: 'send', data: b, to });
+    const verdict = this.fileSegVerdict(b, ctx.clock.now);
+    if (isFileSegDrop(verdict)) {
+      return dropped(ctx.out, verdict.reason, `FILESEG from ${hexId(u32(b, 4))} ${verdict.why}`, u32(b, 8), 5);
+    }
+    if (verdict !== null) ctx.out.push({ type: 'send', data: b, to: verdict });
     return ctx.out;
   }
 
-  /**
-   * A FILESEG goes on with its bytes untouched; only the header is read. Where it goes: null = nowhere
-   * (a response proxy, or no downstream yet), undefined = unknown group (handle() drops it).
-   */
-  private fileSegTarget(b: Uint8Array, now: number): Endpoint | null | undefined {
-    const session = this.sessions.get(sessionKey(readU32(b, 8), b[12]));
-    if (session === undefined) return undefined;
-    session.lastSeen = now;
-    if (this.config.mode === 'response') return null;
-    const to = this.config.mode === 'server' ? this.downstream() : session.privateTarget;
-    if (to === undefined) return null;
-    session.grtt = b[13];
-    return to;
+  private fileSegVerdict(b: Uint8Array, now: number): ReturnType<typeof fileSegVerdict> {
+    return fileSegVerdict(b, this.sessions.get(sessionKey(u32(b, 8), b[12])), this.config.mode, this.downstream(), now);
   }
 
   /** ANNOUNCE, heartbeats, KEY_REQ, and anything for a group we do not know. */
@@ -169,13 +163,9 @@ export class Proxy implements ProxyMachine {
   }
 }
 
-function readU32(b: Uint8Array, off: number): number {
-  return ((b[off] << 24) | (b[off + 1] << 16) | (b[off + 2] << 8) | b[off + 3]) >>> 0;
-}
-
-function headerOf(b: Uint8Array): import('../protocol').UftpHeader {
+function headerOf(b: Uint8Array): UftpHeader {
   return {
-    version: b[0], func: b[1], seq: (b[2] << 8) | b[3], srcId: readU32(b, 4), groupId: readU32(b, 8), groupInst: b[12],
+    version: b[0], func: b[1], seq: (b[2] << 8) | b[3], srcId: u32(b, 4), groupId: u32(b, 8), groupInst: b[12],
     grtt: b[13], gsize: b[14], reserved: b[15],
   };
 }

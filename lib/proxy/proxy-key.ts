@@ -5,7 +5,7 @@ import { generateEcdhKey, signMessage } from '../crypto';
 import { MessageType, NO_EXTENSIONS, type ProxyKey as ProxyKeyMsg } from '../protocol';
 import { count, log, send, type Ctx } from './context';
 import { groupless, NONCE_HASH } from './heartbeat';
-import type { EcdhPair } from './key-exchange';
+import type { EcdhPair } from './session-keys';
 import { blobOf, nonceBytes } from './keys';
 import type { ProxyConfig } from './types';
 

@@ -2,7 +2,7 @@
 // against replay) before aggregation; the proxy's own messages are sealed under its own ID and IV counter.
 import { MessageType, SigType, decodeMessage, encodeMessage, encodePacket, fail, type Decoded, type Message, type UftpHeader } from '../protocol';
 import { unwrap, wrap } from '../protocol/encrypted';
-import { nextIv, type SessionKeys } from './key-exchange';
+import { nextIv, type SessionKeys } from './session-keys';
 import type { Session } from './session';
 
 /** Messages that travel in clear even once the group keys are known. */

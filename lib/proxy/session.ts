@@ -1,7 +1,7 @@
 // One session as a proxy sees it: a group (ID + instance) announced by one server from one upstream address.
 import { UFTP_VERSION, type UftpHeader } from '../protocol';
 import { Aggregator } from './aggregation';
-import type { SessionKeys } from './key-exchange';
+import type { SessionKeys } from './session-keys';
 import { sessionTimeoutMs } from './timing';
 import type { Endpoint } from './types';
 

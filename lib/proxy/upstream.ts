@@ -90,6 +90,7 @@ function handleResponse(ctx: Ctx, session: Session, msg: Message, data: Uint8Arr
     }
     case MessageType.KEYINFO_ACK:
       if (session.keys) onKeyInfoAck(ctx, session, id, msg);
+      else dropped(ctx.out, 'unexpected', `KEYINFO_ACK from ${hexId(id)} in an unencrypted session`, session.groupId, 5);
       return;
     case MessageType.FILEINFO_ACK:
       gather(ctx, session, 'fileinfoAck', msg.fileId, msg.flags, {

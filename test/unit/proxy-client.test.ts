@@ -164,6 +164,13 @@ describe('client proxy: aggregation', () => {
     expect(reg.clientIds).toEqual([C2_ID]);
   });
 
+  test('a KEYINFO_ACK in an unencrypted session is dropped with a debug line and a counter', () => {
+    const { wheel } = clientProxy();
+    const ack = packet({ type: MessageType.KEYINFO_ACK, reserved: 0, verifyData: new Uint8Array(12), extensions: NO_EXTENSIONS }, C1_ID);
+    const out = wheel.handle(datagram(ack, C1, CLIENT_PROXY.address));
+    expect(out).toEqual([expect.objectContaining({ type: 'log', level: 5 }), { type: 'count', name: 'drop.unexpected' }]);
+  });
+
   test('a plain response in a session gone silent: the session ends only once its aggregate is sent', () => {
     const { machine, wheel } = clientProxy();
     wheel.handle(datagram(hex(REAL.registerC1), C1, CLIENT_PROXY.address));

@@ -85,6 +85,11 @@ describe('client proxy with encryption (RSA key exchange, aes256-gcm, sha256)', 
       type: MessageType.KEYINFO, reserved: 0, ivCounter: 1n, extensions: NO_EXTENSIONS,
       keys: [{ clientId: PROXY_UID, groupMaster: encryptGroupMaster(proxySession, master, 1n, SERVER_ID) }],
     };
+    // A KEYINFO for other clients only is not for this proxy, nor for its clients: dropped, not passed on.
+    const others = packet({ ...keyinfo, keys: [{ ...keyinfo.keys[0], clientId: 0x0a0b0c0d }] }, SERVER_ID);
+    expect(wheel.handle(datagram(others, SERVER_PROXY, CLIENT_PROXY.address))).toEqual([
+      expect.objectContaining({ type: 'log', level: 5 }), { type: 'count', name: 'drop.unexpected' },
+    ]);
     const acked = sends(wheel.handle(datagram(packet(keyinfo, SERVER_ID), SERVER_PROXY, CLIENT_PROXY.address)));
     expect(acked).toHaveLength(1);
     const serverReplay = new ReplayWindow();
