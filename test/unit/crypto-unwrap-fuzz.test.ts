@@ -4,17 +4,8 @@ import { generateKeyPairSync } from 'crypto';
 import { groupKeys, ReplayWindow } from '../../lib/crypto';
 import { MessageType, SigType, UFTP_VERSION } from '../../lib/protocol/constants';
 import { unwrap, wrap } from '../../lib/protocol/encrypted';
+import { prng } from '../helpers/prng';
 
-// xorshift32: small, seeded, good enough to pick mutations.
-function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 0x100000000;
-  };
-}
 
 const KINDS = new Set(['length', 'version', 'function', 'field', 'crypto', 'replay']);
 

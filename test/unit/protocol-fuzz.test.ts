@@ -3,21 +3,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HEADER_LEN, ProtocolError, UFTP_VERSION, decodeMessage, decodePacket, encodeMessage, encodePacket } from '../../lib/protocol';
+import { prng } from '../helpers/prng';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed1044);
 const ROUNDS = 240_000;
 
-/** mulberry32: small, fast, good enough to spread mutations. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const dir = join(__dirname, '..', 'fixtures', 'packets');
 const seeds: Buffer[] = readdirSync(dir)

@@ -9,6 +9,7 @@ import { HEADER_LEN, MessageType, UFTP_VERSION } from '../../lib/protocol';
 import { createProxy } from '../../lib/proxy';
 import type { Endpoint, ProxyConfig, ProxyMachine, ProxyOutput } from '../../lib/proxy/types';
 import { C1, C2, CLIENT_PROXY, FakeClock, REAL, SERVER, SERVER_PROXY, TimerWheel, config, datagram, hex } from './proxy-helpers';
+import { prng } from '../helpers/prng';
 
 interface Captured {
   dir: string;
@@ -50,17 +51,6 @@ function route(mode: ProxyConfig['mode'], s: Sample): { from: Endpoint; to: stri
   return { from: SERVER, to: s.data[1] === MessageType.ANNOUNCE ? '230.4.4.1' : '230.5.5.9' };
 }
 
-/** mulberry32: the same mutations on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(s: Sample, rnd: () => number): Sample {
   const data = Buffer.from(s.data);
