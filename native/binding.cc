@@ -87,6 +87,8 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
                            InstanceMethod<&NativeSocket::Send>("send"),
                            InstanceMethod<&NativeSocket::SendBatch>("sendBatch"),
                            InstanceMethod<&NativeSocket::Queued>("queued"),
+                           InstanceMethod<&NativeSocket::SetSegmentOffload>("setSegmentOffload"),
+                           InstanceMethod<&NativeSocket::SegmentLimit>("segmentLimit"),
                            InstanceMethod<&NativeSocket::Close>("close"),
                        });
   }
@@ -324,6 +326,17 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
       throw err;
     }
     return sent;
+  }
+
+  // setSegmentOffload(on: boolean) -> the largest datagram now coalesced (0 = off)
+  Napi::Value SetSegmentOffload(const Napi::CallbackInfo& info) {
+    EnsureOpen();
+    core_.set_segment_offload(info[0].ToBoolean());
+    return SegmentLimit(info);
+  }
+
+  Napi::Value SegmentLimit(const Napi::CallbackInfo&) {
+    return Napi::Number::New(env_, static_cast<double>(core_.segment_limit()));
   }
 
   Napi::Value Queued(const Napi::CallbackInfo&) { return Napi::Number::New(env_, static_cast<double>(core_.queued())); }

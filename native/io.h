@@ -86,8 +86,17 @@ int io_set_multicast_if(sock_t sock, int family, unsigned ifindex);
 // Receives up to count datagrams; *received says how many were filled.
 int io_recv_batch(sock_t sock, RecvSlot* slots, int count, int* received);
 // Sends up to count datagrams in order; *sent says how many the kernel took
-// before the error returned (if any).
-int io_send_batch(sock_t sock, const SendSlot* slots, int count, int* sent);
+// before the error returned (if any). With *segment_limit > 0, a run of
+// datagrams to one destination, all of one size up to that limit but the
+// last (which may be shorter), goes to the kernel as one send that it splits
+// late (Linux UDP GSO): one trip through the stack instead of one per
+// datagram, the same datagrams on the wire. When the kernel refuses such a
+// send the run goes out one by one and the limit drops below that size
+// (EMSGSIZE, or EINVAL before Linux 6.x: segment over the route's MTU) or to 0
+// (EIO: no checksum offload on the way out).
+int io_send_batch(sock_t sock, const SendSlot* slots, int count, int* sent, size_t* segment_limit);
+// The starting segment limit for this socket: 0 where the platform cannot coalesce.
+size_t io_segment_limit(sock_t sock);
 
 int io_list_interfaces(std::vector<IfInfo>* out);
 unsigned io_name_to_index(const char* name);

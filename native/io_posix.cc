@@ -16,6 +16,12 @@
 #include "address.h"
 #include "io.h"
 
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103  // linux/udp.h (Linux 4.18); older libc headers lack it
+#endif
+#ifndef SOL_UDP
+#define SOL_UDP 17
+#endif
 #ifndef IPV6_MULTICAST_ALL
 #define IPV6_MULTICAST_ALL 29  // linux/in6.h; older libc headers lack it
 #endif
@@ -28,7 +34,33 @@ constexpr int kMaxBatch = 64;
 // Room for IP_PKTINFO + IP_TOS, or IPV6_PKTINFO + IPV6_TCLASS, with headers.
 constexpr size_t kControlSize = 128;
 
+constexpr int kMaxSegments = 64;          // datagrams in one coalesced send
+constexpr size_t kMaxCoalesced = 65000;  // bytes in one coalesced send: IP's 64 KiB less headers
+constexpr int kMaxIov = 1024;            // datagrams in one sendmmsg, coalesced or not
+
 int errno_or_zero(int rc) { return rc < 0 ? errno : 0; }
+
+bool same_address(const SockAddr& a, const SockAddr& b) {
+  return a.len == b.len && std::memcmp(&a.storage, &b.storage, a.len) == 0;
+}
+
+// How many datagrams from slots[0] can go out as one coalesced send: those to
+// slots[0]'s destination, as long as slots[0] (at most limit bytes) but the
+// last, which may be shorter. 1 means send it alone.
+int run_length(const SendSlot* slots, int count, size_t limit) {
+  size_t size = slots[0].length;
+  if (size == 0 || size > limit) return 1;
+  size_t total = size;
+  int n = 1;
+  while (n < count && n < kMaxSegments) {
+    const SendSlot& s = slots[n];
+    if (s.length == 0 || s.length > size || total + s.length > kMaxCoalesced || !same_address(*s.to, *slots[0].to)) break;
+    total += s.length;
+    n++;
+    if (s.length < size) break;  // only the last segment may be short
+  }
+  return n;
+}
 
 // Pulls destination, interface and TOS out of the control messages.
 void read_control(msghdr* msg, RecvSlot* slot) {
@@ -155,29 +187,61 @@ int io_recv_batch(sock_t sock, RecvSlot* slots, int count, int* received) {
   return 0;
 }
 
-int io_send_batch(sock_t sock, const SendSlot* slots, int count, int* sent) {
+size_t io_segment_limit(sock_t sock) {
+  // Kernels before 4.18 do not know the option: ENOPROTOOPT.
+  int value = 0;
+  socklen_t len = sizeof value;
+  if (::getsockopt(sock, SOL_UDP, UDP_SEGMENT, &value, &len) < 0) return 0;
+  return kMaxCoalesced;
+}
+
+int io_send_batch(sock_t sock, const SendSlot* slots, int count, int* sent, size_t* segment_limit) {
   *sent = 0;
   while (*sent < count) {
-    int chunk = count - *sent;
-    if (chunk > kMaxBatch) chunk = kMaxBatch;
     mmsghdr msgs[kMaxBatch];
-    iovec iovs[kMaxBatch];
-    std::memset(msgs, 0, sizeof(mmsghdr) * static_cast<size_t>(chunk));
-    for (int i = 0; i < chunk; i++) {
-      const SendSlot& s = slots[*sent + i];
-      iovs[i] = {const_cast<uint8_t*>(s.data), s.length};
-      msgs[i].msg_hdr.msg_name = const_cast<sockaddr*>(s.to->raw());
-      msgs[i].msg_hdr.msg_namelen = s.to->len;
-      msgs[i].msg_hdr.msg_iov = &iovs[i];
-      msgs[i].msg_hdr.msg_iovlen = 1;
+    iovec iovs[kMaxIov];
+    int covers[kMaxBatch];  // datagrams in each entry
+    alignas(cmsghdr) uint8_t control[kMaxBatch][CMSG_SPACE(sizeof(uint16_t))];
+    int entries = 0;
+    int iov_used = 0;
+    int pos = *sent;
+    while (entries < kMaxBatch && pos < count) {
+      int n = *segment_limit > 0 ? run_length(slots + pos, count - pos, *segment_limit) : 1;
+      if (iov_used + n > kMaxIov) break;
+      msghdr& h = msgs[entries].msg_hdr;
+      std::memset(&msgs[entries], 0, sizeof msgs[entries]);
+      h.msg_name = const_cast<sockaddr*>(slots[pos].to->raw());
+      h.msg_namelen = slots[pos].to->len;
+      h.msg_iov = &iovs[iov_used];
+      h.msg_iovlen = static_cast<size_t>(n);
+      for (int i = 0; i < n; i++) iovs[iov_used + i] = {const_cast<uint8_t*>(slots[pos + i].data), slots[pos + i].length};
+      if (n > 1) {
+        h.msg_control = control[entries];
+        h.msg_controllen = sizeof control[entries];
+        cmsghdr* c = CMSG_FIRSTHDR(&h);
+        c->cmsg_level = SOL_UDP;
+        c->cmsg_type = UDP_SEGMENT;
+        c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+        uint16_t gso_size = static_cast<uint16_t>(slots[pos].length);
+        std::memcpy(CMSG_DATA(c), &gso_size, sizeof gso_size);
+      }
+      covers[entries++] = n;
+      iov_used += n;
+      pos += n;
     }
-    int n = ::sendmmsg(sock, msgs, static_cast<unsigned>(chunk), MSG_DONTWAIT);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return errno;
+    int done = ::sendmmsg(sock, msgs, static_cast<unsigned>(entries), MSG_DONTWAIT);
+    if (done < 0) {
+      int err = errno;
+      if (err == EINTR) continue;
+      if (covers[0] > 1 && (err == EMSGSIZE || err == EINVAL || err == EIO)) {
+        // The kernel refused the coalescing, not the datagrams: send them one by one.
+        *segment_limit = err == EIO ? 0 : slots[*sent].length - 1;
+        continue;
+      }
+      return err;
     }
-    *sent += n;
-    // A short count means the next datagram failed: the next call reports why.
+    for (int i = 0; i < done; i++) *sent += covers[i];
+    // A short count means the next entry failed: the next call reports why.
   }
   return 0;
 }

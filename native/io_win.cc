@@ -167,7 +167,10 @@ int io_recv_batch(sock_t sock, RecvSlot* slots, int count, int* received) {
   return 0;
 }
 
-int io_send_batch(sock_t sock, const SendSlot* slots, int count, int* sent) {
+// UDP segmentation offload (USO) exists on Windows too, but is not used here.
+size_t io_segment_limit(sock_t) { return 0; }
+
+int io_send_batch(sock_t sock, const SendSlot* slots, int count, int* sent, size_t*) {
   *sent = 0;
   while (*sent < count) {
     const SendSlot& s = slots[*sent];

@@ -23,6 +23,7 @@ Status SocketCore::open(int family, bool reuse_addr) {
   if (reuse_addr) st = option(SOL_SOCKET, SO_REUSEADDR, 1, "setsockopt");
   if (st.ok() && family == AF_INET6) st = option(IPPROTO_IPV6, IPV6_V6ONLY, 1, "setsockopt");
   if (!st.ok()) close();
+  else set_segment_offload(true);
   return st;
 }
 
@@ -177,7 +178,7 @@ Status SocketCore::send(const SendSlot* items, int count, int* sent) {
     enqueue(items, count);
     return {};
   }
-  int err = io_send_batch(sock_, items, count, sent);
+  int err = io_send_batch(sock_, items, count, sent, &segment_limit_);
   if (err == 0) return {};
   if (io_would_block(err)) {
     enqueue(items + *sent, count - *sent);
@@ -194,7 +195,7 @@ Status SocketCore::drain() {
       batch[count] = SendSlot{it->data.data(), it->data.size(), &it->to};
     }
     int sent = 0;
-    int err = io_send_batch(sock_, batch, count, &sent);
+    int err = io_send_batch(sock_, batch, count, &sent, &segment_limit_);
     queue_.erase(queue_.begin(), queue_.begin() + sent);
     if (err == 0) continue;
     if (io_would_block(err)) return {};

@@ -75,6 +75,11 @@ class SocketCore {
   // datagram the kernel refuses is dropped and its error returned.
   Status drain();
   size_t queued() const { return queue_.size(); }
+  // Coalescing of equal-sized runs in send() and drain() (io_send_batch): on
+  // by default where the platform has it. Turning it on again re-probes.
+  void set_segment_offload(bool on) { segment_limit_ = on && is_open() ? io_segment_limit(sock_) : 0; }
+  // The largest datagram coalesced now; 0 = off (never on, or the kernel refused it).
+  size_t segment_limit() const { return segment_limit_; }
 
  private:
   struct Queued {
@@ -88,6 +93,7 @@ class SocketCore {
 
   sock_t sock_ = kNoSocket;
   int family_ = 0;
+  size_t segment_limit_ = 0;
   unsigned multicast_if_ = 0;  // Linux cannot read an ifindex back for IPv4: remember it
   std::vector<RecvSlot> slots_;
   std::deque<Queued> queue_;

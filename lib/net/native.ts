@@ -41,6 +41,9 @@ export interface NativeSocket {
   /** How many were handed to the kernel now; the rest are queued. */
   sendBatch(datas: Uint8Array[], addresses: string[], ports: number[]): number;
   queued(): number;
+  /** Coalescing of equal-sized runs in sendBatch (UDP GSO); returns the largest datagram coalesced now, 0 = off. */
+  setSegmentOffload(on: boolean): number;
+  segmentLimit(): number;
   close(): void;
 }
 

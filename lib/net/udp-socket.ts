@@ -190,6 +190,20 @@ export class UdpSocket {
     }
   }
 
+  /**
+   * sendBatch hands runs of same-sized datagrams to one destination (the last may be shorter) to the kernel
+   * as one UDP GSO send, split into the same datagrams late (Linux >= 4.18; a no-op elsewhere). On by default:
+   * receivers see exactly what they would without it. Returns the largest datagram coalesced now, 0 = off.
+   */
+  setSegmentOffload(on: boolean): number {
+    return this.native.setSegmentOffload(checkBoolean('on', on));
+  }
+
+  /** The largest datagram sendBatch coalesces now; 0 when off, unsupported, or refused by the kernel. */
+  segmentLimit(): number {
+    return this.native.segmentLimit();
+  }
+
   /** Resolves once the queue is empty (at once if it is). */
   flush(): Promise<void> {
     if (this.closed) return Promise.reject(closedError());

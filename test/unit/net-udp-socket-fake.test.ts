@@ -44,6 +44,8 @@ class FakeNative implements NativeSocket {
     return datas.length - this.pending;
   }
   queued() { return this.pending; }
+  setSegmentOffload(on: boolean) { this.record('setSegmentOffload', on); return 0; }
+  segmentLimit() { return 0; }
   close() { this.record('close'); }
 }
 
