@@ -4,6 +4,12 @@
       "target_name": "uftp_native",
       "sources": [
         "native/binding.cc",
+        "native/binding_socket.cc",
+        "native/binding_interfaces.cc",
+        "native/binding_crypto.cc",
+        "native/binding_errors.cc",
+        "native/binding_args.cc",
+        "native/batch_table.cc",
         "native/socket_core.cc",
         "native/address.cc",
         "native/poll_watcher.cc",

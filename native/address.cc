@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #endif
 
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 
@@ -94,6 +95,13 @@ uint16_t port_of(const SockAddr& addr) {
   sockaddr_in6 sin6;
   std::memcpy(&sin6, &addr.storage, sizeof sin6);
   return ntohs(sin6.sin6_port);
+}
+
+void set_port(SockAddr* addr, uint16_t port) {
+  uint16_t net = htons(port);
+  // sin_port and sin6_port sit at the same offset, right after the family.
+  static_assert(offsetof(sockaddr_in, sin_port) == offsetof(sockaddr_in6, sin6_port), "port offsets differ");
+  std::memcpy(reinterpret_cast<uint8_t*>(&addr->storage) + offsetof(sockaddr_in, sin_port), &net, sizeof net);
 }
 
 int prefix_length(const sockaddr* netmask) {

@@ -18,6 +18,8 @@ bool parse_address(const std::string& text, uint16_t port, int family, SockAddr*
 // Text form of the IP address alone; with_scope adds "%name" to scoped IPv6 addresses.
 std::string format_ip(const sockaddr* addr, bool with_scope);
 uint16_t port_of(const SockAddr& addr);
+// Replaces the port of an IPv4 or IPv6 address.
+void set_port(SockAddr* addr, uint16_t port);
 int prefix_length(const sockaddr* netmask);
 
 // True when both hold the same family, IP, and (for IPv6) scope; ports are ignored.

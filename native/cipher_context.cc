@@ -110,6 +110,20 @@ std::string CipherContext::CheckIv(size_t iv_len) const {
   return "an IV of " + std::to_string(iv_len) + " bytes does not suit " + EVP_CIPHER_CTX_get0_name(ctx_);
 }
 
+std::string CipherContext::CheckMessage(size_t iv_len, size_t aad_len) const {
+  std::string bad_iv = CheckIv(iv_len);
+  if (!bad_iv.empty()) return bad_iv;
+  if (aad_len > 0 && !aead()) return "aad needs an AEAD cipher";
+  return std::string();
+}
+
+std::string CipherContext::CheckOutput(const uint8_t* in, size_t in_len, const uint8_t* out, size_t out_len) const {
+  size_t need = OutputBound(in_len);
+  if (out_len < need) return "out has " + std::to_string(out_len) + " bytes, needs " + std::to_string(need);
+  if (in != out && in < out + out_len && out < in + in_len) return "out overlaps the input other than exactly";
+  return std::string();
+}
+
 // Sets a new IV on the keyed context, changing the IV length first if need be.
 bool CipherContext::Start(const uint8_t* iv, size_t iv_len) {
   if (aead() && iv_len != iv_len_) {

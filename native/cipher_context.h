@@ -2,7 +2,7 @@
 // a cipher context keeps its key schedule and takes only a new IV per message,
 // an HMAC context keeps its keyed state and restarts per message. Creating
 // them per packet costs several times the cipher work itself. Nothing here
-// knows UFTP; binding.cc maps it onto JS.
+// knows UFTP; binding_crypto.cc maps it onto JS.
 #pragma once
 
 #include <cstddef>
@@ -12,7 +12,7 @@
 #include <vector>
 
 struct evp_cipher_ctx_st;  // OpenSSL's EVP_CIPHER_CTX, kept out of this header so
-struct evp_mac_ctx_st;     // binding.cc compiles without OpenSSL's headers
+struct evp_mac_ctx_st;     // binding_crypto.cc compiles without OpenSSL's headers
 
 namespace uftp_native {
 
@@ -36,8 +36,13 @@ class CipherContext {
   // The most bytes a call on in_len bytes of input writes (0 when the input
   // cannot be opened at all, e.g. shorter than the tag).
   size_t OutputBound(size_t in_len) const;
-  // Empty if the IV length suits this cipher, otherwise why not.
-  std::string CheckIv(size_t iv_len) const;
+  // Empty if a message with this IV and AAD length can go through this
+  // context (the IV length suits the cipher, AAD only with AEAD), else why not.
+  std::string CheckMessage(size_t iv_len, size_t aad_len) const;
+  // Empty if out (out_len bytes) can take the output for in: it holds
+  // OutputBound(in_len) and is either the very same bytes as in or apart from
+  // them (OpenSSL works in place, but not on partly overlapping buffers).
+  std::string CheckOutput(const uint8_t* in, size_t in_len, const uint8_t* out, size_t out_len) const;
 
   // Both answer the bytes written to out (which holds OutputBound(in_len)),
   // or -1: for Open when the input does not authenticate or unpad, for Seal
@@ -52,6 +57,7 @@ class CipherContext {
  private:
   enum class Kind { kPlain, kGcm, kCcm };
   CipherContext() = default;
+  std::string CheckIv(size_t iv_len) const;  // empty if the IV length suits this cipher
   bool Start(const uint8_t* iv, size_t iv_len);
   long Fail();
 

@@ -1,6 +1,6 @@
 // A UDP socket in plain C++: options, memberships, batched receive, and a
 // send queue for what the kernel could not take yet. It knows nothing of
-// Node (binding.cc maps it onto JS) and nothing of UFTP.
+// Node (binding_socket.cc maps it onto JS) and nothing of UFTP.
 #pragma once
 
 #include <cstdint>

@@ -36,7 +36,8 @@ openssl_flags=(-I"$uv_headers/openssl/archs/VC-WIN64A/asm/include" -I"$uv_header
 [ -f "$uv_headers/openssl/archs/VC-WIN64A/asm/include/openssl/configuration.h" ] ||
   { echo "check-windows: no OpenSSL VC-WIN64A configuration under $uv_headers/openssl" >&2; exit 1; }
 
-sources=(binding.cc socket_core.cc address.cc poll_watcher.cc sys_error.cc io_win.cc io_posix.cc cipher_context.cc)
+sources=(binding.cc binding_socket.cc binding_interfaces.cc binding_crypto.cc binding_errors.cc binding_args.cc
+  batch_table.cc socket_core.cc address.cc poll_watcher.cc sys_error.cc io_win.cc io_posix.cc cipher_context.cc)
 objects=()
 for src in "${sources[@]}"; do
   obj="$out/obj/${src%.cc}.o"

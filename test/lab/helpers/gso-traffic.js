@@ -51,13 +51,16 @@ async function send(plan) {
 }
 
 function receive([mode, port, group, ifname, count, timeoutMs]) {
-  let got = 0;
+  // Lines are kept and printed at the end: a write per datagram would slow the receiver enough to lose
+  // datagrams to a full socket buffer under load, which would say nothing about the sender.
+  const lines = [];
   let finish;
   const record = (data, tos) => {
     const { index, intact } = check(data);
-    console.log(JSON.stringify({ index, length: data.length, intact, tos }));
-    if (++got === Number(count)) finish();
+    lines.push(JSON.stringify({ index, length: data.length, intact, tos }));
+    if (lines.length === Number(count)) finish();
   };
+  const flushLines = () => lines.length > 0 && process.stdout.write(lines.join('\n') + '\n');
   if (mode === 'addon') {
     const { UdpSocket } = require(path.join(repo, 'dist/lib/net'));
     const sock = UdpSocket.open({ family: 4 });
@@ -66,6 +69,7 @@ function receive([mode, port, group, ifname, count, timeoutMs]) {
     if (group !== '-') sock.joinGroup(group, ifname);
     sock.onMessages((batch) => batch.forEach((d) => record(d.data, d.tos)));
     finish = () => {
+      flushLines();
       console.log(JSON.stringify({ done: true }));
       sock.close().then(() => process.exit(0));
     };
@@ -73,6 +77,7 @@ function receive([mode, port, group, ifname, count, timeoutMs]) {
     const sock = dgram.createSocket({ type: 'udp4', reuseAddr: true, recvBufferSize: 8 << 20 });
     sock.on('message', (data) => record(data, null));
     finish = () => {
+      flushLines();
       console.log(JSON.stringify({ done: true }));
       sock.close(() => process.exit(0));
     };

@@ -1,0 +1,13 @@
+// The addon's parts: each adds its exports to the module object. binding.cc
+// calls them all from the module's Init.
+#pragma once
+
+#include <napi.h>
+
+namespace uftp_native {
+
+void InitSocket(Napi::Env env, Napi::Object exports);      // Socket (binding_socket.cc)
+void InitInterfaces(Napi::Env env, Napi::Object exports);  // interfaces() (binding_interfaces.cc)
+void InitCrypto(Napi::Env env, Napi::Object exports);      // CipherContext, HmacContext (binding_crypto.cc)
+
+}  // namespace uftp_native

@@ -1,0 +1,435 @@
+// Socket: the JS face of SocketCore. Each method checks its arguments and
+// maps onto one core call; readiness from PollWatcher becomes one JS call per
+// received batch (laid out by BatchTable) and a drain call once the send
+// queue empties.
+#include <napi.h>
+#include <uv.h>
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "address.h"
+#include "batch_table.h"
+#include "binding_args.h"
+#include "binding_errors.h"
+#include "binding_init.h"
+#include "poll_watcher.h"
+#include "socket_core.h"
+
+namespace uftp_native {
+namespace {
+
+constexpr int kBatchesPerPoll = 16;  // then yield to the loop so timers and sends get a turn
+// The receive area opens with a table for a full batch; the slots follow.
+constexpr size_t kTableBytes = BatchTable::table_bytes(SocketCore::kBatch);
+
+class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "NativeSocket",
+                       {
+                           InstanceMethod<&NativeSocket::Bind>("bind"),
+                           InstanceMethod<&NativeSocket::Address>("address"),
+                           InstanceMethod<&NativeSocket::SetBuffer>("setBuffer"),
+                           InstanceMethod<&NativeSocket::GetBuffer>("getBuffer"),
+                           InstanceMethod<&NativeSocket::SetTos>("setTos"),
+                           InstanceMethod<&NativeSocket::GetTos>("getTos"),
+                           InstanceMethod<&NativeSocket::SetMulticastTtl>("setMulticastTtl"),
+                           InstanceMethod<&NativeSocket::GetMulticastTtl>("getMulticastTtl"),
+                           InstanceMethod<&NativeSocket::SetMulticastLoopback>("setMulticastLoopback"),
+                           InstanceMethod<&NativeSocket::SetMulticastInterface>("setMulticastInterface"),
+                           InstanceMethod<&NativeSocket::GetMulticastInterface>("getMulticastInterface"),
+                           InstanceMethod<&NativeSocket::Membership>("membership"),
+                           InstanceMethod<&NativeSocket::StartReceiving>("startReceiving"),
+                           InstanceMethod<&NativeSocket::Send>("send"),
+                           InstanceMethod<&NativeSocket::SendBatch>("sendBatch"),
+                           InstanceMethod<&NativeSocket::Queued>("queued"),
+                           InstanceMethod<&NativeSocket::SetSegmentOffload>("setSegmentOffload"),
+                           InstanceMethod<&NativeSocket::SegmentLimit>("segmentLimit"),
+                           InstanceMethod<&NativeSocket::Close>("close"),
+                       });
+  }
+
+  // new NativeSocket(family: 4 | 6, reuseAddr: boolean, handlers: { onBatch, onError, onDrain })
+  explicit NativeSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeSocket>(info), env_(info.Env()) {
+    uint32_t family = uint_arg(info, 0, "family");
+    if (family != 4 && family != 6) throw Napi::RangeError::New(env_, "family must be 4 or 6");
+    if (!info[2].IsObject()) throw Napi::TypeError::New(env_, "handlers must be an object");
+    // Held as a property of this object, not a persistent reference, so that
+    // handlers closing over the wrapper do not keep it from being collected.
+    info.This().As<Napi::Object>().DefineProperty(
+        Napi::PropertyDescriptor::Value("handlers", info[2], napi_default));
+    check(env_, core_.open(family == 4 ? AF_INET : AF_INET6, info[1].ToBoolean()));
+    // Asynchronous, so that Node keeps the addon loaded until libuv has
+    // called back about the poll handle, also when a worker is torn down.
+    if (napi_add_async_cleanup_hook(env_, &NativeSocket::OnEnvCleanup, this, &cleanup_) != napi_ok) {
+      cleanup_ = nullptr;
+    }
+  }
+
+  ~NativeSocket() override {
+    // Runs from the GC finalizer: releases the fd and the poll handle, never calls JS.
+    Shutdown();
+    if (async_context_ != nullptr) napi_async_destroy(env_, async_context_);
+  }
+
+ private:
+  static void OnEnvCleanup(napi_async_cleanup_hook_handle, void* arg) { static_cast<NativeSocket*>(arg)->Shutdown(); }
+
+  static void ReleaseCleanupHook(void* hook) {
+    napi_remove_async_cleanup_hook(static_cast<napi_async_cleanup_hook_handle>(hook));
+  }
+
+  // Idempotent; touches no JS. The cleanup hook is released only once libuv
+  // has let go of the poll handle, which may outlive this object.
+  void Shutdown() {
+    closed_ = true;
+    receiving_ = false;
+    napi_async_cleanup_hook_handle hook = cleanup_;
+    cleanup_ = nullptr;
+    watcher_.close(hook != nullptr ? &NativeSocket::ReleaseCleanupHook : nullptr, hook);
+    core_.close();
+  }
+
+  void EnsureOpen() {
+    if (closed_) throw closed_error(env_, "socket", "ERR_SOCKET_CLOSED");
+  }
+
+  int family() const { return core_.family(); }
+
+  void Bind(const Napi::CallbackInfo& info) {
+    EnsureOpen();
+    check(env_, core_.bind(address_arg(env_, info[0], uint_arg(info, 1, "port"), family(), "address")));
+  }
+
+  Napi::Value Address(const Napi::CallbackInfo&) {
+    EnsureOpen();
+    SockAddr local;
+    check(env_, core_.local_address(&local));
+    auto out = Napi::Object::New(env_);
+    out.Set("address", format_ip(local.raw(), true));
+    out.Set("port", port_of(local));
+    return out;
+  }
+
+  // setBuffer(receive: boolean, bytes: number, force: boolean) -> BufferGrant
+  Napi::Value SetBuffer(const Napi::CallbackInfo& info) {
+    EnsureOpen();
+    BufferKind kind = info[0].ToBoolean() ? BufferKind::kReceive : BufferKind::kSend;
+    BufferGrant grant;
+    check(env_, core_.set_buffer(kind, static_cast<int>(uint_arg(info, 1, "bytes")), info[2].ToBoolean(), &grant));
+    auto out = Napi::Object::New(env_);
+    out.Set("requested", grant.requested);
+    out.Set("granted", grant.granted);
+    out.Set("forced", grant.forced);
+    return out;
+  }
+
+  Napi::Value GetBuffer(const Napi::CallbackInfo& info) {
+    EnsureOpen();
+    int bytes = 0;
+    check(env_, core_.get_buffer(info[0].ToBoolean() ? BufferKind::kReceive : BufferKind::kSend, &bytes));
+    return Napi::Number::New(env_, bytes);
+  }
+
+  void SetTos(const Napi::CallbackInfo& info) {
+    EnsureOpen();
+    check(env_, core_.set_tos(static_cast<int>(uint_arg(info, 0, "tos"))));
+  }
+
+  Napi::Value GetTos(const Napi::CallbackInfo&) {
+    EnsureOpen();
+    int tos = 0;
+    check(env_, core_.get_tos(&tos));
+    return Napi::Number::New(env_, tos);
+  }
+
+  void SetMulticastTtl(const Napi::CallbackInfo& info) {
+    EnsureOpen();
+    check(env_, core_.set_multicast_ttl(static_cast<int>(uint_arg(info, 0, "ttl"))));
+  }
+
+  Napi::Value GetMulticastTtl(const Napi::CallbackInfo&) {
+    EnsureOpen();
+    int ttl = 0;
+    check(env_, core_.get_multicast_ttl(&ttl));
+    return Napi::Number::New(env_, ttl);
+  }
+
+  void SetMulticastLoopback(const Napi::CallbackInfo& info) {
+    EnsureOpen();
+    check(env_, core_.set_multicast_loop(info[0].ToBoolean()));
+  }
+
+  void SetMulticastInterface(const Napi::CallbackInfo& info) {
+    EnsureOpen();
+    check(env_, core_.set_multicast_if(uint_arg(info, 0, "ifindex")));
+  }
+
+  Napi::Value GetMulticastInterface(const Napi::CallbackInfo&) {
+    EnsureOpen();
+    unsigned ifindex = 0;
+    check(env_, core_.get_multicast_if(&ifindex));
+    return Napi::Number::New(env_, ifindex);
+  }
+
+  // membership(join: boolean, group: string, source: string | null, ifindex: number)
+  void Membership(const Napi::CallbackInfo& info) {
+    EnsureOpen();
+    SockAddr group = address_arg(env_, info[1], 0, family(), "group");
+    SockAddr source;
+    bool ssm = !info[2].IsNull() && !info[2].IsUndefined();
+    if (ssm) source = address_arg(env_, info[2], 0, family(), "source");
+    check(env_, core_.membership(info[0].ToBoolean(), group, ssm ? &source : nullptr, uint_arg(info, 3, "ifindex")));
+  }
+
+  // startReceiving(transient?: boolean, slotSize?: number): transient batches
+  // are views of the receive area itself, valid until the callback returns.
+  void StartReceiving(const Napi::CallbackInfo& info) {
+    EnsureOpen();
+    size_t slot = info[1].IsUndefined() ? SocketCore::kMaxSlotSize : uint_arg(info, 1, "slotSize");
+    if (slot < 1 || slot > SocketCore::kMaxSlotSize) {
+      throw Napi::RangeError::New(env_, "slotSize must be 1.." + std::to_string(SocketCore::kMaxSlotSize));
+    }
+    if (area_.IsEmpty() || slot != slot_size_) AllocateArea(slot);
+    transient_ = info[0].ToBoolean();
+    receiving_ = true;
+    UpdateWatch();
+  }
+
+  // The area is a JS ArrayBuffer held by this socket, so views handed out of it
+  // (transient mode) can never outlive its memory. Large calloc'd blocks are
+  // fresh zero pages from the kernel: only slots that datagrams reach get touched.
+  void AllocateArea(size_t slot) {
+    // A cache line of skew per slot, so the slots do not all start in one cache set.
+    size_t stride = (slot + 63) / 64 * 64 + 64;
+    auto area = Napi::ArrayBuffer::New(env_, kTableBytes + stride * SocketCore::kBatch);
+    area_base_ = static_cast<uint8_t*>(area.Data());
+    check(env_, core_.enable_receive(area_base_ + kTableBytes, stride, slot));
+    area_ = Napi::Persistent(area);
+    slot_size_ = slot;
+  }
+
+  // send(data: Uint8Array, address: string, port: number) -> 1 if sent now, 0 if queued
+  Napi::Value Send(const Napi::CallbackInfo& info) {
+    EnsureOpen();
+    SockAddr to = address_arg(env_, info[1], uint_arg(info, 2, "port"), family(), "address");
+    SendSlot slot = DataSlot(info[0]);
+    slot.to = &to;
+    return Napi::Number::New(env_, SendSlots(&slot, 1));
+  }
+
+  // sendBatch(datas: Uint8Array[], addresses: string[], ports: number[]) -> how many sent now
+  Napi::Value SendBatch(const Napi::CallbackInfo& info) {
+    EnsureOpen();
+    if (!info[0].IsArray() || !info[1].IsArray() || !info[2].IsArray()) {
+      throw Napi::TypeError::New(env_, "sendBatch takes three arrays");
+    }
+    auto datas = info[0].As<Napi::Array>();
+    auto addresses = info[1].As<Napi::Array>();
+    auto ports = info[2].As<Napi::Array>();
+    uint32_t count = datas.Length();
+    if (addresses.Length() != count || ports.Length() != count) {
+      throw Napi::RangeError::New(env_, "sendBatch arrays differ in length");
+    }
+    std::vector<SockAddr> targets(count);
+    std::vector<SendSlot> slots(count);
+    std::string last_text;
+    for (uint32_t i = 0; i < count; i++) {
+      Napi::Value text = addresses[i];
+      Napi::Value port = ports[i];
+      if (!port.IsNumber()) throw Napi::TypeError::New(env_, "port must be a number");
+      uint32_t port_number = port.As<Napi::Number>().Uint32Value();
+      std::string current = text.IsString() ? text.As<Napi::String>().Utf8Value() : std::string();
+      // Most batches go to one peer: parse its address once.
+      if (i > 0 && text.IsString() && current == last_text && port_number <= 65535) {
+        targets[i] = targets[i - 1];
+        set_port(&targets[i], static_cast<uint16_t>(port_number));
+      } else {
+        targets[i] = address_arg(env_, text, port_number, family(), "address");
+        last_text = current;
+      }
+      slots[i] = DataSlot(datas[i]);
+      slots[i].to = &targets[i];
+    }
+    return Napi::Number::New(env_, SendSlots(slots.data(), static_cast<int>(count)));
+  }
+
+  SendSlot DataSlot(Napi::Value value) {
+    if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+      throw Napi::TypeError::New(env_, "data must be a Uint8Array");
+    }
+    auto bytes = value.As<Napi::Uint8Array>();
+    return SendSlot{bytes.Data(), bytes.ByteLength(), nullptr};
+  }
+
+  int SendSlots(const SendSlot* slots, int count) {
+    int sent = 0;
+    Status st = core_.send(slots, count, &sent);
+    UpdateWatch();
+    if (!st.ok()) {
+      Napi::Error err = syscall_error(env_, st);
+      err.Set("sent", static_cast<double>(sent));
+      throw err;
+    }
+    return sent;
+  }
+
+  // setSegmentOffload(on: boolean) -> the largest datagram now coalesced (0 = off)
+  Napi::Value SetSegmentOffload(const Napi::CallbackInfo& info) {
+    EnsureOpen();
+    core_.set_segment_offload(info[0].ToBoolean());
+    return SegmentLimit(info);
+  }
+
+  Napi::Value SegmentLimit(const Napi::CallbackInfo&) {
+    return Napi::Number::New(env_, static_cast<double>(core_.segment_limit()));
+  }
+
+  Napi::Value Queued(const Napi::CallbackInfo&) { return Napi::Number::New(env_, static_cast<double>(core_.queued())); }
+
+  void Close(const Napi::CallbackInfo&) {
+    if (closed_) return;
+    Shutdown();
+    Pin(false);
+  }
+
+  // Polls for what is needed now: readable while receiving, writable only while
+  // the queue holds something. A polled socket stays alive without JS references.
+  void UpdateWatch() {
+    if (closed_) return;
+    int events = (receiving_ ? UV_READABLE : 0) | (core_.queued() > 0 ? UV_WRITABLE : 0);
+    if (events != 0) {
+      uv_loop_t* loop = nullptr;
+      if (napi_get_uv_event_loop(env_, &loop) != napi_ok) throw Napi::Error::New(env_, "no event loop");
+      int rc = watcher_.init(loop, core_.handle(), &NativeSocket::OnPoll, this);
+      if (rc < 0) throw uv_error(env_, rc, "uv_poll_init");
+    }
+    int rc = watcher_.watch(events);
+    if (rc < 0) throw uv_error(env_, rc, "uv_poll_start");
+    Pin(events != 0);
+  }
+
+  void Pin(bool on) {
+    if (on == pinned_) return;
+    pinned_ = on;
+    if (on) Ref();
+    else Unref();
+  }
+
+  static void OnPoll(void* context, int status, int events) {
+    auto* self = static_cast<NativeSocket*>(context);
+    Napi::HandleScope scope(self->env_);
+    try {
+      self->HandlePoll(status, events);
+    } catch (const Napi::Error& e) {
+      // A throwing handler: let Node report it like any uncaught exception.
+      napi_fatal_exception(self->env_, e.Value());
+    }
+  }
+
+  void HandlePoll(int status, int events) {
+    if (status < 0) {
+      Emit("onError", {uv_error(env_, status, "uv_poll").Value()});
+      return;
+    }
+    if ((events & UV_READABLE) != 0) ReceiveBatches();
+    if (!closed_ && (events & UV_WRITABLE) != 0) DrainQueue();
+  }
+
+  void ReceiveBatches() {
+    for (int i = 0; i < kBatchesPerPoll && !closed_; i++) {
+      const RecvSlot* slots = nullptr;
+      int count = 0;
+      Status st = core_.receive(&slots, &count);
+      if (!st.ok()) {
+        Emit("onError", {syscall_error(env_, st).Value()});
+        return;
+      }
+      if (count == 0) return;
+      DeliverBatch(slots, count);
+      if (count < SocketCore::kBatch) return;  // the socket is empty: skip one EAGAIN
+    }
+  }
+
+  // One ArrayBuffer per batch: a metadata table, then the payloads. By default
+  // a fresh Buffer (not zero-filled) with the payloads copied in back to back;
+  // transient batches use the receive area itself, table and slots, no copy.
+  // JS slices views out of it; no object is made per datagram here. Truncated
+  // datagrams are left out and reported after the batch.
+  void DeliverBatch(const RecvSlot* slots, int count) {
+    Napi::HandleScope scope(env_);
+    BatchTable::Summary batch = BatchTable::summarize(slots, count);
+    if (batch.whole > 0) {
+      Napi::ArrayBuffer slab = area_.Value();
+      uint8_t* bytes = area_base_;
+      if (!transient_) {
+        auto buffer = Napi::Buffer<uint8_t>::New(env_, BatchTable::table_bytes(batch.whole) + batch.payload);
+        slab = buffer.ArrayBuffer();  // a Buffer this large owns its backing store whole
+        bytes = buffer.Data();
+      }
+      table_.fill(slots, count, batch.whole, bytes, !transient_);
+      const std::vector<std::string>& texts = table_.texts();
+      auto list = Napi::Array::New(env_, texts.size());
+      for (size_t i = 0; i < texts.size(); i++) list[static_cast<uint32_t>(i)] = texts[i];
+      Emit("onBatch", {slab, Napi::Number::New(env_, batch.whole), list});
+    }
+    if (batch.first_cut != nullptr) Emit("onError", {TruncatedError(count - batch.whole, *batch.first_cut).Value()});
+  }
+
+  Napi::Error TruncatedError(int dropped, const RecvSlot& first) {
+    std::string detail = std::to_string(dropped) + " datagram(s) longer than the " + std::to_string(slot_size_) +
+                         "-byte receive slot dropped, the first from " + format_ip(first.from.raw(), true) + ":" +
+                         std::to_string(port_of(first.from));
+    Napi::Error err = syscall_error(env_, Status{io_message_too_long(), "recvmmsg"}, detail);
+    err.Set("dropped", static_cast<double>(dropped));
+    return err;
+  }
+
+  void DrainQueue() {
+    Status st = core_.drain();
+    if (!st.ok()) Emit("onError", {syscall_error(env_, st).Value()});
+    if (closed_) return;
+    bool drained = core_.queued() == 0;
+    UpdateWatch();
+    if (drained) Emit("onDrain", {});
+  }
+
+  // Calls handlers[name](...args) inside a callback scope, so that promise
+  // jobs queued by the handler run right after it, as for any Node callback.
+  void Emit(const char* name, const std::initializer_list<napi_value>& args) {
+    if (closed_) return;
+    Napi::Object self = Value();
+    Napi::Value handlers = self.Get("handlers");
+    if (!handlers.IsObject()) return;
+    Napi::Value fn = handlers.As<Napi::Object>().Get(name);
+    if (!fn.IsFunction()) return;
+    if (async_context_ == nullptr) {
+      napi_value resource_name = Napi::String::New(env_, "UdpSocket");
+      if (napi_async_init(env_, nullptr, resource_name, &async_context_) != napi_ok) async_context_ = nullptr;
+    }
+    fn.As<Napi::Function>().MakeCallback(handlers, args, async_context_);
+  }
+
+  Napi::Env env_;
+  SocketCore core_;
+  PollWatcher watcher_;
+  BatchTable table_;
+  Napi::Reference<Napi::ArrayBuffer> area_;  // receive area: table, then kBatch slots
+  uint8_t* area_base_ = nullptr;
+  size_t slot_size_ = 0;
+  bool transient_ = false;
+  napi_async_context async_context_ = nullptr;
+  bool receiving_ = false;
+  bool closed_ = false;
+  bool pinned_ = false;
+  napi_async_cleanup_hook_handle cleanup_ = nullptr;
+};
+
+
+}  // namespace
+
+void InitSocket(Napi::Env env, Napi::Object exports) { exports.Set("Socket", NativeSocket::Define(env)); }
+
+}  // namespace uftp_native
