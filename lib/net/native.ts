@@ -1,4 +1,4 @@
-// The shape of the C++ addon (native/binding.cc) and its loader. UdpSocket
+// The shape of the C++ addon (native/binding_*.cc) and its loader. UdpSocket
 // takes a NativeSocketCtor, so tests can hand it a fake instead.
 import bindings from 'bindings';
 import type { BufferGrant, Family, NetInterface } from './types';

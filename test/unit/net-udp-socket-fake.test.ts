@@ -54,7 +54,7 @@ function make(family: 4 | 6 = 4): { sock: UdpSocket; fake: FakeNative } {
   return { sock, fake: FakeNative.last };
 }
 
-/** A slab laid out like binding.cc's DeliverBatch. */
+/** A slab laid out like binding_socket.cc's DeliverBatch (layout in batch_table.h). */
 function slab(rows: { data: string; from: number; port: number; to: number; ifindex: number; tos: number }[]) {
   const metaBytes = rows.length * META_WORDS * 4;
   const total = metaBytes + rows.reduce((n, r) => n + r.data.length, 0);

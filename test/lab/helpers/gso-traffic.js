@@ -60,7 +60,9 @@ function receive([mode, port, group, ifname, count, timeoutMs]) {
     lines.push(JSON.stringify({ index, length: data.length, intact, tos }));
     if (lines.length === Number(count)) finish();
   };
-  const flushLines = () => lines.length > 0 && process.stdout.write(lines.join('\n') + '\n');
+  // Prints the kept lines and {done}, then exits once stdout has taken it all (a large write to a pipe
+  // completes asynchronously, and an early exit would cut it).
+  const done = () => process.stdout.write([...lines, JSON.stringify({ done: true })].join('\n') + '\n', () => process.exit(0));
   if (mode === 'addon') {
     const { UdpSocket } = require(path.join(repo, 'dist/lib/net'));
     const sock = UdpSocket.open({ family: 4 });
@@ -69,17 +71,13 @@ function receive([mode, port, group, ifname, count, timeoutMs]) {
     if (group !== '-') sock.joinGroup(group, ifname);
     sock.onMessages((batch) => batch.forEach((d) => record(d.data, d.tos)));
     finish = () => {
-      flushLines();
-      console.log(JSON.stringify({ done: true }));
-      sock.close().then(() => process.exit(0));
+      sock.close().then(done);
     };
   } else {
     const sock = dgram.createSocket({ type: 'udp4', reuseAddr: true, recvBufferSize: 8 << 20 });
     sock.on('message', (data) => record(data, null));
     finish = () => {
-      flushLines();
-      console.log(JSON.stringify({ done: true }));
-      sock.close(() => process.exit(0));
+      sock.close(done);
     };
     sock.bind(Number(port), () => {
       if (group !== '-') sock.addMembership(group);
