@@ -1,59 +1,25 @@
 #!/usr/bin/env bash
 # Captures what the real UFTP 4.10.2 proxies (Debian's uftpproxyd) send, for docs/proxy-notes.md.
-# Lab: net A (server, server proxy, near client), net B (client proxy, two clients), a router between them
-# that forwards unicast only. Captures run on the server proxy's and client proxy's interfaces and on one
-# far client; each becomes a TSV (time, src, dst, dscp, sport, dport, payload hex) that
+# Lab: the proxy lab of scripts/lib/proxy-sessions.sh on 198.18.20.0/24 (net A: server, server proxy, near
+# client) and 198.18.21.0/24 (net B: client proxy, two clients), a router between them that forwards unicast
+# only; no -U, so IDs are the hosts' addresses. Captures run on the server proxy's and client proxy's
+# interfaces and on one far client; each becomes a TSV (time, src, dst, dscp, sport, dport, payload hex) that
 # scripts/decode-proxy-capture.js summarises. Needs root, uftp, uftpd, uftpproxyd, uftp_keymgt, tcpdump, tshark.
 # Usage: scripts/capture-proxy.sh [scenario...]   (default: all). Output in $OUT (default /tmp/uftp-proxy-capture).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${OUT:-/tmp/uftp-proxy-capture}
-TAG="upc$$"
-HUB="$TAG-hub"
-PIDS=()
+PX_A=198.18.20
+PX_B=198.18.21
+# shellcheck source=lib/netns.sh
+. "$ROOT/scripts/lib/netns.sh"
+# shellcheck source=lib/proxy-sessions.sh
+. "$ROOT/scripts/lib/proxy-sessions.sh"
+netns_init "upc$$"
 mkdir -p "$OUT"
 
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  for h in srv sp near rt cp c1 c2; do ip netns del "$TAG-$h" 2>/dev/null || true; done
-  ip netns del "$HUB" 2>/dev/null || true
-}
-trap cleanup EXIT
-
-in_ns() { local h=$1; shift; ip netns exec "$TAG-$h" "$@"; }
-
-# host NAME BRIDGE ADDR/24 [GATEWAY]
-host() {
-  local h=$1 br=$2 addr=$3 gw=${4:-} ns="$TAG-$1" ifn=${5:-eth0}
-  ip netns list | grep -q "^$ns\b" || { ip netns add "$ns"; ip -n "$ns" link set lo up; }
-  ip link add "$h-$br" netns "$HUB" type veth peer name "$ifn" netns "$ns"
-  ip -n "$HUB" link set "$h-$br" master "$br" up
-  ip -n "$ns" link set "$ifn" up
-  ip -n "$ns" addr add "$addr" dev "$ifn"
-  if [ -n "$gw" ]; then ip -n "$ns" route add default via "$gw"; fi
-  ip -n "$ns" route add 224.0.0.0/4 dev "$ifn" 2>/dev/null || true
-}
-
-make_lab() {
-  ip netns add "$HUB"
-  for br in bra brb; do
-    ip -n "$HUB" link add "$br" type bridge mcast_snooping 0
-    ip -n "$HUB" link set "$br" up
-  done
-  host srv bra 198.18.20.1/24 198.18.20.254
-  host sp bra 198.18.20.2/24 198.18.20.254
-  host near bra 198.18.20.3/24 198.18.20.254
-  host rt bra 198.18.20.254/24 "" eth0
-  host rt brb 198.18.21.254/24 "" eth1
-  host cp brb 198.18.21.2/24 198.18.21.254
-  host c1 brb 198.18.21.3/24 198.18.21.254
-  host c2 brb 198.18.21.4/24 198.18.21.254
-  in_ns rt sysctl -qw net.ipv4.ip_forward=1
-}
-
+# Kept in $OUT between runs, beside the captures they encrypted.
 make_keys() {
   mkdir -p "$OUT/keys"
   for k in server_rsa cp_rsa cp2_rsa near_rsa c1_rsa c2_rsa rp_rsa; do
@@ -65,22 +31,6 @@ make_keys() {
   head -c 300000 /dev/urandom >"$OUT/payload.bin"
 }
 
-fingerprint() { uftp_keymgt "$1" 2>&1 | sed -n 's/.*fingerprint: *//p' | head -1; }
-
-bg() { local log=$1; shift; "$@" >"$log" 2>&1 & PIDS+=("$!"); }
-
-capture() { # capture DIR HOST IFACE
-  bg "$1/tcpdump-$2.log" ip netns exec "$TAG-$2" tcpdump -i "${3:-eth0}" -U --immediate-mode -w "$1/$2.pcap" udp
-}
-
-stop_all() {
-  local pid
-  sleep 1
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  PIDS=()
-}
-
 to_tsv() {
   local f
   for f in "$1"/*.pcap; do
@@ -89,49 +39,66 @@ to_tsv() {
   done
 }
 
+# start DIR NAME HOST...: a fresh DIR for scenario NAME with a udp capture on each HOST's eth0.
+start() {
+  local dir=$1 h
+  rm -rf "$dir"; mkdir -p "$dir"
+  echo "== $2"
+  shift 2
+  for h in "$@"; do capture_start "$h" eth0 "$dir/$h.pcap"; done
+}
+
+# clients DIR "options" HOST...: uftpd on each host; "HOST" in the options becomes the host's name.
+clients() {
+  local dir=$1 opts=$2 h
+  shift 2
+  for h in "$@"; do
+    mkdir -p "$dir/dest-$h"
+    # shellcheck disable=SC2086 # the options are a word list on purpose
+    netns_bg "$dir/uftpd-$h.log" ip netns exec "$NETNS_TAG-$h" uftpd -d -x 5 -D "$dir/dest-$h" -I eth0 ${opts//HOST/$h}
+  done
+}
+
+# serve DIR HOST IFACE "options": the server sends payload.bin and exits.
+serve() {
+  # shellcheck disable=SC2086
+  in_ns "$2" timeout 120 uftp -x 5 -I "$3" -R 20000 $4 "$OUT/payload.bin" >"$1/server.log" 2>&1 || echo "  server failed"
+}
+
+# finish DIR HOST...: stop everything, write the TSVs, check the file reached each HOST.
+finish() {
+  local dir=$1 h
+  shift
+  netns_stop_all
+  to_tsv "$dir"
+  for h in "$@"; do cmp -s "$OUT/payload.bin" "$dir/dest-$h/payload.bin" && echo "  $h ok" || echo "  $h MISSING"; done
+}
+
 # chain NAME "server opts" "client opts" "client proxy opts" "server proxy opts"
 chain() {
-  local name=$1 sopts=$2 copts=$3 cpopts=$4 spopts=$5 dir="$OUT/$1" h
-  rm -rf "$dir"; mkdir -p "$dir"
-  echo "== $name"
-  capture "$dir" sp; capture "$dir" cp; capture "$dir" c1
-  for h in near c1 c2; do
-    mkdir -p "$dir/dest-$h"
-    # shellcheck disable=SC2086
-    bg "$dir/uftpd-$h.log" ip netns exec "$TAG-$h" uftpd -d -x 5 -D "$dir/dest-$h" -I eth0 ${copts//HOST/$h}
-  done
+  local name=$1 dir="$OUT/$1"
+  start "$dir" "$name" sp cp c1
+  clients "$dir" "$3" near c1 c2
   # shellcheck disable=SC2086
-  bg "$dir/cproxy.log" ip netns exec "$TAG-cp" uftpproxyd -d -x 5 -c -I eth0 $cpopts
+  netns_bg "$dir/cproxy.log" ip netns exec "$NETNS_TAG-cp" uftpproxyd -d -x 5 -c -I eth0 $4
   # shellcheck disable=SC2086
-  bg "$dir/sproxy.log" ip netns exec "$TAG-sp" uftpproxyd -d -x 5 -I eth0 $spopts
+  netns_bg "$dir/sproxy.log" ip netns exec "$NETNS_TAG-sp" uftpproxyd -d -x 5 -I eth0 $5
   sleep 2
-  # shellcheck disable=SC2086
-  in_ns srv timeout 120 uftp -x 5 -I eth0 -R 20000 $sopts "$OUT/payload.bin" >"$dir/server.log" 2>&1 || echo "  server failed"
-  stop_all
-  to_tsv "$dir"
-  for h in near c1 c2; do cmp -s "$OUT/payload.bin" "$dir/dest-$h/payload.bin" && echo "  $h ok" || echo "  $h MISSING"; done
+  serve "$dir" srv eth0 "$2"
+  finish "$dir" near c1 c2
 }
 
 # response NAME "server opts" "client opts" "response proxy opts": everything on net B.
 response() {
-  local name=$1 sopts=$2 copts=$3 rpopts=$4 dir="$OUT/$1" h
-  rm -rf "$dir"; mkdir -p "$dir"
-  echo "== $name"
-  capture "$dir" cp; capture "$dir" c1
-  for h in c1 c2; do
-    mkdir -p "$dir/dest-$h"
-    # shellcheck disable=SC2086
-    bg "$dir/uftpd-$h.log" ip netns exec "$TAG-$h" uftpd -d -x 5 -D "$dir/dest-$h" -I eth0 -R 198.18.21.2 ${copts//HOST/$h}
-  done
+  local name=$1 dir="$OUT/$1"
+  start "$dir" "$name" cp c1
+  clients "$dir" "-R $PX_B.2 $3" c1 c2
   # shellcheck disable=SC2086
-  bg "$dir/rproxy.log" ip netns exec "$TAG-cp" uftpproxyd -d -x 5 -I eth0 $rpopts
+  netns_bg "$dir/rproxy.log" ip netns exec "$NETNS_TAG-cp" uftpproxyd -d -x 5 -I eth0 $4
   sleep 7
-  # server on net B too, through c2's namespace would confuse roles: use a fourth address on the router's B side
-  # shellcheck disable=SC2086
-  in_ns rt timeout 120 uftp -x 5 -I eth1 -R 20000 $sopts "$OUT/payload.bin" >"$dir/server.log" 2>&1 || echo "  server failed"
-  stop_all
-  to_tsv "$dir"
-  for h in c1 c2; do cmp -s "$OUT/payload.bin" "$dir/dest-$h/payload.bin" && echo "  $h ok" || echo "  $h MISSING"; done
+  # The server sits on the router's net B side: in a client's namespace it would confuse the roles.
+  serve "$dir" rt eth1 "$2"
+  finish "$dir" c1 c2
 }
 
 run() {
@@ -140,13 +107,13 @@ run() {
 }
 
 SELECTED=("$@")
-make_lab
+proxy_net
 make_keys
 K="$OUT/keys"
-run plain chain plain "" "" "" "-s 198.18.21.2"
-run gcm chain gcm "-Y aes256-gcm -h sha256 -k $K/server_rsa.pem" "-k $K/HOST_rsa.pem" "-k $K/cp_rsa.pem" "-s 198.18.21.2"
-run ecdh chain ecdh "-Y aes128-gcm -h sha256 -e ecdh_ecdsa -k $K/server_ec.pem" "-k $K/HOST_ec.pem" "-k $K/cp_ec.pem" "-s 198.18.21.2"
-run hb chain hb "" "" "-H 198.18.20.2 -h 1 -k $K/cp_rsa.pem" "-s fp=$(fingerprint "$K/cp_rsa.pem")"
+run plain chain plain "" "" "" "-s $PX_B.2"
+run gcm chain gcm "-Y aes256-gcm -h sha256 -k $K/server_rsa.pem" "-k $K/HOST_rsa.pem" "-k $K/cp_rsa.pem" "-s $PX_B.2"
+run ecdh chain ecdh "-Y aes128-gcm -h sha256 -e ecdh_ecdsa -k $K/server_ec.pem" "-k $K/HOST_ec.pem" "-k $K/cp_ec.pem" "-s $PX_B.2"
+run hb chain hb "" "" "-H $PX_A.2 -h 1 -k $K/cp_rsa.pem" "-s fp=$(key_fingerprint "$K/cp_rsa.pem")"
 run resp-plain response resp-plain "" "" "-r"
 run resp-gcm response resp-gcm "-Y aes256-gcm -h sha256 -k $K/server_rsa.pem" "-k $K/HOST_rsa.pem" "-r -k $K/rp_rsa.pem"
 echo "captures in $OUT"

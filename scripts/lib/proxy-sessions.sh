@@ -1,19 +1,22 @@
 # Sourced by scripts/capture-fixtures.sh (after lib/netns.sh and lib/pcap-fixture.sh): sessions of the real
 # uftp through the real uftpproxyd, captured on each leg into test/fixtures/packets/<session>.<leg>.json.
+# scripts/capture-proxy.sh uses only the lab (proxy_net) and key_fingerprint, on networks of its own.
 #
-# Lab (made once by proxy_lab): network A 198.18.30.0/24 (server .1, server proxy .2, clients near .3 and
-# near2 .4), a router (.254 on both) that forwards unicast only, network B 198.18.31.0/24 (client proxy .2,
-# clients client1 .3 and client2 .4). Every program runs with a fixed -U ID so the fixtures read easily.
+# Lab (made once by proxy_net; proxy_lab adds the hosts' RSA keys): network A 198.18.30.0/24 (server .1,
+# server proxy .2, clients near .3 and near2 .4), a router (.254 on both) that forwards unicast only,
+# network B 198.18.31.0/24 (client proxy .2, clients client1 .3 and client2 .4). Every program runs with
+# a fixed -U ID so the fixtures read easily.
 # Uses from the caller: OUT (fixture dir), WORK, $WORK/data/regular.bin.
 
-PX_A=198.18.30
-PX_B=198.18.31
+# A caller may set PX_A and PX_B (the first three bytes of each network) before sourcing.
+PX_A=${PX_A:-198.18.30}
+PX_B=${PX_B:-198.18.31}
 PX_ROLES="$PX_A.1=server $PX_A.2=sproxy $PX_A.3=near $PX_A.4=near2 $PX_A.254=router \
 $PX_B.254=router $PX_B.2=cproxy $PX_B.3=client1 $PX_B.4=client2"
 declare -A PX_ID=([srv]=0x5E000001 [sp]=0x5E000002 [near]=0x5E000003 [near2]=0x5E000004
   [cp]=0x5E000012 [c1]=0x5E000013 [c2]=0x5E000014)
 
-proxy_lab() {
+proxy_net() {
   netns_segment a
   netns_segment b
   netns_host srv a "$PX_A.1/24" "$PX_A.254"
@@ -26,6 +29,10 @@ proxy_lab() {
   netns_host c1 b "$PX_B.3/24" "$PX_B.254"
   netns_host c2 b "$PX_B.4/24" "$PX_B.254"
   netns_router rt
+}
+
+proxy_lab() {
+  proxy_net
   local h
   for h in srv sp near near2 cp c1 c2; do uftp_keymgt -g rsa:1024 "$WORK/$h-rsa.pem" >/dev/null 2>&1; done
 }
