@@ -1,6 +1,7 @@
 // Builds a planned lab with iproute2. Only `ip netns add` touches the root namespace; every link,
 // address and route is made inside the lab's own namespaces (`ip -n NS -b -` runs a batch in NS).
 import { BRIDGE, type HostPlan, type LabPlan } from './plan';
+import { isolateResolver } from './resolver';
 import { runChecked } from './run';
 
 const MULTICAST_V4 = '224.0.0.0/4';
@@ -94,6 +95,7 @@ export async function buildLab(plan: LabPlan, created: (netns: string) => void):
   for (const ns of [...plan.segments.map((s) => s.netns), ...plan.hosts.map((h) => h.netns)]) {
     await runChecked(['ip', 'netns', 'add', ns]);
     created(ns);
+    isolateResolver(ns);
   }
   await Promise.all([
     ...plan.segments.map((s) => setSysctls(s.netns, sysctlsFor('segment'))),

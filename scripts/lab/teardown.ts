@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { killTree } from './process';
+import { removeResolver } from './resolver';
 import { run } from './run';
 
 const GONE = /No such file or directory|does not exist/;
@@ -47,6 +48,7 @@ export async function removeNamespaces(namespaces: string[]): Promise<Error[]> {
   for (const ns of namespaces) {
     const r = await run(['ip', 'netns', 'del', ns], { timeoutMs: 10_000 });
     if (r.code !== 0 && !GONE.test(r.stderr)) errors.push(new Error(`ip netns del ${ns}: ${r.stderr.trim()}`));
+    removeResolver(ns);
   }
   return errors;
 }
@@ -58,6 +60,9 @@ export function removeNamespacesSync(namespaces: string[], pids: number[], dir: 
     pids.push(...parsePids(r.stdout ?? ''));
   }
   pids.forEach(killQuietly);
-  for (const ns of namespaces) spawnSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
+  for (const ns of namespaces) {
+    spawnSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
+    removeResolver(ns);
+  }
   if (dir) rmSync(dir, { recursive: true, force: true });
 }

@@ -25,7 +25,7 @@ netns_init() {
 netns_cleanup() {
   netns_kill_tracked
   local ns
-  for ns in "${NETNS_MADE[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
+  for ns in "${NETNS_MADE[@]}"; do ip netns del "$ns" 2>/dev/null || true; rm -rf "/etc/netns/$ns"; done
   if [ -n "${KEEP_WORK:-}" ]; then echo "work dir kept: $WORK"; else rm -rf "$WORK"; fi
 }
 
@@ -41,6 +41,10 @@ netns_add() {
   for name in "$@"; do
     ip netns add "$NETNS_TAG-$name"
     NETNS_MADE+=("$NETNS_TAG-$name")
+    # Its own resolver on its own loopback: lookups (uftpd's reverse lookups) fail at once inside the lab
+    # instead of heading for the machine's resolver.
+    mkdir -p "/etc/netns/$NETNS_TAG-$name"
+    printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' > "/etc/netns/$NETNS_TAG-$name/resolv.conf"
     ip -n "$NETNS_TAG-$name" link set lo up
   done
 }

@@ -154,6 +154,10 @@ describeLab('netns lab teardown', () => {
     const escaped = await lab.host('y').exec('sh', ['-c', 'sleep 300 & echo $!'], { timeoutMs: 5000 });
     const escapedPid = Number(escaped.stdout.trim());
     expect(alive(tracked.pid) && alive(escapedPid)).toBe(true);
+    // Name lookups stay inside the lab: each namespace sees a resolver on its own loopback.
+    const resolv = await lab.host('x').exec('cat', ['/etc/resolv.conf']);
+    expect(resolv.stdout).toMatch(/^nameserver 127\.0\.0\.1$/m);
+    expect(resolv.stdout).not.toMatch(/^nameserver (?!127\.0\.0\.1$)/m);
 
     await lab.destroy();
     await lab.destroy();
@@ -161,6 +165,7 @@ describeLab('netns lab teardown', () => {
     expect(alive(tracked.pid)).toBe(false);
     expect(await goneWithin(escapedPid, 2000)).toBe(true);
     expect(existsSync(lab.tmpdir())).toBe(false);
+    expect(existsSync(`/etc/netns/${lab.id}-x`)).toBe(false);
     expect(() => lab.host('x').spawn('true', [])).toThrow(/is destroyed/);
   });
 
