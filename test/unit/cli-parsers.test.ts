@@ -61,13 +61,13 @@ describe('address options', () => {
     expect(addressTail32('1.2.3.4')).toBe(0x01020304);
     expect(addressTail32('::1')).toBe(1);
     expect(addressTail32('fe80::')).toBe(0);
-    expect(addressTail32('::ffff:10.0.0.1')).toBe(0x0a000001);
+    expect(addressTail32('::ffff:198.18.250.1')).toBe(0xc612fa01);
     expect(addressTail32('1:2:3:4:5:6:7:8')).toBe(0x00070008);
   });
 
   it('host[:port] items, with brackets for IPv6 and the default port when none is given', () => {
     expect(parseHostPort('H', 'proxy', 1044)).toEqual({ host: 'proxy', port: 1044 });
-    expect(parseHostPort('H', '10.0.0.1:2000', 1044)).toEqual({ host: '10.0.0.1', port: 2000 });
+    expect(parseHostPort('H', '198.18.250.1:2000', 1044)).toEqual({ host: '198.18.250.1', port: 2000 });
     expect(parseHostPort('H', 'fe80::1', 1044)).toEqual({ host: 'fe80::1', port: 1044 });
     expect(parseHostPort('H', '[fe80::1]:7', 1044)).toEqual({ host: 'fe80::1', port: 7 });
     expect(() => parseHostPort('H', 'a:b', 1044)).toThrow("-H: invalid port 'b' in 'a:b'");
@@ -93,7 +93,7 @@ describe('address options', () => {
   });
 
   it('resolveHost keeps literals of the family, refuses the other family, looks names up', async () => {
-    await expect(resolveHost('s', '10.1.2.3', 4)).resolves.toBe('10.1.2.3');
+    await expect(resolveHost('s', '198.18.250.3', 4)).resolves.toBe('198.18.250.3');
     await expect(resolveHost('s', '::1', 4)).rejects.toThrow("-s: '::1' is not an IPv4 address");
     await expect(resolveHost('s', 'localhost', 4)).resolves.toMatch(/^127\./);
     await expect(resolveHost('s', 'no-such-host.invalid', 4)).rejects.toThrow("-s: invalid name/address 'no-such-host.invalid'");

@@ -52,7 +52,7 @@ describe('parseProxydArgs', () => {
       '-s', 'cproxy', '-d', '-p2000', '-t', '16', '-Q', '0x2e', '-N', '-5', '-O', 'eth1', '-U', '0x11223344',
       '-q', '3000', '-m', '-x', '5', '-H', 'a,b:7', '-h', '5', '-g', '2', '-n', '3', '-B', '8388608',
       '-L', '/x.log', '-P', '/x.pid', '-C', '/c', '-S', '/s', '-k', 'k1,k2', '-K', 'rsa:1024,ec:secp256r1',
-      '-e', 'secp384r1', '-I', 'eth0,10.0.0.1', '-M', '230.4.4.1,232.1.1.1', '-T', '50',
+      '-e', 'secp384r1', '-I', 'eth0,198.18.250.1', '-M', '230.4.4.1,232.1.1.1', '-T', '50',
     ]);
     expect(o).toEqual({
       mode: 'server', downstream: { host: 'cproxy', port: 3000 }, debug: true, port: 2000, destPort: 3000,
@@ -61,7 +61,7 @@ describe('parseProxydArgs', () => {
       maxLogBytes: 2 * 1024 * 1024, maxLogCount: 3, bufferSize: 8388608, logFile: '/x.log', pidFile: '/x.pid',
       clientListFile: '/c', serverListFile: '/s', keyFiles: ['k1', 'k2'],
       keySpecs: [{ type: 'rsa', bits: 1024 }, { type: 'ec', curve: 'prime256v1' }],
-      interfaces: ['eth0', '10.0.0.1'], publicGroups: ['230.4.4.1', '232.1.1.1'], aggregationPct: 50,
+      interfaces: ['eth0', '198.18.250.1'], publicGroups: ['230.4.4.1', '232.1.1.1'], aggregationPct: 50,
     });
   });
 
@@ -120,7 +120,7 @@ describe('uftpproxyd bad command lines', () => {
     [['-c', '-I', 'no-such-if0'], "-I: no interface named 'no-such-if0'"],
     [['-c', '-I', '203.0.113.77'], "-I: no interface has the address '203.0.113.77'"],
     [['-c', '-O', 'no-such-if0'], "-O: no interface named 'no-such-if0'"],
-    [['-c', '-M', '10.0.0.1'], "-M: '10.0.0.1' is not a multicast address"],
+    [['-c', '-M', '198.18.250.1'], "-M: '198.18.250.1' is not a multicast address"],
     [['-c', '-M', '230.4.4.1,ff15::1'], '-M: \'ff15::1\' and \'230.4.4.1\' are of different address families'],
     [['-c', '-L', ''], '-L: empty value'],
   ])('%j -> %s', async (args, message) => {

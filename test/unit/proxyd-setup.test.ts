@@ -49,7 +49,7 @@ describe('-C and -S list files', () => {
     ['clients', '0x1\n\n0x00000001\n', '-C PATH line 3: ID 0x00000001 listed twice', readClientList],
     ['servers', '0x1\n', '-S PATH line 1: want ID|IP[|fingerprint]', readServerList],
     ['servers', '0x1|server.example\n', "-S PATH line 1: invalid IP address 'server.example'", readServerList],
-    ['servers', '# c\n0x0|10.0.0.1\n', "-S PATH line 2: invalid ID '0x0'", readServerList],
+    ['servers', '# c\n0x0|198.18.250.1\n', "-S PATH line 2: invalid ID '0x0'", readServerList],
   ])('%s %j is refused: %s', (name, text, message, reader) => {
     const path = file(name, text);
     expect(() => reader(path)).toThrow(message.replace('PATH', path));
@@ -84,18 +84,18 @@ describe('prepare', () => {
 
   it('a server proxy: downstream with -q port, heartbeats, lists, -T and the ECDH curve', async () => {
     const c = file('c2', `0x1|${FP}\n`);
-    const s = file('s2', '0x2|10.0.0.2\n');
+    const s = file('s2', '0x2|198.18.250.2\n');
     const setup = await prepare(
-      parseProxydArgs(['-s', '10.9.9.9', '-q', '2000', '-H', '10.1.1.1,10.1.1.2:9', '-C', c, '-S', s, '-T', '30']),
+      parseProxydArgs(['-s', '198.18.250.9', '-q', '2000', '-H', '198.18.250.11,198.18.250.12:9', '-C', c, '-S', s, '-T', '30']),
       IFACES,
     );
     expect(setup.config).toMatchObject({
       mode: 'server',
-      downstream: { address: '10.9.9.9', port: 2000 },
+      downstream: { address: '198.18.250.9', port: 2000 },
       destPort: 2000,
-      heartbeats: [{ address: '10.1.1.1', port: 1044 }, { address: '10.1.1.2', port: 9 }],
+      heartbeats: [{ address: '198.18.250.11', port: 1044 }, { address: '198.18.250.12', port: 9 }],
       clientList: [{ id: 1, fingerprint: FP }],
-      serverList: [{ id: 2, address: '10.0.0.2' }],
+      serverList: [{ id: 2, address: '198.18.250.2' }],
       aggregationPct: 30,
     });
     expect((await prepare(parseProxydArgs(['-r:prime256v1']), IFACES)).config.ecdhCurve).toBe('prime256v1');
