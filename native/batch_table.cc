@@ -37,7 +37,6 @@ void BatchTable::fill(const RecvSlot* slots, int count, int whole, uint8_t* byte
     meta[4] = s.to.len == 0 ? kNoAddress : address_index(s.to);
     meta[5] = s.ifindex;
     meta[6] = static_cast<uint32_t>(s.tos);
-    meta[7] = 0;
     meta += kWords;
     offset += s.length;
   }

@@ -1,6 +1,6 @@
 // The table a received batch opens with, in the layout lib/net/ reads: per
 // whole datagram kWords uint32 words (offset, length, from, fromPort, to,
-// ifindex, tos, flags), addresses as indexes into texts(), so a batch from one
+// ifindex, tos), addresses as indexes into texts(), so a batch from one
 // peer carries its address text once. Truncated datagrams are left out.
 // Plain C++: binding_socket.cc hands the bytes to JS.
 #pragma once
@@ -17,7 +17,7 @@ namespace uftp_native {
 
 class BatchTable {
  public:
-  static constexpr uint32_t kWords = 8;
+  static constexpr uint32_t kWords = 7;
   static constexpr uint32_t kNoAddress = 0xffffffff;  // the "to" word when the platform did not say
 
   // What a received batch holds: its whole datagrams, their payload bytes,

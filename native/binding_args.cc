@@ -30,18 +30,23 @@ size_t index_arg(const Napi::CallbackInfo& info, size_t i, const char* name, siz
   return static_cast<size_t>(v);
 }
 
-ByteView bytes_arg(const Napi::CallbackInfo& info, size_t i, const char* name, bool nullable) {
+ByteView bytes_value(Napi::Env env, Napi::Value value, const char* name, bool nullable) {
   napi_typedarray_type type;
   size_t length = 0;
   void* data = nullptr;
   napi_value buffer;
   size_t offset;
-  if (napi_get_typedarray_info(info.Env(), info[i], &type, &length, &data, &buffer, &offset) == napi_ok &&
+  // One N-API call answers both "is it a Uint8Array" and where its bytes are.
+  if (napi_get_typedarray_info(env, value, &type, &length, &data, &buffer, &offset) == napi_ok &&
       type == napi_uint8_array) {
     return {data != nullptr ? static_cast<uint8_t*>(data) : empty_bytes, length};
   }
-  if (nullable && (info[i].IsNull() || info[i].IsUndefined())) return {empty_bytes, 0};
-  throw Napi::TypeError::New(info.Env(), std::string(name) + " must be a Uint8Array" + (nullable ? " or null" : ""));
+  if (nullable && (value.IsNull() || value.IsUndefined())) return {empty_bytes, 0};
+  throw Napi::TypeError::New(env, std::string(name) + " must be a Uint8Array" + (nullable ? " or null" : ""));
+}
+
+ByteView bytes_arg(const Napi::CallbackInfo& info, size_t i, const char* name, bool nullable) {
+  return bytes_value(info.Env(), info[i], name, nullable);
 }
 
 SockAddr address_arg(Napi::Env env, Napi::Value text, uint32_t port, int family, const char* name) {

@@ -23,6 +23,7 @@ uint32_t optional_uint_arg(const Napi::CallbackInfo& info, size_t i, const char*
 // An index into an array of `length` bytes: an integer in [0, length].
 size_t index_arg(const Napi::CallbackInfo& info, size_t i, const char* name, size_t length);
 // A Uint8Array (a Buffer included); a nullable one also takes null or undefined as empty.
+ByteView bytes_value(Napi::Env env, Napi::Value value, const char* name, bool nullable = false);
 ByteView bytes_arg(const Napi::CallbackInfo& info, size_t i, const char* name, bool nullable = false);
 // An IP address string of the given family (AF_INET, AF_INET6) with the port set.
 SockAddr address_arg(Napi::Env env, Napi::Value text, uint32_t port, int family, const char* name);

@@ -9,7 +9,7 @@ Napi::Error syscall_error(Napi::Env env, const Status& st, const std::string& de
   auto err = Napi::Error::New(env, std::string(st.syscall) + " " + code + ": " +
                                        (detail.empty() ? io_error_message(st.error) : detail));
   err.Set("code", code);
-  err.Set("errno", static_cast<double>(io_error_number(st.error)));
+  err.Set("errno", static_cast<double>(st.error));
   err.Set("syscall", st.syscall);
   return err;
 }

@@ -235,20 +235,19 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     }
     std::vector<SockAddr> targets(count);
     std::vector<SendSlot> slots(count);
-    std::string last_text;
+    Napi::Value last_text;
     for (uint32_t i = 0; i < count; i++) {
       Napi::Value text = addresses[i];
       Napi::Value port = ports[i];
       if (!port.IsNumber()) throw Napi::TypeError::New(env_, "port must be a number");
       uint32_t port_number = port.As<Napi::Number>().Uint32Value();
-      std::string current = text.IsString() ? text.As<Napi::String>().Utf8Value() : std::string();
-      // Most batches go to one peer: parse its address once.
-      if (i > 0 && text.IsString() && current == last_text && port_number <= 65535) {
+      // Most batches go to one peer: parse its address once (last_text is a string that parsed).
+      if (i > 0 && port_number <= 65535 && text.StrictEquals(last_text)) {
         targets[i] = targets[i - 1];
         set_port(&targets[i], static_cast<uint16_t>(port_number));
       } else {
         targets[i] = address_arg(env_, text, port_number, family(), "address");
-        last_text = current;
+        last_text = text;
       }
       slots[i] = DataSlot(datas[i]);
       slots[i].to = &targets[i];
@@ -257,11 +256,8 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   }
 
   SendSlot DataSlot(Napi::Value value) {
-    if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
-      throw Napi::TypeError::New(env_, "data must be a Uint8Array");
-    }
-    auto bytes = value.As<Napi::Uint8Array>();
-    return SendSlot{bytes.Data(), bytes.ByteLength(), nullptr};
+    ByteView bytes = bytes_value(env_, value, "data");
+    return SendSlot{bytes.data, bytes.length, nullptr};
   }
 
   int SendSlots(const SendSlot* slots, int count) {

@@ -108,6 +108,5 @@ int io_invalid_argument();  // the platform's EINVAL
 int io_message_too_long();  // the platform's EMSGSIZE
 std::string io_error_name(int err);     // "EADDRINUSE"
 std::string io_error_message(int err);  // "address already in use"
-int io_error_number(int err);           // the number reported to JS (errno, or the WSA code)
 
 }  // namespace uftp_native

@@ -288,7 +288,6 @@ bool io_would_block(int err) { return err == EAGAIN || err == EWOULDBLOCK; }
 bool io_not_permitted(int err) { return err == EPERM; }
 int io_invalid_argument() { return EINVAL; }
 int io_message_too_long() { return EMSGSIZE; }
-int io_error_number(int err) { return err; }
 
 }  // namespace uftp_native
 

@@ -232,7 +232,6 @@ bool io_would_block(int err) { return err == WSAEWOULDBLOCK; }
 bool io_not_permitted(int err) { return err == WSAEACCES; }
 int io_invalid_argument() { return WSAEINVAL; }
 int io_message_too_long() { return WSAEMSGSIZE; }
-int io_error_number(int err) { return err; }
 
 }  // namespace uftp_native
 

@@ -22,7 +22,6 @@ class PollWatcher {
   int init(uv_loop_t* loop, sock_t sock, Callback callback, void* context);
   // Polls for exactly these events (0 stops polling); returns 0 or a libuv error.
   int watch(int events);
-  int events() const { return events_; }
   // Stops polling and hands the handle to libuv; on_closed(arg) runs once
   // libuv is done with it (at once if there is no handle). Safe to call twice.
   void close(void (*on_closed)(void*) = nullptr, void* arg = nullptr);

@@ -5,11 +5,8 @@
 //
 // Runs of FILESEG are folded into one line with a count unless --all is given.
 import { readFileSync } from 'node:fs';
+import { hexId } from '../lib/cli/diag/dissect-view';
 import { MessageType, decodePacket, type Packet } from '../lib/protocol';
-
-function hex32(n: number): string {
-  return `0x${(n >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
-}
 
 function describe(p: Packet): string {
   const m = p.message;
@@ -19,17 +16,17 @@ function describe(p: Packet): string {
     'privateAddr', 'authenticated', 'nonce', 'host', 'ccSeq', 'ccRate']) {
     if (any[key] !== undefined) parts.push(`${key}=${String(any[key])}`);
   }
-  if (Array.isArray(any.clientIds)) parts.push(`ids=[${(any.clientIds as number[]).map(hex32).join(',')}]`);
-  if (Array.isArray(any.keys)) parts.push(`keys=[${(any.keys as { clientId: number }[]).map((k) => hex32(k.clientId)).join(',')}]`);
+  if (Array.isArray(any.clientIds)) parts.push(`ids=[${(any.clientIds as number[]).map(hexId).join(',')}]`);
+  if (Array.isArray(any.keys)) parts.push(`keys=[${(any.keys as { clientId: number }[]).map((k) => hexId(k.clientId)).join(',')}]`);
   if (Array.isArray(any.items)) {
     parts.push(`items=[${(any.items as { clientId: number; flags: number; rtt: number }[])
-      .map((i) => `${hex32(i.clientId)}/f${i.flags}/rtt${i.rtt}`).join(',')}]`);
+      .map((i) => `${hexId(i.clientId)}/f${i.flags}/rtt${i.rtt}`).join(',')}]`);
   }
   if (any.keyInfo instanceof Uint8Array) parts.push(`keyInfo=${any.keyInfo.length}B`);
   if (any.naks instanceof Uint8Array) parts.push(`naks=${Buffer.from(any.naks).toString('hex')}`);
   if (Array.isArray(any.extensions)) {
     for (const e of any.extensions as Array<Record<string, unknown>>) {
-      if (e.kind === 'tfmccAckInfo') parts.push(`ack{id=${hex32(e.clientId as number)},f=${e.flags},ts=${e.tsSec}.${e.tsUsec}}`);
+      if (e.kind === 'tfmccAckInfo') parts.push(`ack{id=${hexId(e.clientId as number)},f=${e.flags},ts=${e.tsSec}.${e.tsUsec}}`);
       else if (e.kind === 'encInfo') parts.push(`enc{kx=${e.keyexType},sig=${e.sigType},key=${e.keyType},hash=${e.hashType},flags=${e.flags}}`);
       else parts.push(`ext:${String(e.kind)}`);
     }
@@ -59,6 +56,6 @@ for (const line of readFileSync(file, 'utf8').split('\n')) {
   if (folded > 0) console.log(`        ... ${folded} more alike`);
   folded = 0;
   foldKey = key;
-  console.log(`${where} seq=${h.seq} src=${hex32(h.srcId)} grp=${hex32(h.groupId)}/${h.groupInst} grtt=0x${h.grtt.toString(16)} gsize=0x${h.gsize.toString(16)} len=${bytes.length} ${describe(decoded.value)}`);
+  console.log(`${where} seq=${h.seq} src=${hexId(h.srcId)} grp=${hexId(h.groupId)}/${h.groupInst} grtt=0x${h.grtt.toString(16)} gsize=0x${h.gsize.toString(16)} len=${bytes.length} ${describe(decoded.value)}`);
 }
 if (folded > 0) console.log(`        ... ${folded} more alike`);

@@ -55,10 +55,6 @@ export function hashLength(name: HashName): number {
   return len;
 }
 
-export function isAuthenticated(name: CipherName): boolean {
-  return cipherSpec(name).mode !== 'cbc';
-}
-
 /** The CBC cipher of the same key size: KEYINFO encrypts the group master with it (section 4). */
 export function unauthenticatedTwin(name: CipherName): CipherName {
   switch (name) {

@@ -1,5 +1,5 @@
 // The named curves of protocol.txt 5.3.12 by their OpenSSL names (index + 1 = UFTP's number).
-// protocol/constants.ts carries the same table for the codecs; crypto, below protocol, keeps its own.
+// The one table: protocol/constants.ts makes its CURVES map from it.
 const NAMES = [
   'sect163k1', 'sect163r1', 'sect163r2', 'sect193r1', 'sect193r2', 'sect233k1', 'sect233r1',
   'sect239k1', 'sect283k1', 'sect283r1', 'sect409k1', 'sect409r1', 'sect571k1', 'sect571r1',

@@ -94,16 +94,17 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** The cache entry for this key, name and direction, made when missing; undefined when none can be made. */
 function cached<T>(
   cache: WeakMap<Uint8Array, Cached<T>[]>,
   key: Uint8Array,
   name: string,
   decrypt: boolean,
   make: () => T,
-): T | undefined {
+): Cached<T> | undefined {
   let list = cache.get(key);
   if (list !== undefined) {
-    for (const e of list) if (e.name === name && e.decrypt === decrypt && sameBytes(e.bytes, key)) return e.ctx;
+    for (const e of list) if (e.name === name && e.decrypt === decrypt && sameBytes(e.bytes, key)) return e;
   }
   let ctx: T;
   try {
@@ -111,10 +112,11 @@ function cached<T>(
   } catch {
     return undefined; // a cipher OpenSSL cannot fetch, a bad key: node:crypto gives the usual error
   }
+  const entry = { bytes: Uint8Array.from(key), name, decrypt, ctx };
   list = (list ?? []).filter((e) => sameBytes(e.bytes, key));
-  list.push({ bytes: Uint8Array.from(key), name, decrypt, ctx });
+  list.push(entry);
   cache.set(key, list);
-  return ctx;
+  return entry;
 }
 
 /**
@@ -149,14 +151,14 @@ export function cipherContext(name: string, key: Uint8Array, decrypt: boolean): 
   if (key === lastKey && hot !== undefined && hot.name === name && hot.decrypt === decrypt && sameAsLast(key)) return hot.ctx;
   const a = nativeCrypto();
   if (a === undefined) return undefined;
-  const ctx = cached(cipherCache, key, name, decrypt, () => new a.CipherContext(name, key, decrypt, AUTH_TAG_LEN));
-  remember(key, cipherCache.get(key)?.find((e) => e.ctx === ctx));
-  return ctx;
+  const entry = cached(cipherCache, key, name, decrypt, () => new a.CipherContext(name, key, decrypt, AUTH_TAG_LEN));
+  remember(key, entry);
+  return entry?.ctx;
 }
 
 /** A cached HMAC context for this hash and key, or undefined. */
 export function hmacContext(hash: string, key: Uint8Array): NativeHmacContext | undefined {
   const a = nativeCrypto();
   if (a === undefined) return undefined;
-  return cached(hmacCache, key, hash, false, () => new a.HmacContext(hash, key));
+  return cached(hmacCache, key, hash, false, () => new a.HmacContext(hash, key))?.ctx;
 }

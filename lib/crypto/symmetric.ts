@@ -122,36 +122,7 @@ export function decryptBlock(
 }
 
 /**
- * decryptBlock writing the plaintext into `out`, which may be `data` itself (in place; a partial
- * overlap is refused); answers the plaintext length. `out` needs data.length bytes for CBC,
- * data.length - 16 for GCM/CCM. Throws as decryptBlock does; after a failure `out` holds
- * unspecified bytes (OpenSSL decrypts before the tag or padding is known to be bad).
- */
-export function decryptBlockInto(
-  cipher: CipherName,
-  key: Uint8Array,
-  iv: Uint8Array,
-  data: Uint8Array,
-  out: Uint8Array,
-  aad?: Uint8Array,
-): number {
-  const mode = openable(cipher, data.length);
-  const cbc = mode === 'cbc';
-  const need = cbc ? data.length : data.length - AUTH_TAG_LEN;
-  if (out.length < need) throw new RangeError(`out has ${out.length} bytes, needs ${need}`);
-  const ctx = cipherContext(cipher, key, true);
-  if (ctx !== undefined) {
-    const n = ctx.open(iv, cbc ? null : (aad ?? null), data, out);
-    if (n < 0) throw openFailure(cbc);
-    return n;
-  }
-  const plain = decryptBlock(cipher, key, iv, data, aad);
-  out.set(plain);
-  return plain.length;
-}
-
-/**
- * decryptBlockInto over ranges of one array, in place: data[sealedStart, sealedEnd) is opened with
+ * decryptBlock over ranges of one array, in place: data[sealedStart, sealedEnd) is opened with
  * data[aadStart, aadEnd) as the additional data (GCM/CCM; CBC ignores it) and the plaintext written
  * from sealedStart; answers its length. No views are made on the native path. Throws as
  * decryptBlock does; RangeError for ranges outside `data` or a non-empty AAD range overlapping the

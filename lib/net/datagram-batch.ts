@@ -3,21 +3,25 @@
 import type { Datagram } from './types';
 
 /** uint32 words per datagram in the batch's table (see NativeHandlers.onBatch). */
-export const META_WORDS = 8;
+export const META_WORDS = 7;
 const NO_ADDRESS = 0xffffffff;
+
+/** Sets d's fields but data from the table row at word m. */
+function readRow(d: Datagram, meta: Uint32Array, m: number, addresses: string[]): Datagram {
+  d.from = addresses[meta[m + 2]];
+  d.fromPort = meta[m + 3];
+  d.to = meta[m + 4] === NO_ADDRESS ? '' : addresses[meta[m + 4]];
+  d.ifindex = meta[m + 5];
+  d.tos = meta[m + 6];
+  return d;
+}
 
 export function decodeBatch(slab: ArrayBuffer, count: number, addresses: string[]): Datagram[] {
   const meta = new Uint32Array(slab, 0, count * META_WORDS);
   const out = new Array<Datagram>(count);
   for (let i = 0, m = 0; i < count; i++, m += META_WORDS) {
-    out[i] = {
-      data: Buffer.from(slab, meta[m], meta[m + 1]),
-      from: addresses[meta[m + 2]],
-      fromPort: meta[m + 3],
-      to: meta[m + 4] === NO_ADDRESS ? '' : addresses[meta[m + 4]],
-      ifindex: meta[m + 5],
-      tos: meta[m + 6],
-    };
+    const data = Buffer.from(slab, meta[m], meta[m + 1]);
+    out[i] = readRow({ data, from: '', fromPort: 0, to: '', ifindex: 0, tos: 0 }, meta, m, addresses);
   }
   return out;
 }
@@ -52,12 +56,7 @@ export class TransientDecoder {
       let d = pool[i];
       if (d === undefined) d = pool[i] = { data: view, from: '', fromPort: 0, to: '', ifindex: 0, tos: 0 };
       d.data = view;
-      d.from = addresses[meta[m + 2]];
-      d.fromPort = meta[m + 3];
-      d.to = meta[m + 4] === NO_ADDRESS ? '' : addresses[meta[m + 4]];
-      d.ifindex = meta[m + 5];
-      d.tos = meta[m + 6];
-      batch[i] = d;
+      batch[i] = readRow(d, meta, m, addresses);
     }
     batch.length = count;
     return batch;

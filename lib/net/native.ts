@@ -6,8 +6,8 @@ import type { BufferGrant, Family, NetInterface } from './types';
 /** Callbacks the native socket calls; they live as a property of the native object. */
 export interface NativeHandlers {
   /**
-   * One received batch: `slab` opens with a table of `count` rows of 8 uint32
-   * (offset, length, from, fromPort, to, ifindex, tos, flags) where from/to
+   * One received batch: `slab` opens with a table of `count` rows of 7 uint32
+   * (offset, length, from, fromPort, to, ifindex, tos) where from/to
    * index `addresses`; the payloads follow (back to back, or in transient mode in the slots of
    * the socket's receive area, which is the same ArrayBuffer every time).
    */

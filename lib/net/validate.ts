@@ -32,15 +32,16 @@ export function checkAddress(name: string, value: unknown, family: Family): stri
   return value;
 }
 
-export function isMulticast(address: string, family: Family): boolean {
-  if (family === 6) return /^ff/i.test(address);
-  const first = Number(address.split('.')[0]);
+/** 224.0.0.0/4 or ff00::/8 (the first group of the IPv6 address is ffXX: "ff::1" is not multicast). */
+export function isMulticast(address: string): boolean {
+  if (address.includes(':')) return /^ff[0-9a-f]{2}:/i.test(address);
+  const first = Number(address.split('.', 1)[0]);
   return first >= 224 && first <= 239;
 }
 
 export function checkGroup(value: unknown, family: Family): string {
   const group = checkAddress('group', value, family);
-  if (!isMulticast(group, family)) throw new TypeError(`group '${group}' is not an IPv${family} multicast address`);
+  if (!isMulticast(group)) throw new TypeError(`group '${group}' is not an IPv${family} multicast address`);
   return group;
 }
 

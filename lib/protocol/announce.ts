@@ -71,14 +71,3 @@ function writeAddr(text: string, len: 4 | 16, out: Uint8Array, off: number): voi
   const raw = parseIp(text);
   if (raw && raw.length === len) out.set(raw, off);
 }
-
-/** Checks an ANNOUNCE's addresses for an encoder's caller (encoding itself never throws). */
-export function announceAddressError(m: Announce): string | null {
-  for (const [name, text] of [['public', m.publicAddr], ['private', m.privateAddr]] as const) {
-    const raw = parseIp(text);
-    if (!raw) return `${name} address ${JSON.stringify(text)} is not an IP address`;
-    if (raw.length !== addrLen(m.flags)) return `${name} address ${text} does not match the IPV6 flag`;
-  }
-  return null;
-}
-

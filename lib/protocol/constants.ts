@@ -1,4 +1,5 @@
 // Numbers of protocol.txt section 5.3 (UFTP 4), and the version byte the real programs send.
+import { UFTP_CURVES } from '../crypto/curves';
 
 /** Packets from UFTP 4.10.2 open with 0x40 (the spec text says 0x30; the wire wins). */
 export const UFTP_VERSION = 0x40;
@@ -108,11 +109,5 @@ export enum CongestionControl {
   PGMCC = 3,
 }
 
-/** Named curves of section 5.3.12, by the names OpenSSL knows them under. */
-export const CURVES: ReadonlyMap<number, string> = new Map([
-  [1, 'sect163k1'], [2, 'sect163r1'], [3, 'sect163r2'], [4, 'sect193r1'], [5, 'sect193r2'],
-  [6, 'sect233k1'], [7, 'sect233r1'], [8, 'sect239k1'], [9, 'sect283k1'], [10, 'sect283r1'],
-  [11, 'sect409k1'], [12, 'sect409r1'], [13, 'sect571k1'], [14, 'sect571r1'], [15, 'secp160k1'],
-  [16, 'secp160r1'], [17, 'secp160r2'], [18, 'secp192k1'], [19, 'prime192v1'], [20, 'secp224k1'],
-  [21, 'secp224r1'], [22, 'secp256k1'], [23, 'prime256v1'], [24, 'secp384r1'], [25, 'secp521r1'],
-]);
+/** Named curves of section 5.3.12 by number, under the names OpenSSL knows them by (lib/crypto holds the table). */
+export const CURVES: ReadonlyMap<number, string> = new Map(UFTP_CURVES.map((name, i) => [i + 1, name]));

@@ -7,7 +7,8 @@ import { isSsmAddress, serverEntry, sameFingerprint } from './access';
 import { log, send, type Ctx } from './context';
 import { dropped, hexId } from './drop';
 import { announceKeyFingerprint, rewriteAnnounce, setUpSessionKeys } from './key-exchange';
-import { isMulticast, Session, sessionKey } from './session';
+import { isMulticast } from '../net/validate';
+import { Session, sessionKey } from './session';
 import type { EcdhPair } from './session-keys';
 import type { Endpoint } from './types';
 

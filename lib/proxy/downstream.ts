@@ -6,7 +6,8 @@ import { HEADER_LEN, MessageType, decodeHeader, decodeMessage, type Message } fr
 import { log, send, type Ctx } from './context';
 import { dropped } from './drop';
 import { onProxyKeyInfo, onProxyRegConf } from './group-key';
-import { isMulticast, type Session } from './session';
+import { isMulticast } from '../net/validate';
+import type { Session } from './session';
 import type { Endpoint, ProxyMode } from './types';
 
 /** `downstream`: the server proxy's current downstream (undefined while a heartbeat has not named one). */
@@ -33,10 +34,13 @@ export function onServerMessage(
     }
     msg = decoded.value;
   }
-  if (session.keys && msg) {
+  if (session.keys && (msg?.type === MessageType.KEYINFO || msg?.type === MessageType.REG_CONF)) {
     const header = decodeHeader(data);
-    if (header.ok && msg.type === MessageType.KEYINFO) return onProxyKeyInfo(ctx, session, header.value, msg);
-    if (header.ok && msg.type === MessageType.REG_CONF) return onProxyRegConf(ctx, session, header.value, msg);
+    if (header.ok) {
+      if (msg.type === MessageType.KEYINFO) onProxyKeyInfo(ctx, session, header.value, msg);
+      else onProxyRegConf(ctx, session, header.value, msg);
+      return;
+    }
   }
   if (mode === 'server') {
     if (downstream) send(ctx, data, downstream);

@@ -1,7 +1,7 @@
 // Moving keys between lib/crypto (KeyObject, raw blob bytes) and lib/protocol (decoded KeyBlob fields).
 import type { KeyObject } from 'node:crypto';
 import { fingerprint, importKeyBlob, keyBlob } from '../crypto';
-import { decodeKeyBlob, keyBlobLength, writeKeyBlob, type KeyBlob } from '../protocol';
+import { decodeKeyBlob, encodeKeyBlob, type KeyBlob } from '../protocol';
 
 export function blobOf(key: KeyObject): KeyBlob {
   const raw = keyBlob(key);
@@ -10,17 +10,11 @@ export function blobOf(key: KeyObject): KeyBlob {
   return decoded.value;
 }
 
-export function blobBytes(blob: KeyBlob): Buffer {
-  const out = Buffer.alloc(keyBlobLength(blob));
-  writeKeyBlob(blob, out, 0);
-  return out;
-}
-
 /** The public key a blob holds, or undefined when it holds none usable (never throws). */
 export function keyOfBlob(blob: KeyBlob | null | undefined): KeyObject | undefined {
   if (!blob) return undefined;
   try {
-    return importKeyBlob(blobBytes(blob)).key;
+    return importKeyBlob(encodeKeyBlob(blob)).key;
   } catch {
     return undefined;
   }

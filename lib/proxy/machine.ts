@@ -1,7 +1,7 @@
 // The proxy state machine: datagrams and timer expiries in, sends, joins, timers, log lines and counters out.
 // It routes each datagram: FILESEG straight through on the hot path (fileseg.ts), group-less messages
 // (heartbeats, proxy keys), ANNOUNCE, then server traffic downstream and client traffic upstream of its session.
-import { HEADER_LEN, MessageType, UFTP_VERSION, decodePacket, type Message, type UftpHeader } from '../protocol';
+import { HEADER_LEN, MessageType, UFTP_VERSION, decodePacket, type Message } from '../protocol';
 import { u32 } from '../protocol/bytes';
 import { onAnnounce } from './announce';
 import { log, type Ctx } from './context';
@@ -60,14 +60,15 @@ export class Proxy implements ProxyMachine {
     const func = b[1];
     if (func === MessageType.FILESEG) return this.fileSeg(ctx, b);
     const session = this.sessions.get(sessionKey(u32(b, 8), b[12]));
+    // Any datagram of a session keeps it alive, a repeated ANNOUNCE too (announce.ts takes those).
+    if (session) session.lastSeen = clock.now;
     if (session && func !== MessageType.ANNOUNCE) {
-      session.lastSeen = clock.now;
       if (u32(b, 4) === session.serverId) {
         onServerMessage(ctx, session, b, func, input.to, this.downstream());
       } else if (this.config.mode === 'server') {
         passUpstream(ctx, session, b, func);
       } else {
-        onClientResponse(ctx, session, b, headerOf(b), input.from);
+        onClientResponse(ctx, session, b, func, input.from);
       }
       return ctx.out;
     }
@@ -161,11 +162,4 @@ export class Proxy implements ProxyMachine {
     log(ctx, 2, 'Session timed out', session.groupId);
     ctx.out.push({ type: 'count', name: 'session.timeout' });
   }
-}
-
-function headerOf(b: Uint8Array): UftpHeader {
-  return {
-    version: b[0], func: b[1], seq: (b[2] << 8) | b[3], srcId: u32(b, 4), groupId: u32(b, 8), groupInst: b[12],
-    grtt: b[13], gsize: b[14], reserved: b[15],
-  };
 }

@@ -92,8 +92,3 @@ export class Session {
   }
 }
 
-export function isMulticast(address: string): boolean {
-  if (address.includes(':')) return address.toLowerCase().startsWith('ff');
-  const first = Number(address.split('.', 1)[0]);
-  return first >= 224 && first <= 239;
-}

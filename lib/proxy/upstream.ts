@@ -1,11 +1,10 @@
 // Traffic from clients toward the server. A server proxy passes it on untouched; client and response proxies
 // gather REGISTER, FILEINFO_ACK, STATUS and COMPLETE into aggregates of their own, pass CC_ACK on at once,
 // and answer ABORTs on the client's behalf.
-import {
-  ABORT_MESSAGE_LEN, HEADER_LEN, MessageType, decodeMessage, type Abort, type Message, type UftpHeader,
-} from '../protocol';
+import { ABORT_MESSAGE_LEN, HEADER_LEN, MessageType, decodeMessage, type Abort, type Message } from '../protocol';
+import { u32 } from '../protocol/bytes';
 import { clientAllowed } from './access';
-import type { PendingKind } from './aggregation';
+import type { ClientResponse, PendingKind } from './aggregation';
 import { count, log, send, sendOwn, type Ctx } from './context';
 import { dropped, hexId } from './drop';
 import { onClientKey, onRegisterKeys } from './client-keys';
@@ -30,14 +29,14 @@ export function passUpstream(ctx: Ctx, session: Session, data: Uint8Array, func:
 }
 
 /** Client and response proxies: a response from one of their clients. */
-export function onClientResponse(ctx: Ctx, session: Session, data: Uint8Array, header: UftpHeader, from: Endpoint): void {
-  const id = header.srcId;
+export function onClientResponse(ctx: Ctx, session: Session, data: Uint8Array, func: number, from: Endpoint): void {
+  const id = u32(data, 4);
   if (!clientAllowed(ctx.config.clientList, id)) {
     dropped(ctx.out, 'access', `client ${hexId(id)} is not in the client list`, session.groupId);
     return;
   }
   let msg: Message;
-  if (header.func === MessageType.ENCRYPTED) {
+  if (func === MessageType.ENCRYPTED) {
     if (!session.keys) {
       dropped(ctx.out, 'unexpected', `ENCRYPTED from ${hexId(id)} in an unencrypted session`, session.groupId);
       return;
@@ -136,7 +135,7 @@ function gather(
   kind: PendingKind,
   fileId: number,
   detail: number,
-  response: Parameters<Session['aggregator']['add']>[3],
+  response: ClientResponse,
   line?: string,
 ): void {
   if (line) log(ctx, 4, line, session.groupId, fileId);
@@ -147,14 +146,14 @@ function gather(
   }
 }
 
-const SENT_NAME: Record<string, string> = {
+const SENT_NAME: Record<PendingKind, string> = {
   register: 'REGISTER', fileinfoAck: 'FILEINFO_ACK', status: 'STATUS', complete: 'COMPLETE',
 };
 
 /** Sends every aggregate that is due, and arms the timer for the next one. */
 export function flushAggregates(ctx: Ctx, session: Session): void {
+  const own = ownRegistration(session) ?? PLAIN_REGISTRATION;
   for (const p of session.aggregator.takeDue(ctx.clock.now)) {
-    const own = ownRegistration(session) ?? PLAIN_REGISTRATION;
     for (const msg of aggregateMessages(p, ctx.clock.wall, session.blockSize, own)) {
       sendOwn(ctx, session, msg, session.upstream);
     }

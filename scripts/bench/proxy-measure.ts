@@ -2,6 +2,7 @@
 // stopped), and the UDP receive-buffer drops of a network namespace.
 import { readFile } from 'node:fs/promises';
 import type { LabHost } from '../lab';
+import { udpCounters } from './diag-lab';
 
 const CLK_TCK = 100; // USER_HZ on Linux: /proc/PID/stat counts CPU time in these ticks
 
@@ -23,11 +24,9 @@ export async function processUsage(pid: number): Promise<ProcessUsage> {
 
 /** RcvbufErrors of the Udp line of /proc/net/snmp inside the host's namespace. */
 export async function rcvbufErrors(host: LabHost): Promise<number> {
-  const snmp = (await host.exec('cat', ['/proc/net/snmp'])).stdout;
-  const [names, values] = snmp.split('\n').filter((l) => l.startsWith('Udp:'));
-  const col = names.split(/\s+/).indexOf('RcvbufErrors');
-  if (col < 0 || !values) throw new Error(`no Udp RcvbufErrors in /proc/net/snmp of ${host.name}`);
-  return Number(values.split(/\s+/)[col]);
+  const errors = (await udpCounters(host)).RcvbufErrors;
+  if (errors === undefined) throw new Error(`no Udp RcvbufErrors in /proc/net/snmp of ${host.name}`);
+  return errors;
 }
 
 export interface CpuSnapshot {

@@ -2,5 +2,4 @@
 export { Lab } from './lab';
 export { labAvailable } from './available';
 export { waitForFile, waitForFileMatch, sizeStableFor, sha256File } from './wait';
-export { segmentAddress } from './plan';
 export type { ExecOptions, ExecResult, LabHost, LabProcess, LabSpec, SpawnOptions } from './types';

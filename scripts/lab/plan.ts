@@ -36,7 +36,7 @@ const MAX_SEGMENTS = 256; // the third octet of 198.18.N.0
 const MAX_HOSTS = 254; // host number 1..254 is the last octet
 
 // Segment N, host number H: 198.18.N.H and fd00:198:18:N::H (both written the canonical way).
-export function segmentAddress(segmentIndex: number, hostNumber: number, family: 4 | 6): string {
+function segmentAddress(segmentIndex: number, hostNumber: number, family: 4 | 6): string {
   if (family === 4) return `198.18.${segmentIndex}.${hostNumber}`;
   const h = hostNumber.toString(16);
   return segmentIndex === 0 ? `fd00:198:18::${h}` : `fd00:198:18:${segmentIndex.toString(16)}::${h}`;

@@ -1,11 +1,9 @@
 // A child process whose output is kept and which can be stopped by pid, whole process group included.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
-import type { LabProcess } from './types';
+import type { LabProcess, SpawnOptions } from './types';
 
-export interface StartOptions {
-  cwd?: string;
-  env?: NodeJS.ProcessEnv; // merged over process.env
+export interface StartOptions extends SpawnOptions {
   input?: string; // written to stdin, which is then closed
 }
 

@@ -1,11 +1,10 @@
 // Running a command to its end: the lab's exec() and its own iproute2 set-up.
-import { TrackedProcess, runToEnd, type StartOptions } from './process';
-import type { ExecResult } from './types';
+import { TrackedProcess, runToEnd } from './process';
+import type { ExecOptions, ExecResult } from './types';
 
 export const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
 
-export interface RunOptions extends StartOptions {
-  timeoutMs?: number;
+export interface RunOptions extends ExecOptions {
   track?: (proc: TrackedProcess) => () => void; // registers a running process; returns its unregister
 }
 

@@ -1,8 +1,9 @@
 // Acceptance of batched send and receive: 100 000 datagrams sent in bursts (sendBatch) at a rate the
 // receiver sustains all arrive, each with the right metadata; and their content checks out.
 import path from 'node:path';
-import { Lab, type LabHost } from '../../scripts/lab';
+import type { LabHost } from '../../scripts/lab';
 import { describeLab } from './helpers/gate';
+import { useLab } from './helpers/use-lab';
 import type { DatagramRecord as Received } from '../../lib/cli/diag/listen';
 import { diagUnbuilt, finish, interfaceIndex, jsonLines, listenRecords, runDiag, startListener, udpCounters } from '../../scripts/bench/diag-lab';
 
@@ -11,20 +12,14 @@ const SIZE = 1000;
 // Bursts every ~1 ms; well under what a --json listener prints, so a loss here is a bug, not overload.
 const RATE = '25000';
 
-
 describeLab('addon batched send and receive (lab)', () => {
-  let lab: Lab | undefined;
+  const lab = useLab({ segments: ['a'], hosts: { rx: { segments: ['a'] }, tx: { segments: ['a'] } } });
   let rx: LabHost, tx: LabHost;
   let rxIndex: number;
 
   beforeAll(async () => {
-    lab = await Lab.create({ segments: ['a'], hosts: { rx: { segments: ['a'] }, tx: { segments: ['a'] } } });
-    rx = lab.host('rx');
-    tx = lab.host('tx');
+    [rx, tx] = ['rx', 'tx'].map((n) => lab().host(n));
     rxIndex = await interfaceIndex(rx, 'a');
-  });
-  afterAll(async () => {
-    await lab?.destroy();
   });
 
   test(`${COUNT} multicast datagrams in bursts: none lost, every one with its metadata`, async () => {
@@ -33,7 +28,7 @@ describeLab('addon batched send and receive (lab)', () => {
     const listener = await startListener(
       rx,
       ['--port', '5300', '--group', group, '--if', rx.ifname('a'), '--rcvbuf', '8M', '--count', String(COUNT), '--timeout', '90', '--json'],
-      path.join(lab!.tmpdir(), 'ready-batch'),
+      path.join(lab().tmpdir(), 'ready-batch'),
     );
     const sent = await runDiag(
       tx,
@@ -61,7 +56,7 @@ describeLab('addon batched send and receive (lab)', () => {
     const listener = await startListener(
       rx,
       ['--port', '5301', '--count', String(count), '--timeout', '60', '--rcvbuf', '8M'],
-      path.join(lab!.tmpdir(), 'ready-content'),
+      path.join(lab().tmpdir(), 'ready-content'),
     );
     const sent = await runDiag(tx, ['send', '--to', rx.addr('a'), '--port', '5301', '--count', String(count), '--rate', RATE, '--size', '1400']);
     expect(sent.code).toBe(0);

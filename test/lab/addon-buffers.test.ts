@@ -1,8 +1,9 @@
 // Acceptance of buffer sizing and socket settings, read back through `uftp_diag socket` in a lab host:
 // FORCE as root gets what was asked; a plain request (asked for, or as an unprivileged user after EPERM)
 // is clamped to net.core.[rw]mem_max, and the report shows the kernel's doubled figure truthfully.
-import { Lab, type LabHost } from '../../scripts/lab';
+import type { LabHost } from '../../scripts/lab';
 import { describeLab } from './helpers/gate';
+import { useLab } from './helpers/use-lab';
 import type { SocketReport as Report } from '../../lib/cli/diag/socket';
 import { diagArgv, diagUnbuilt, interfaceIndex, jsonLines, runDiag } from '../../scripts/bench/diag-lab';
 
@@ -10,15 +11,10 @@ import { diagArgv, diagUnbuilt, interfaceIndex, jsonLines, runDiag } from '../..
 const MB8 = 8 * 1024 * 1024;
 
 describeLab('addon socket buffers and settings (lab)', () => {
-  let lab: Lab | undefined;
+  const lab = useLab({ segments: ['a'], hosts: { h: { segments: ['a'] } } });
   let h: LabHost;
-
-  beforeAll(async () => {
-    lab = await Lab.create({ segments: ['a'], hosts: { h: { segments: ['a'] } } });
-    h = lab.host('h');
-  });
-  afterAll(async () => {
-    await lab?.destroy();
+  beforeAll(() => {
+    h = lab().host('h');
   });
 
   async function sysctl(name: string): Promise<number> {

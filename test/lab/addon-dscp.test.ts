@@ -1,23 +1,17 @@
 // Acceptance of DSCP marking: what is sent with --dscp 46 arrives with TOS / traffic class 0xB8,
 // read back on the receiving side; unmarked traffic arrives with 0. IPv4 and IPv6, multicast and unicast.
 import path from 'node:path';
-import { Lab, type LabHost } from '../../scripts/lab';
+import type { LabHost } from '../../scripts/lab';
 import { describeLab } from './helpers/gate';
+import { useLab } from './helpers/use-lab';
 import { diagUnbuilt, listenRecords, runDiag, startListener, stopListener } from '../../scripts/bench/diag-lab';
 
-
 describeLab('addon DSCP marking (lab)', () => {
-  let lab: Lab | undefined;
+  const lab = useLab({ segments: ['a'], hosts: { rx: { segments: ['a'] }, tx: { segments: ['a'] } } });
   let rx: LabHost, tx: LabHost;
   let files = 0;
-
-  beforeAll(async () => {
-    lab = await Lab.create({ segments: ['a'], hosts: { rx: { segments: ['a'] }, tx: { segments: ['a'] } } });
-    rx = lab.host('rx');
-    tx = lab.host('tx');
-  });
-  afterAll(async () => {
-    await lab?.destroy();
+  beforeAll(() => {
+    [rx, tx] = ['rx', 'tx'].map((n) => lab().host(n));
   });
 
   async function send(to: string, port: number, sourcePort: number, dscp?: number): Promise<void> {
@@ -35,7 +29,7 @@ describeLab('addon DSCP marking (lab)', () => {
     [6, 'unicast', ''],
   ] as const)('IPv%i %s: dscp 46 arrives as TOS 0xB8, unmarked as 0', async (family, _kind, group) => {
     const port = 5100 + family;
-    const readyFile = path.join(lab!.tmpdir(), `ready-${++files}`);
+    const readyFile = path.join(lab().tmpdir(), `ready-${++files}`);
     const join = group ? ['--group', group, '--if', rx.ifname('a')] : ['--family', String(family)];
     const listener = await startListener(rx, ['--port', String(port), ...join, '--json'], readyFile);
     const to = group || rx.addr('a', family);

@@ -1,29 +1,24 @@
 // Acceptance of the multicast egress interface: a host on two segments sends to one group through
 // interface A, then B; only the listener on that segment receives, and it sees its own ifindex.
 import path from 'node:path';
-import { Lab, type LabHost } from '../../scripts/lab';
+import type { LabHost } from '../../scripts/lab';
 import { describeLab } from './helpers/gate';
+import { useLab } from './helpers/use-lab';
 import { diagUnbuilt, interfaceIndex, listenRecords, runDiag, startListener, stopListener } from '../../scripts/bench/diag-lab';
 
-
 describeLab('addon multicast egress interface (lab)', () => {
-  let lab: Lab | undefined;
+  const lab = useLab({
+    segments: ['a', 'b'],
+    hosts: { tx: { segments: ['a', 'b'] }, ra: { segments: ['a'] }, rb: { segments: ['b'] } },
+  });
   let tx: LabHost, ra: LabHost, rb: LabHost;
   let files = 0;
-
-  beforeAll(async () => {
-    lab = await Lab.create({
-      segments: ['a', 'b'],
-      hosts: { tx: { segments: ['a', 'b'] }, ra: { segments: ['a'] }, rb: { segments: ['b'] } },
-    });
-    [tx, ra, rb] = ['tx', 'ra', 'rb'].map((n) => lab!.host(n));
-  });
-  afterAll(async () => {
-    await lab?.destroy();
+  beforeAll(() => {
+    [tx, ra, rb] = ['tx', 'ra', 'rb'].map((n) => lab().host(n));
   });
 
   async function listen(host: LabHost, segment: string, group: string, port: number) {
-    const ready = path.join(lab!.tmpdir(), `ready-${++files}`);
+    const ready = path.join(lab().tmpdir(), `ready-${++files}`);
     return startListener(host, ['--port', String(port), '--group', group, '--if', host.ifname(segment), '--json'], ready);
   }
 

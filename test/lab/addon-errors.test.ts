@@ -2,27 +2,23 @@
 // a missing interface a clear error, an unreachable destination the errno of the failing send,
 // and bad arguments name the argument. Each with its exit status (1 usage, 2 network).
 import path from 'node:path';
-import { Lab, type LabHost } from '../../scripts/lab';
+import type { LabHost } from '../../scripts/lab';
 import { describeLab } from './helpers/gate';
+import { useLab } from './helpers/use-lab';
 import { diagUnbuilt, runDiag, startListener, stopListener } from '../../scripts/bench/diag-lab';
 
 describeLab('addon errors through uftp_diag (lab)', () => {
-  let lab: Lab | undefined;
+  const lab = useLab({ segments: ['a'], hosts: { h: { segments: ['a'] } } });
   let h: LabHost;
-
-  beforeAll(async () => {
-    lab = await Lab.create({ segments: ['a'], hosts: { h: { segments: ['a'] } } });
-    h = lab.host('h');
-  });
-  afterAll(async () => {
-    await lab?.destroy();
+  beforeAll(() => {
+    h = lab().host('h');
   });
 
   test.each([
     ['both without SO_REUSEADDR', ['--no-reuse'], ['--no-reuse']],
     ['the first without, the second with SO_REUSEADDR', ['--no-reuse'], []],
   ])('binding a busy port: EADDRINUSE (%s)', async (_what, first, second) => {
-    const holder = await startListener(h, ['--port', '5400', ...first], path.join(lab!.tmpdir(), `busy-${first.length}${second.length}`));
+    const holder = await startListener(h, ['--port', '5400', ...first], path.join(lab().tmpdir(), `busy-${first.length}${second.length}`));
     const r = await runDiag(h, ['listen', '--port', '5400', '--timeout', '1', ...second]);
     await stopListener(holder);
     expect(r.code).toBe(2);
@@ -31,7 +27,7 @@ describeLab('addon errors through uftp_diag (lab)', () => {
   });
 
   test('two listeners with SO_REUSEADDR share a port', async () => {
-    const holder = await startListener(h, ['--port', '5401'], path.join(lab!.tmpdir(), 'shared'));
+    const holder = await startListener(h, ['--port', '5401'], path.join(lab().tmpdir(), 'shared'));
     const r = await runDiag(h, ['listen', '--port', '5401', '--timeout', '0.2', '--json']);
     await stopListener(holder);
     expect(r.stderr).toBe('');

@@ -3,8 +3,9 @@
 // boundaries, in order, marked with the DSCP, over a bridge, multicast to two hosts, and through a router.
 // The sender's Udp OutDatagrams counter (one per send the kernel takes) shows whether coalescing happened.
 import path from 'node:path';
-import { Lab, type LabHost, type LabProcess } from '../../scripts/lab';
+import type { LabHost, LabProcess } from '../../scripts/lab';
 import { describeLab } from './helpers/gate';
+import { useLab } from './helpers/use-lab';
 import { diagUnbuilt, jsonLines, udpCounters } from '../../scripts/bench/diag-lab';
 
 const TRAFFIC = path.join(__dirname, 'helpers/gso-traffic.js');
@@ -68,28 +69,20 @@ function batches(seed: number, plan: Planned[]): Planned[][] {
 }
 
 describeLab('addon UDP GSO in sendBatch (lab)', () => {
-  let lab: Lab | undefined;
+  const lab = useLab({
+    segments: ['a', 'b'],
+    hosts: {
+      tx: { segments: ['a'] },
+      rx1: { segments: ['a'] },
+      rx3: { segments: ['a'] },
+      router: { segments: ['a', 'b'], router: true },
+      rx2: { segments: ['b'] },
+    },
+  });
   let tx: LabHost, rx1: LabHost, rx3: LabHost, rx2: LabHost;
   let port = 6000;
-
-  beforeAll(async () => {
-    lab = await Lab.create({
-      segments: ['a', 'b'],
-      hosts: {
-        tx: { segments: ['a'] },
-        rx1: { segments: ['a'] },
-        rx3: { segments: ['a'] },
-        router: { segments: ['a', 'b'], router: true },
-        rx2: { segments: ['b'] },
-      },
-    });
-    tx = lab.host('tx');
-    rx1 = lab.host('rx1');
-    rx3 = lab.host('rx3');
-    rx2 = lab.host('rx2');
-  });
-  afterAll(async () => {
-    await lab?.destroy();
+  beforeAll(() => {
+    [tx, rx1, rx3, rx2] = ['tx', 'rx1', 'rx3', 'rx2'].map((n) => lab().host(n));
   });
 
   async function startReceiver(s: Stream, count: number): Promise<LabProcess> {

@@ -1,24 +1,19 @@
 // Acceptance of the addon's group membership, end to end in a lab segment with real datagrams:
 // an SSM join receives only its source, an ASM join receives every source, leaving stops reception.
 import path from 'node:path';
-import { Lab, type LabHost } from '../../scripts/lab';
+import type { LabHost } from '../../scripts/lab';
 import { describeLab } from './helpers/gate';
+import { useLab } from './helpers/use-lab';
 import type { DatagramRecord as Received } from '../../lib/cli/diag/listen';
 import { diagUnbuilt, jsonLines, listenRecords, runDiag, startListener, stopListener } from '../../scripts/bench/diag-lab';
 
-
 describeLab('addon multicast membership (lab)', () => {
-  let lab: Lab | undefined;
+  const lab = useLab({ segments: ['a'], hosts: { rx: { segments: ['a'] }, s1: { segments: ['a'] }, s2: { segments: ['a'] } } });
   let rx: LabHost, s1: LabHost, s2: LabHost;
   let files = 0;
-  const readyFile = () => path.join(lab!.tmpdir(), `ready-${++files}`);
-
-  beforeAll(async () => {
-    lab = await Lab.create({ segments: ['a'], hosts: { rx: { segments: ['a'] }, s1: { segments: ['a'] }, s2: { segments: ['a'] } } });
-    [rx, s1, s2] = ['rx', 's1', 's2'].map((n) => lab!.host(n));
-  });
-  afterAll(async () => {
-    await lab?.destroy();
+  const readyFile = () => path.join(lab().tmpdir(), `ready-${++files}`);
+  beforeAll(() => {
+    [rx, s1, s2] = ['rx', 's1', 's2'].map((n) => lab().host(n));
   });
 
   async function send(host: LabHost, group: string, port: number, count: number): Promise<void> {

@@ -1,22 +1,15 @@
 // `uftp_diag sniff` beside a real session: Debian's uftp 4.10.2 sends a file to a real uftpd on the segment,
 // and sniff in a third namespace sees the multicast side of it (ANNOUNCE, FILEINFO, FILESEG, DONE), dissected.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SniffPacket, SniffSummary } from '../../lib/cli/diag/sniff';
 import { diagUnbuilt, jsonLines, spawnDiag, stopListener } from '../../scripts/bench/diag-lab';
 import { Lab, sha256File, waitForFile, type LabProcess } from '../../scripts/lab';
-import { describeLab } from './helpers/gate';
+import { describeLab, uftpPrograms } from './helpers/gate';
 
-const REAL_PROGRAMS = ['/usr/bin/uftp', '/usr/bin/uftpd'];
 const FILE = randomBytes(20_000);
 const BLOCK = 1300;
-
-const realInstalled = (): string | undefined => {
-  const missing = REAL_PROGRAMS.filter((p) => !existsSync(p));
-  return missing.length ? `Debian's uftp package is not installed (${missing.join(', ')} missing)` : undefined;
-};
 
 function split(stdout: string): { packets: SniffPacket[]; summary?: SniffSummary } {
   const lines = jsonLines<SniffPacket | SniffSummary>(stdout);
@@ -77,7 +70,7 @@ describeLab(
       const srvAddr = lab.host('srv').addr('a');
       const announces = packets.filter((p) => p.type === 'ANNOUNCE');
       expect(announces.length).toBeGreaterThan(0);
-      const groupId = announces[0].header.groupId;
+      const groupId = String(announces[0].header.groupId);
       expect(groupId).toMatch(/^0x[0-9A-F]{8}$/);
       const announced = String(announces[0].fields.privateAddr);
       if (privateGroup !== undefined) expect(announced).toBe(privateGroup);
@@ -120,5 +113,5 @@ describeLab(
       checkSession(packets, summary, log, '230.5.5.9');
     });
   },
-  [realInstalled, diagUnbuilt],
+  [uftpPrograms('uftp', 'uftpd'), diagUnbuilt],
 );

@@ -1,24 +1,13 @@
 // The real programs (Debian's uftp 4.10.2) in the lab: a server multicasts files to a client on its
 // segment, byte for byte; a client behind the router hears nothing, because multicast does not cross.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Lab, sha256File, type LabProcess } from '../../scripts/lab';
-import { describeLab } from './helpers/gate';
+import { uidOf } from '../../scripts/bench/proxy-topology';
+import { describeLab, uftpPrograms } from './helpers/gate';
 
-const REAL_PROGRAMS = ['/usr/bin/uftp', '/usr/bin/uftpd'];
 const FILES = { 'small.txt': Buffer.from('uftp-ts interop smoke\n'), 'big.bin': randomBytes(5 * 1024 * 1024) };
-
-const realInstalled = (): string | undefined => {
-  const missing = REAL_PROGRAMS.filter((p) => !existsSync(p));
-  return missing.length ? `Debian's uftp package is not installed (${missing.join(', ')} missing)` : undefined;
-};
-
-// uftpd's default UID for an IPv4 interface is the address itself.
-function uidOf(v4: string): string {
-  return `0x${v4.split('.').map((o) => Number(o).toString(16).padStart(2, '0').toUpperCase()).join('')}`;
-}
 
 describeLab(
   'real uftp -> real uftpd in the lab',
@@ -84,5 +73,5 @@ describeLab(
       expect(far.stderr()).not.toMatch(/Received request/);
     });
   },
-  [realInstalled],
+  [uftpPrograms('uftp', 'uftpd')],
 );

@@ -6,32 +6,17 @@ import * as nativeEncrypted from '../../lib/protocol/encrypted';
 import { nativeCryptoStatus } from '../../lib/crypto/native-cipher';
 import { CipherName, cipherSpec, groupKeys, HashName, ReplayWindow } from '../../lib/crypto';
 import { MessageType, SigType, UFTP_VERSION } from '../../lib/protocol/constants';
+import { loadWithoutAddon } from '../helpers/without-addon';
 
 type Symmetric = typeof nativeSymmetric;
 type Encrypted = typeof nativeEncrypted;
 type NativeCipherModule = typeof import('../../lib/crypto/native-cipher');
 
-function loadFallback(): { symmetric: Symmetric; encrypted: Encrypted; nativeCipher: NativeCipherModule } {
-  const saved = process.env.UFTP_NATIVE_CRYPTO;
-  process.env.UFTP_NATIVE_CRYPTO = '0';
-  try {
-    let loaded: { symmetric: Symmetric; encrypted: Encrypted; nativeCipher: NativeCipherModule } | undefined;
-    jest.isolateModules(() => {
-      loaded = {
-        symmetric: require('../../lib/crypto/symmetric') as Symmetric,
-        encrypted: require('../../lib/protocol/encrypted') as Encrypted,
-        nativeCipher: require('../../lib/crypto/native-cipher') as NativeCipherModule,
-      };
-      loaded.nativeCipher.nativeCrypto(); // the switch is read on first use
-    });
-    return loaded as { symmetric: Symmetric; encrypted: Encrypted; nativeCipher: NativeCipherModule };
-  } finally {
-    if (saved === undefined) delete process.env.UFTP_NATIVE_CRYPTO;
-    else process.env.UFTP_NATIVE_CRYPTO = saved;
-  }
-}
-
-const fallback = loadFallback();
+const fallback = loadWithoutAddon(() => ({
+  symmetric: require('../../lib/crypto/symmetric') as Symmetric,
+  encrypted: require('../../lib/protocol/encrypted') as Encrypted,
+  nativeCipher: require('../../lib/crypto/native-cipher') as NativeCipherModule,
+}));
 const CIPHERS: CipherName[] = ['des-ede3-cbc', 'aes-128-cbc', 'aes-256-cbc', 'aes-128-gcm', 'aes-256-gcm', 'aes-128-ccm', 'aes-256-ccm'];
 
 it('says which path each module set uses', () => {

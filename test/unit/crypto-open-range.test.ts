@@ -12,32 +12,12 @@ import * as nativeSymmetric from '../../lib/crypto/symmetric';
 import { MessageType, SigType, UFTP_VERSION } from '../../lib/protocol/constants';
 import { innerStart, openFailure, openInPlace, unwrapInPlace, wrap } from '../../lib/protocol/encrypted';
 import { UftpHeader } from '../../lib/protocol/header';
+import { nodeSeal } from '../helpers/node-seal';
+import { expectError } from '../helpers/realm-error';
+import { loadWithoutAddon } from '../helpers/without-addon';
 
 const addon = nativeCrypto() as NativeCryptoAddon;
 const CIPHERS: CipherName[] = ['aes-128-gcm', 'aes-256-gcm', 'aes-128-ccm', 'aes-256-ccm', 'aes-128-cbc', 'aes-256-cbc', 'des-ede3-cbc'];
-
-/** node:crypto's sealing: ciphertext, then the 16-byte tag for GCM/CCM. */
-function nodeSeal(cipher: CipherName, key: Buffer, iv: Buffer, plain: Buffer, aad: Buffer): Buffer {
-  if (cipherSpec(cipher).mode === 'cbc') {
-    const e = createCipheriv(cipher, key, iv);
-    return Buffer.concat([e.update(plain), e.final()]);
-  }
-  const e = createCipheriv(cipher as 'aes-128-ccm', key, iv, { authTagLength: 16 });
-  e.setAAD(aad, { plaintextLength: plain.length });
-  return Buffer.concat([e.update(plain), e.final(), e.getAuthTag()]);
-}
-
-/** The addon's errors come from Node's own realm, not jest's, so they are matched by name. */
-function expectError(name: string, fn: () => unknown, message?: RegExp): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (err) {
-    thrown = err;
-  }
-  expect((thrown as Error | undefined)?.name).toBe(name);
-  if (message !== undefined) expect((thrown as Error).message).toMatch(message);
-}
 
 /** pad | aad | pad | sealed | pad, or with the sealed range first: where each landed. */
 function layout(aad: Buffer, sealed: Buffer, aadFirst: boolean, pad: number) {
@@ -202,25 +182,9 @@ describe('openRange arguments', () => {
   });
 });
 
-function loadFallback(): typeof nativeSymmetric {
-  const saved = process.env.UFTP_NATIVE_CRYPTO;
-  process.env.UFTP_NATIVE_CRYPTO = '0';
-  try {
-    let loaded: typeof nativeSymmetric | undefined;
-    jest.isolateModules(() => {
-      loaded = require('../../lib/crypto/symmetric') as typeof nativeSymmetric;
-      (require('../../lib/crypto/native-cipher') as typeof import('../../lib/crypto/native-cipher')).nativeCrypto();
-    });
-    return loaded as typeof nativeSymmetric;
-  } finally {
-    if (saved === undefined) delete process.env.UFTP_NATIVE_CRYPTO;
-    else process.env.UFTP_NATIVE_CRYPTO = saved;
-  }
-}
-
 describe.each([
   ['addon', nativeSymmetric],
-  ['node:crypto', loadFallback()],
+  ['node:crypto', loadWithoutAddon(() => require('../../lib/crypto/symmetric') as typeof nativeSymmetric)],
 ])('decryptRangeInPlace through %s', (_path, sym) => {
   it.each(CIPHERS)('%s: the plaintext decryptBlock gives, over the sealed range; its errors', (cipher) => {
     const spec = cipherSpec(cipher);

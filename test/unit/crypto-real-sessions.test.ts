@@ -28,10 +28,9 @@ import {
   decodeMessage,
   decodePacket,
   EncInfoExt,
+  encodeKeyBlob,
   FileInfo,
   HEADER_LEN,
-  KeyBlob,
-  keyBlobLength,
   KeyExchangeType,
   KeyInfo,
   KeyInfoAck,
@@ -40,7 +39,6 @@ import {
   Register,
   SigType,
   UftpHeader,
-  writeKeyBlob,
 } from '../../lib/protocol';
 import { sessionAlgorithms, unwrap, unwrapInPlace, wrap } from '../../lib/protocol/encrypted';
 
@@ -93,12 +91,6 @@ function first<M>(packets: Captured[], type: MessageType): (Captured & { message
   return packets.find((p) => p.message.type === type) as (Captured & { message: M }) | undefined;
 }
 
-function blobBytes(blob: KeyBlob): Buffer {
-  const out = Buffer.alloc(keyBlobLength(blob));
-  writeKeyBlob(blob, out, 0);
-  return out;
-}
-
 /** A private EC key from the scalar the capture hook logged and the public point it went out with. */
 function ecPrivateKey(scalarHex: string, publicKey: KeyObject): KeyObject {
   const jwk = publicKey.export({ format: 'jwk' });
@@ -119,7 +111,7 @@ function premasterOf(fixture: Fixture, encInfo: EncInfoExt, register: Register, 
   if (encInfo.keyexType === KeyExchangeType.RSA) return decryptPremaster(serverKey, register.keyInfo);
   must(fixture.ephemeralEcdhScalars !== undefined, 'fixture keeps the ephemeral ECDH scalars');
   must(encInfo.dhKey !== null, 'ANNOUNCE carries the server ECDH key');
-  const serverDhPublic = importKeyBlob(blobBytes(encInfo.dhKey)).key;
+  const serverDhPublic = importKeyBlob(encodeKeyBlob(encInfo.dhKey)).key;
   const clientDhPublic = importKeyBlob(register.keyInfo).key;
   const asServer = ecdhPremaster(ecPrivateKey(fixture.ephemeralEcdhScalars.server, serverDhPublic), clientDhPublic);
   const asClient = ecdhPremaster(ecPrivateKey(fixture.ephemeralEcdhScalars.client, clientDhPublic), serverDhPublic);
@@ -144,7 +136,7 @@ function replaySession(name: string): { blocks: number; encrypted: number } {
   const clientKey = readKeyFile(join(FIXTURES, 'keys', fixture.clientKey)).key;
   const serverPublic = createPublicKey(serverKey);
   const clientPublic = createPublicKey(clientKey);
-  must(blobBytes(encInfo.publicKey).equals(keyBlob(serverPublic)), 'ANNOUNCE key blob is the server key file');
+  must(encodeKeyBlob(encInfo.publicKey).equals(keyBlob(serverPublic)), 'ANNOUNCE key blob is the server key file');
   if (encInfo.keyexType !== KeyExchangeType.RSA) {
     must(announceSignatureValid(hash, serverPublic, announce.bytes, encInfo.signature), 'ANNOUNCE signature verifies');
   }
@@ -158,7 +150,7 @@ function replaySession(name: string): { blocks: number; encrypted: number } {
     groupId: announce.header.groupId, privateAddress, serverRandom, clientRandom, premaster,
   };
   if (clientKeyMsg !== undefined) {
-    must(blobBytes(clientKeyMsg.message.publicKey).equals(keyBlob(clientPublic)), 'CLIENT_KEY blob is the client key file');
+    must(encodeKeyBlob(clientKeyMsg.message.publicKey).equals(keyBlob(clientPublic)), 'CLIENT_KEY blob is the client key file');
     must(verifyClientKey(hash, clientPublic, values, clientKeyMsg.message.verifySignature), 'CLIENT_KEY signature verifies');
   }
 

@@ -8,6 +8,7 @@ import { MessageType, SigType, UFTP_VERSION } from '../../lib/protocol/constants
 import * as nativeEncrypted from '../../lib/protocol/encrypted';
 import { unwrap, unwrapInPlace, wrap } from '../../lib/protocol/encrypted';
 import { UftpHeader } from '../../lib/protocol/header';
+import { loadWithoutAddon } from '../helpers/without-addon';
 
 type Encrypted = typeof nativeEncrypted;
 
@@ -26,25 +27,9 @@ const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 /** Where the encrypted payload starts: after the headers and the signature. */
 const payloadStart = (packet: Buffer) => 28 + packet.readUInt16BE(24);
 
-function loadFallback(): Encrypted {
-  const saved = process.env.UFTP_NATIVE_CRYPTO;
-  process.env.UFTP_NATIVE_CRYPTO = '0';
-  try {
-    let loaded: Encrypted | undefined;
-    jest.isolateModules(() => {
-      loaded = require('../../lib/protocol/encrypted') as Encrypted;
-      (require('../../lib/crypto/native-cipher') as typeof import('../../lib/crypto/native-cipher')).nativeCrypto();
-    });
-    return loaded as Encrypted;
-  } finally {
-    if (saved === undefined) delete process.env.UFTP_NATIVE_CRYPTO;
-    else process.env.UFTP_NATIVE_CRYPTO = saved;
-  }
-}
-
 describe.each([
   ['addon', nativeEncrypted],
-  ['node:crypto', loadFallback()],
+  ['node:crypto', loadWithoutAddon(() => require('../../lib/protocol/encrypted') as Encrypted)],
 ])('unwrapInPlace through %s', (_path, mod) => {
   for (const [cipher, sigType] of CASES) {
     it(`${cipher} with ${SigType[sigType]}: the inner message as unwrap gives it, decrypted over the payload`, () => {

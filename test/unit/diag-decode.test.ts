@@ -3,12 +3,11 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { packetFromStdin, parseHex } from '../../lib/cli/diag/decode';
 import { dissectPacket, keyFields } from '../../lib/cli/diag/dissect';
 import { pairsText } from '../../lib/cli/diag/dissect-text';
-import { main } from '../../lib/cli/diag/main';
 import { MessageType, formatIp } from '../../lib/protocol';
+import { runDiag } from './diag-helpers';
 
 interface FixturePacket {
   dir: string;
@@ -29,16 +28,6 @@ function load(file: string): FixturePacket[] {
 }
 
 const files = [...jsonFiles('packets'), ...jsonFiles('sessions')];
-
-async function runDiag(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
-  stdout.on('data', (c: Buffer) => chunks.stdout.push(c));
-  stderr.on('data', (c: Buffer) => chunks.stderr.push(c));
-  const code = await main(argv, { stdout, stderr });
-  return { code, stdout: Buffer.concat(chunks.stdout).toString(), stderr: Buffer.concat(chunks.stderr).toString() };
-}
 
 const id = (b: Buffer, at: number) => `0x${b.toString('hex', at, at + 4).toUpperCase()}`;
 

@@ -1,40 +1,29 @@
 // uftp_diag's command line: bad input gets a message naming the option, the usage, and exit 1.
 // These run the real main() with real streams; none of them gets as far as opening a socket.
-import { PassThrough } from 'node:stream';
-import { main } from '../../lib/cli/diag/main';
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
-  stdout.on('data', (c: Buffer) => chunks.stdout.push(c));
-  stderr.on('data', (c: Buffer) => chunks.stderr.push(c));
-  const code = await main(argv, { stdout, stderr });
-  return { code, stdout: Buffer.concat(chunks.stdout).toString(), stderr: Buffer.concat(chunks.stderr).toString() };
-}
+import { runDiag } from './diag-helpers';
 
 describe('uftp_diag dispatcher', () => {
   test('no subcommand: usage on stderr, exit 1', async () => {
-    const r = await run([]);
+    const r = await runDiag([]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^usage: uftp_diag SUBCOMMAND/);
     for (const name of ['interfaces', 'socket', 'listen', 'send']) expect(r.stderr).toContain(`  ${name}`);
   });
 
   test('--help: usage on stdout, exit 0', async () => {
-    const r = await run(['--help']);
+    const r = await runDiag(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^usage: uftp_diag SUBCOMMAND/);
   });
 
   test('unknown subcommand is named', async () => {
-    const r = await run(['frobnicate']);
+    const r = await runDiag(['frobnicate']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("unknown subcommand 'frobnicate'");
   });
 
   test('a subcommand --help prints its own usage', async () => {
-    const r = await run(['listen', '--help']);
+    const r = await runDiag(['listen', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^usage: uftp_diag listen --port P/);
   });
@@ -66,7 +55,7 @@ describe('uftp_diag bad options', () => {
     ['positional argument', ['interfaces', 'eth0'], /eth0/],
   ];
   test.each(cases)('%s', async (_what, argv, message) => {
-    const r = await run(argv);
+    const r = await runDiag(argv);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(message);

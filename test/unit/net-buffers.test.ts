@@ -1,16 +1,7 @@
 // Socket buffer requests and what the kernel grants, read back with getsockopt.
-import { UdpSocket } from '../../lib/net';
-import { isRoot, readNumber } from './net-helpers';
+import { isRoot, readNumber, useSockets } from './net-helpers';
 
-const open: UdpSocket[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-});
-function socket(): UdpSocket {
-  const s = UdpSocket.open({ family: 4 });
-  open.push(s);
-  return s;
-}
+const socket = useSockets();
 
 const cases = [
   { kind: 'receive', max: '/proc/sys/net/core/rmem_max', set: 'setRecvBufferSize', get: 'getRecvBufferSize' },

@@ -1,8 +1,24 @@
-// Shared by the test/unit/net-*.test.ts files: receive helpers and /proc readers.
+// Shared by the test/unit/net-*.test.ts files: sockets, receive helpers and /proc readers.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Datagram, UdpSocket } from '../../lib/net';
+import { UdpSocket, type Datagram, type Family } from '../../lib/net';
+
+/**
+ * Opens sockets for the tests of one file and closes each after the test that opened it. Call it
+ * at the top level of the file: it registers the afterEach.
+ */
+export function useSockets(): (family?: Family, reuseAddr?: boolean) => UdpSocket {
+  const open: UdpSocket[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+  });
+  return (family = 4, reuseAddr) => {
+    const s = UdpSocket.open({ family, reuseAddr });
+    open.push(s);
+    return s;
+  };
+}
 
 /** Resolves with the first `count` datagrams the socket receives; rejects after timeoutMs. */
 export function receive(sock: UdpSocket, count: number, timeoutMs = 10000): Promise<Datagram[]> {

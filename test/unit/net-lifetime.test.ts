@@ -1,11 +1,8 @@
 // Socket lifetime: close() stops callbacks at once, garbage collection
 // releases descriptors, and a worker's teardown leaves nothing behind.
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { UdpSocket } from '../../lib/net';
-import { receive, sleep } from './net-helpers';
-
-const addonPath = join(__dirname, '../../build/Release/uftp_native.node');
+import { ADDON_PATH, receive, sleep } from './net-helpers';
 
 function pair(): { rx: UdpSocket; tx: UdpSocket; port: number } {
   const rx = UdpSocket.open({ family: 4 });
@@ -92,7 +89,7 @@ const tick = () => new Promise((r) => setTimeout(r, 5));
 `;
 
 test('garbage collection closes sockets nobody references, but not receiving ones', () => {
-  const out = execFileSync(process.execPath, ['--expose-gc', '-e', gcChild, addonPath], { encoding: 'utf8', timeout: 30000 });
+  const out = execFileSync(process.execPath, ['--expose-gc', '-e', gcChild, ADDON_PATH], { encoding: 'utf8', timeout: 30000 });
   const r = JSON.parse(out);
   expect(r.opened).toBeGreaterThanOrEqual(r.before + 200);
   expect(r.collected).toBeLessThanOrEqual(r.before);
@@ -123,7 +120,7 @@ w.on('exit', () => setTimeout(() => console.log(JSON.stringify({ before, after: 
 `;
 
 test('a worker torn down mid-traffic without close() leaves no socket open and does not crash', () => {
-  const out = execFileSync(process.execPath, ['-e', workerChild, addonPath], { encoding: 'utf8', timeout: 30000 });
+  const out = execFileSync(process.execPath, ['-e', workerChild, ADDON_PATH], { encoding: 'utf8', timeout: 30000 });
   const r = JSON.parse(out);
   expect(r.after).toBeLessThanOrEqual(r.before);
 });

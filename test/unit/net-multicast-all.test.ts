@@ -2,10 +2,12 @@
 // address on one port, each joined to its own group, receive only their own group's datagrams
 // (Linux's default would hand both groups to both). Needs root for a private network namespace
 // (skipped otherwise).
+import { META_WORDS } from '../../lib/net/datagram-batch';
 import { TestNetns, isRoot } from './net-helpers';
 
 const child = `
 const addon = require(process.argv[1]);
+const WORDS = ${META_WORDS}; // per row of a batch's table
 const [family, g1, g2, any] = [Number(process.argv[2]), process.argv[3], process.argv[4], process.argv[5]];
 const ifindex = Number(require('fs').readFileSync('/sys/class/net/va/ifindex', 'utf8'));
 const port = 5600;
@@ -13,9 +15,9 @@ const got = { a: [], b: [] };
 const fail = (e) => { console.error(e); process.exit(1); };
 function receiver(name, group) {
   const s = new addon.Socket(family, true, { onError: fail, onBatch: (slab, count, addresses) => {
-    const meta = new Uint32Array(slab, 0, count * 8);
+    const meta = new Uint32Array(slab, 0, count * WORDS);
     for (let i = 0; i < count; i++) {
-      const m = i * 8;
+      const m = i * WORDS;
       got[name].push({ to: addresses[meta[m + 4]], text: Buffer.from(slab, meta[m], meta[m + 1]).toString() });
     }
   } });

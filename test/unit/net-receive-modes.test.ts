@@ -1,21 +1,17 @@
 // The two receive modes over loopback: transient batches that are views of the
 // socket's receive area (no copy), and maxDatagramSize, which drops a datagram
 // too long for its slot and reports it instead of delivering it cut short.
-import { UdpSocket, type Datagram, type SyscallError } from '../../lib/net';
-import { receive, sleep } from './net-helpers';
+import type { Datagram, SyscallError, UdpSocket } from '../../lib/net';
+import { receive, sleep, useSockets } from './net-helpers';
 
-const open: UdpSocket[] = [];
+const socket = useSockets();
 function pair(): { rx: UdpSocket; tx: UdpSocket; port: number } {
-  const rx = UdpSocket.open({ family: 4 });
+  const rx = socket();
   rx.bind('127.0.0.1', 0);
-  const tx = UdpSocket.open({ family: 4 });
+  const tx = socket();
   tx.bind('127.0.0.1', 0);
-  open.push(rx, tx);
   return { rx, tx, port: rx.address().port };
 }
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-});
 
 /** Datagram i: its index in the first 4 bytes, then the byte i & 0xff. */
 function numbered(i: number, size: number): Buffer {

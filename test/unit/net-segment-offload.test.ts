@@ -2,18 +2,9 @@
 // the receiver gets the same datagrams either way. (Bridges, routers, multicast and MTU fallback: the lab
 // test test/lab/addon-gso.test.ts.)
 import { readFileSync } from 'node:fs';
-import { UdpSocket } from '../../lib/net';
-import { receive } from './net-helpers';
+import { receive, useSockets } from './net-helpers';
 
-const open: UdpSocket[] = [];
-function socket(family: 4 | 6): UdpSocket {
-  const s = UdpSocket.open({ family });
-  open.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-});
+const socket = useSockets();
 
 // UDP_SEGMENT came with Linux 4.18.
 function kernelHasGso(): boolean {

@@ -1,6 +1,7 @@
 // The native send queue for real: a socket with a small send buffer behind a
 // slow qdisc gets EAGAIN, keeps the rest queued, polls for writable and
 // drains. Needs root for a private network namespace (skipped otherwise).
+import { META_WORDS } from '../../lib/net/datagram-batch';
 import { TestNetns, isRoot } from './net-helpers';
 
 const drainChild = `
@@ -32,14 +33,15 @@ function onDrain() {
 // original bytes only if the queue keeps its own copies.
 const forwardChild = `
 const addon = require(process.argv[1]);
+const WORDS = ${META_WORDS}; // per row of a batch's table
 const total = Number(process.argv[2]);
 const expected = (i) => { const b = Buffer.alloc(1000, i & 0xff); b.writeUInt32BE(i, 0); return b; };
 const fail = (e) => { console.error(e); process.exit(1); };
 const received = [];
 let forwarderQueued = 0;
 const sink = new addon.Socket(4, true, { onBatch: (slab, count) => {
-  const meta = new Uint32Array(slab, 0, count * 8);
-  for (let i = 0; i < count; i++) received.push(Buffer.from(slab, meta[i * 8], meta[i * 8 + 1]));
+  const meta = new Uint32Array(slab, 0, count * WORDS);
+  for (let i = 0; i < count; i++) received.push(Buffer.from(slab, meta[i * WORDS], meta[i * WORDS + 1]));
   if (received.length >= total) finish();
 }, onError: fail });
 sink.bind('127.0.0.1', 0);
@@ -47,9 +49,9 @@ sink.setBuffer(true, 8 << 20, true);
 sink.startReceiving();
 const sinkPort = sink.address().port;
 const forwarder = new addon.Socket(4, true, { onBatch: (area, count) => {
-  const meta = new Uint32Array(area, 0, count * 8);
+  const meta = new Uint32Array(area, 0, count * WORDS);
   for (let i = 0; i < count; i++) {
-    if (forwarder.send(new Uint8Array(area, meta[i * 8], meta[i * 8 + 1]), '127.0.0.1', sinkPort) === 0) forwarderQueued++;
+    if (forwarder.send(new Uint8Array(area, meta[i * WORDS], meta[i * WORDS + 1]), '127.0.0.1', sinkPort) === 0) forwarderQueued++;
   }
 }, onError: fail });
 forwarder.bind('127.0.0.1', 0);

@@ -1,18 +1,10 @@
 // Datagrams over loopback through the real addon: what each one carries
 // (source, destination, interface, TOS), batches, and send errors.
-import { UdpSocket } from '../../lib/net';
-import { readNumber, receive } from './net-helpers';
+import type { UdpSocket } from '../../lib/net';
+import { readNumber, receive, useSockets } from './net-helpers';
 
 const loIndex = readNumber('/sys/class/net/lo/ifindex');
-const open: UdpSocket[] = [];
-function socket(family: 4 | 6): UdpSocket {
-  const s = UdpSocket.open({ family });
-  open.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-});
+const socket = useSockets();
 
 describe.each([4, 6] as const)('IPv%i over loopback', (family) => {
   const loopback = family === 4 ? '127.0.0.1' : '::1';

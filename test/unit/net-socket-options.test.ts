@@ -2,18 +2,10 @@
 import { constants } from 'node:os';
 import { types } from 'node:util';
 import { UdpSocket, type SyscallError } from '../../lib/net';
-import { readNumber } from './net-helpers';
+import { readNumber, useSockets } from './net-helpers';
 
 const loIndex = readNumber('/sys/class/net/lo/ifindex');
-const open: UdpSocket[] = [];
-function socket(family: 4 | 6, reuseAddr?: boolean): UdpSocket {
-  const s = UdpSocket.open({ family, reuseAddr });
-  open.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-});
+const socket = useSockets();
 
 function thrown(fn: () => unknown): SyscallError {
   try {
@@ -123,4 +115,10 @@ test('a v6 socket refuses v4 addresses and the other way round', () => {
   expect(() => s6.bind('127.0.0.1', 0)).toThrow("address '127.0.0.1' is not an IPv6 address");
   const s4 = socket(4);
   expect(() => s4.send(Buffer.from('x'), '::1', 9)).toThrow("address '::1' is not an IPv4 address");
+});
+
+test('an IPv6 group is multicast only with ff in its first group of four digits (ff::1 is 00ff::1)', () => {
+  const s = socket(6);
+  expect(() => s.joinGroup('ff::1', 'lo')).toThrow("group 'ff::1' is not an IPv6 multicast address");
+  expect(() => s.joinGroup('FF15::1:3', 'lo')).not.toThrow();
 });

@@ -63,7 +63,7 @@ function slab(rows: { data: string; from: number; port: number; to: number; ifin
   let offset = metaBytes;
   rows.forEach((r, i) => {
     new Uint8Array(buf, offset, r.data.length).set(Buffer.from(r.data));
-    meta.set([offset, r.data.length, r.from, r.port, r.to, r.ifindex, r.tos, 0], i * META_WORDS);
+    meta.set([offset, r.data.length, r.from, r.port, r.to, r.ifindex, r.tos], i * META_WORDS);
     offset += r.data.length;
   });
   return buf;

@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   Extension, FileType, HEADER_LEN, KeyBlobType, Message, MessageType, Packet, UFTP_VERSION, UftpHeader, abortText,
-  decodeMessage, decodePacket, encodeMessage, encodePacket, nakedBlocks,
+  decodeMessage, decodePacket, encodeKeyBlob, encodeMessage, encodePacket, keyBlobLength, nakedBlocks,
 } from '../../lib/protocol';
+import { fingerprint, importKeyBlob, verifyMessage } from '../../lib/crypto';
 
 const CLIENT_ID = 0x0a0b0c02;
 const SERVER_ID = 0x0a0b0c01;
@@ -108,6 +109,36 @@ describe('real packets, field by field', () => {
       if (blob?.blobType === KeyBlobType.EC) expect(blob.key.length).toBe(64);
     }
     expect(enc.signature.length).toBeGreaterThan(60);
+  });
+
+  test('EC key blobs are padded to a word outside their key length: a real ANNOUNCE with a sect163k1 key', () => {
+    // uftp -e ecdh_ecdsa -Y aes128-gcm -h sha256 -k K -H 0x01020304, K made by `uftp_keymgt -g ec:sect163k1`,
+    // which printed the fingerprint below; captured on lo.
+    const bytes = Buffer.from(
+    '400100007f000001a3cff71c009d1800013a0014000005146b024c5c00037a14e6040401e60505860134003305030030004400305c4c026b' +
+    'c50a94a0e0cb956dd1a29145b9390de2a347359c92700122fcd5a2cf0201002a04ecb9d4ae3efb4c5107e66b2e1fe886cc7c80185404b664' +
+    '35bb548345dccd08cf685c06b9387b2d5841000002170040c3321bc3abfd44eb372321b8e168fbc7eb2922a63271f17de7f405462fa64fa2' +
+    '3f8c458d21089a3e80f14e530f3b6400c295cdf5044ed087a27d72650ccd618c00150015036eecd1618682fc0e56276415d17845cb942a1c' +
+    '5a0384ac3511adee21f036ae27f7b57b09ad8accf74a000001020304',
+      'hex',
+    );
+    const packet = decodePacket(bytes);
+    if (!packet.ok) throw new Error(packet.error.toString());
+    expect(encodePacket(packet.value.header, packet.value.message).equals(bytes)).toBe(true);
+    const announce = packet.value.message as Extract<Message, { type: MessageType.ANNOUNCE }>;
+    const enc = announce.extensions[0];
+    if (enc.kind !== 'encInfo' || enc.publicKey.blobType !== KeyBlobType.EC) throw new Error('no EC key in EXT_ENC_INFO');
+    expect([enc.publicKey.curve, enc.publicKey.key.length, keyBlobLength(enc.publicKey)]).toEqual([1, 42, 48]);
+    // lib/crypto reads the same bytes as the key the real programs fingerprint, and it signed the packet.
+    const key = importKeyBlob(encodeKeyBlob(enc.publicKey)).key;
+    expect(fingerprint(key)).toBe('B4:D7:D4:84:71:39:EE:F8:03:91:F0:D7:CF:90:4F:32:5B:70:E6:C5');
+    const at = bytes.lastIndexOf(Buffer.from(enc.signature));
+    const zeroed = Buffer.from(bytes).fill(0, at, at + enc.signature.length);
+    expect(verifyMessage('sha256', key, zeroed, enc.signature)).toBe(true);
+    // Non-zero padding would not re-encode to the same bytes: refused.
+    const badPad = Buffer.from(bytes);
+    badPad[bytes.indexOf(encodeKeyBlob(enc.publicKey)) + 47] = 1;
+    expect(decodePacket(badPad)).toMatchObject({ ok: false, error: { kind: 'field' } });
   });
 
   test('IPv6 ANNOUNCE addresses', () => {

@@ -88,6 +88,18 @@ describe('server proxy', () => {
     expect(sends(wheel.handle(datagram(hex(REAL.fileseg), SERVER, '230.5.5.117')))).toEqual([]);
   });
 
+  test('a server that only repeats its ANNOUNCE keeps the session: no timeout, no leave and join again', () => {
+    const { machine, wheel } = serverProxy();
+    wheel.handle(datagram(hex(REAL.announce), SERVER, '230.4.4.1'));
+    const timeout = sessionTimeoutMs(0x9d, 20);
+    const out = [];
+    for (let i = 0; i < 4; i++) {
+      out.push(...wheel.advance(timeout / 2), ...wheel.handle(datagram(hex(REAL.announce), SERVER, '230.4.4.1')));
+    }
+    expect(out.filter((o) => o.type === 'join' || o.type === 'leave' || o.type === 'count')).toEqual([]);
+    expect(machine.sessionCount()).toBe(1);
+  });
+
   test('10 000 random datagrams: none throws, the session in flight still forwards', () => {
     const { machine, wheel, clock } = serverProxy();
     wheel.handle(datagram(hex(REAL.announce), SERVER, '230.4.4.1'));

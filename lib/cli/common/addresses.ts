@@ -85,12 +85,8 @@ export async function resolveHost(opt: string, host: string, family: Family): Pr
   }
 }
 
-/** 224.0.0.0/4 and ff00::/8. */
-export function isMulticast(address: string): boolean {
-  if (isIP(address) === 6) return expandIpv6(address)[0] >> 8 === 0xff;
-  const first = Number(address.split('.')[0]);
-  return first >= 224 && first <= 239;
-}
+/** 224.0.0.0/4 and ff00::/8: the one check the socket layer also uses. */
+export { isMulticast } from '../../net/validate';
 
 /** Source-specific multicast ranges as the page gives them: 232/8 and ff30::/96. */
 export function isSsm(address: string): boolean {

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
+import { ExitCode } from '../exit';
 
 /** Set in the environment of the detached copy. */
 export const DAEMON_ENV = 'UFTP_TS_DAEMON_CHILD';
@@ -38,7 +39,7 @@ export function detach(options: DetachOptions): Promise<DetachResult> {
   try {
     errFd = openSync(options.logFile, 'a', 0o644);
   } catch (err) {
-    return Promise.resolve({ code: 4, message: `cannot open log file ${options.logFile}: ${(err as Error).message}` });
+    return Promise.resolve({ code: ExitCode.LOG, message: `cannot open log file ${options.logFile}: ${(err as Error).message}` });
   }
   const child = spawn(process.execPath, [...process.execArgv, options.script, ...options.argv], {
     detached: true,

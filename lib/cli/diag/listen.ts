@@ -1,27 +1,26 @@
 // `uftp_diag listen`: bind, join a group (SSM with --source, ASM without) and print every datagram
 // with what the kernel told about it (source, destination, interface, TOS, length).
-import { writeFileSync } from 'node:fs';
 import type { Datagram, Family, InterfaceSpec } from '../../net/types';
 import { ExitCode, UsageError } from '../exit';
-import { loadNet, NetModule, resolveInterfaceOption, Subcommand } from './command';
+import { loadNet, resolveInterfaceOption, Subcommand } from './command';
 import {
   addressListOption,
   addressOption,
   anyAddress,
   BUFFER_RANGE,
+  checkMulticast,
   familyOption,
   flag,
   interfaceOption,
   intOption,
-  isMulticastAddress,
   optionalString,
   OptionValues,
   requiredPort,
   secondsOption,
   sizeOption,
 } from './options';
-import { DiagIo, LineWriter, describeError } from './output';
 import { readPayload } from './payload';
+import { announceReady, Memberships, receiveUntilDone } from './receive';
 
 export interface ListenOptions {
   family: Family;
@@ -61,35 +60,10 @@ export function toListenOptions(values: OptionValues): ListenOptions {
     leaveAfter: intOption(values, 'leave-after', { min: 1, max: Number.MAX_SAFE_INTEGER }),
     reuseAddr: !flag(values, 'no-reuse'),
   };
-  if (group !== undefined && !isMulticastAddress(group)) {
-    throw new UsageError(`--group: '${group}' is not a multicast address`);
-  }
+  if (group !== undefined) checkMulticast('group', group);
   if (group === undefined && sources.length > 0) throw new UsageError('--source needs --group');
   if (group === undefined && opts.leaveAfter !== undefined) throw new UsageError('--leave-after needs --group');
   return opts;
-}
-
-interface Membership {
-  join(): void;
-  leave(): void;
-  describe: string;
-}
-
-/** One join per source for SSM, one ASM join otherwise; the same ifindex for all. */
-function membership(socket: InstanceType<NetModule['UdpSocket']>, opts: ListenOptions, ifindex?: number): Membership {
-  const group = opts.group as string;
-  if (opts.sources.length === 0) {
-    return {
-      join: () => socket.joinGroup(group, ifindex),
-      leave: () => socket.leaveGroup(group, ifindex),
-      describe: `group ${group} (any source)`,
-    };
-  }
-  return {
-    join: () => opts.sources.forEach((s) => socket.joinSourceGroup(group, s, ifindex)),
-    leave: () => opts.sources.forEach((s) => socket.leaveSourceGroup(group, s, ifindex)),
-    describe: `group ${group} from ${opts.sources.join(', ')}`,
-  };
 }
 
 /** What `listen --json` prints per datagram: exactly these keys. */
@@ -119,73 +93,15 @@ function describeDatagram(d: Datagram, seq: number | null): string {
   return `from ${d.from}:${d.fromPort} to ${d.to} if ${d.ifindex} tos ${tos} dscp ${d.tos >> 2} len ${d.data.length}${tail}`;
 }
 
-interface ReceiveStats {
-  received: number;
-  /** Intact `uftp_diag send` payloads, and how many came with a lower sequence than the one before. */
+/** Intact `uftp_diag send` payloads, and how many came with a lower sequence than the one before. */
+interface PayloadStats {
   payloads: number;
   outOfOrder: number;
 }
 
-/** Receives until --count, --timeout or the abort signal; leaves the group(s) after --leave-after. */
-function receiveUntilDone(
-  socket: InstanceType<NetModule['UdpSocket']>,
-  opts: ListenOptions,
-  out: LineWriter,
-  io: DiagIo,
-  leave: () => void,
-): Promise<ReceiveStats> {
-  return new Promise((resolve, reject) => {
-    const stats: ReceiveStats = { received: 0, payloads: 0, outOfOrder: 0 };
-    let lastSeq = -1;
-    let stopped = false;
-    let timer: NodeJS.Timeout | undefined;
-    const stop = (err?: unknown) => {
-      if (stopped) return;
-      stopped = true;
-      clearTimeout(timer);
-      io.signal.removeEventListener('abort', onAbort);
-      out.flush();
-      if (err === undefined) resolve(stats);
-      else reject(err);
-    };
-    const onAbort = () => stop();
-
-    socket.onMessages((batch) => {
-      if (stopped) return;
-      for (const d of batch) {
-        stats.received++;
-        // The payload is checked only for the human view; JSON stays cheap for huge counts.
-        out.record(datagramRecord(d), () => {
-          const seq = readPayload(d.data);
-          if (seq !== null) {
-            stats.payloads++;
-            if (seq < lastSeq) stats.outOfOrder++;
-            lastSeq = seq;
-          }
-          return describeDatagram(d, seq);
-        });
-        if (stats.received === opts.leaveAfter) {
-          try {
-            leave();
-          } catch (err) {
-            return stop(err);
-          }
-          out.note(`left ${opts.group} after ${stats.received} datagrams`);
-        }
-        if (stats.received === opts.count) return stop();
-      }
-      out.flush();
-    });
-    socket.onError((err) => io.stderr.write(`uftp_diag listen: ${describeError(err)}\n`));
-    if (opts.timeoutMs !== undefined) timer = setTimeout(stop, opts.timeoutMs);
-    if (io.signal.aborted) stop();
-    else io.signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function summaryText(stats: ReceiveStats): string {
+function summaryText(received: number, stats: PayloadStats): string {
   const payloads = stats.payloads > 0 ? `; ${stats.payloads} test payloads, ${stats.outOfOrder} out of order` : '';
-  return `received ${stats.received} datagrams${payloads}`;
+  return `received ${received} datagrams${payloads}`;
 }
 
 export const listenCommand: Subcommand = {
@@ -217,16 +133,32 @@ export const listenCommand: Subcommand = {
       if (opts.rcvbuf !== undefined) socket.setRecvBufferSize(opts.rcvbuf);
       socket.bind(opts.bind, opts.port);
       const local = socket.address();
-      const member = opts.group === undefined ? undefined : membership(socket, opts, ifindex);
-      member?.join();
-      const done = receiveUntilDone(socket, opts, out, io, () => member?.leave());
-      out.note(`listening on ${local.address} port ${local.port}${member ? `, ${member.describe}` : ''}`);
-      out.flush();
-      // Tests and scripts start sending once this file exists: the socket is bound and joined.
-      if (opts.readyFile !== undefined) writeFileSync(opts.readyFile, `${local.port}\n`);
-      const stats = await done;
-      const summary: ListenSummary = { summary: true, received: stats.received };
-      out.record(summary, () => summaryText(stats));
+      const member = new Memberships(socket, opts.sources, ifindex);
+      if (opts.group !== undefined) member.join(opts.group);
+      const stats: PayloadStats = { payloads: 0, outOfOrder: 0 };
+      let lastSeq = -1;
+      const done = receiveUntilDone(socket, opts, out, io, 'listen', (d, received) => {
+        // The payload is checked only for the human view; JSON stays cheap for huge counts.
+        out.record(datagramRecord(d), () => {
+          const seq = readPayload(d.data);
+          if (seq !== null) {
+            stats.payloads++;
+            if (seq < lastSeq) stats.outOfOrder++;
+            lastSeq = seq;
+          }
+          return describeDatagram(d, seq);
+        });
+        if (received === opts.leaveAfter) {
+          member.leaveAll();
+          out.note(`left ${opts.group} after ${received} datagrams`);
+        }
+      });
+      const from = opts.sources.length ? `from ${opts.sources.join(', ')}` : '(any source)';
+      const joined = opts.group === undefined ? '' : `, group ${opts.group} ${from}`;
+      announceReady(out, `listening on ${local.address} port ${local.port}${joined}`, opts.readyFile, local.port);
+      const received = await done;
+      const summary: ListenSummary = { summary: true, received };
+      out.record(summary, () => summaryText(received, stats));
       out.flush();
     } finally {
       await socket.close();

@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { Family, InterfaceSpec } from '../../net/types';
+import { isMulticast } from '../common/addresses';
 import { UsageError } from '../exit';
 
 export interface OptionDef {
@@ -46,13 +47,6 @@ function stringValue(values: OptionValues, name: string): string | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'string') throw new UsageError(`--${name} takes a value`);
   if (v === '') throw new UsageError(`--${name}: empty value`);
-  return v;
-}
-
-/** A string option that must be given. */
-export function requiredString(values: OptionValues, name: string): string {
-  const v = stringValue(values, name);
-  if (v === undefined) throw new UsageError(`--${name} is required`);
   return v;
 }
 
@@ -165,11 +159,9 @@ export const BUFFER_RANGE: IntRange = { min: 1, max: 100 * 1024 * 1024 };
 export const DSCP_RANGE: IntRange = { min: 0, max: 63 };
 export const TTL_RANGE: IntRange = { min: 0, max: 255 };
 
-/** True for 224.0.0.0/4 and ff00::/8. */
-export function isMulticastAddress(address: string): boolean {
-  if (isIP(address) === 6) return address.toLowerCase().startsWith('ff');
-  const first = Number(address.split('.')[0]);
-  return first >= 224 && first <= 239;
+/** A group option's address must be multicast (224.0.0.0/4, ff00::/8). */
+export function checkMulticast(name: string, address: string): void {
+  if (!isMulticast(address)) throw new UsageError(`--${name}: '${address}' is not a multicast address`);
 }
 
 /** The wildcard address of a family, for bind(). */

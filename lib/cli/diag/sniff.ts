@@ -1,19 +1,20 @@
 // `uftp_diag sniff`: join UFTP groups (the public one, the private ones) and print one dissected line per
 // packet multicast to them: announcements, file info, file data, DONE. Unicast replies between server and
 // clients never reach a group member, so they are not seen here.
-import { writeFileSync } from 'node:fs';
 import type { Datagram, Family, InterfaceSpec } from '../../net/types';
 import { DEFAULT_PORT } from '../../protocol';
+import { isMulticast } from '../common/addresses';
 import { ExitCode, UsageError } from '../exit';
-import { loadNet, NetModule, resolveInterfaceOption, Subcommand } from './command';
+import { loadNet, resolveInterfaceOption, Subcommand } from './command';
 import { Dissection, dissectPacket, keyFields } from './dissect';
 import { headerSummary, pairsText } from './dissect-text';
 import type { ViewObject } from './dissect-view';
 import {
-  addressListOption, anyAddress, familyOption, flag, interfaceOption, intOption, isMulticastAddress, optionalString,
+  addressListOption, anyAddress, checkMulticast, familyOption, flag, interfaceOption, intOption, optionalString,
   OptionValues, portOption, secondsOption,
 } from './options';
-import { DiagIo, LineWriter, describeError } from './output';
+import { describeError, LineWriter } from './output';
+import { announceReady, Memberships, receiveUntilDone } from './receive';
 
 export interface SniffOptions {
   family: Family;
@@ -32,8 +33,11 @@ export function toSniffOptions(values: OptionValues): SniffOptions {
   const groups = addressListOption(values, 'group');
   const sources = addressListOption(values, 'source');
   if (groups.length === 0) throw new UsageError('--group is required');
-  for (const g of groups) if (!isMulticastAddress(g)) throw new UsageError(`--group: '${g}' is not a multicast address`);
-  const family = familyOption(values, [...groups, ...sources].map((a, i): [string, string] => [i < groups.length ? 'group' : 'source', a]));
+  for (const g of groups) checkMulticast('group', g);
+  const family = familyOption(values, [
+    ...groups.map((g): [string, string] => ['group', g]),
+    ...sources.map((s): [string, string] => ['source', s]),
+  ]);
   return {
     family,
     port: portOption(values, 'port', 1) ?? DEFAULT_PORT,
@@ -78,27 +82,6 @@ export interface SniffSummary {
   byType: Record<string, number>;
 }
 
-type Socket = InstanceType<NetModule['UdpSocket']>;
-
-/** Joins groups once each: SSM from every --source, any-source without. */
-class Memberships {
-  readonly joined = new Set<string>();
-
-  constructor(
-    private readonly socket: Socket,
-    private readonly opts: SniffOptions,
-    private readonly ifindex: number | undefined,
-  ) {}
-
-  join(group: string): boolean {
-    if (this.joined.has(group)) return false;
-    if (this.opts.sources.length === 0) this.socket.joinGroup(group, this.ifindex);
-    else for (const s of this.opts.sources) this.socket.joinSourceGroup(group, s, this.ifindex);
-    this.joined.add(group);
-    return true;
-  }
-}
-
 function datagramPart(d: Datagram): DatagramPart {
   return { time: new Date().toISOString(), from: d.from, fromPort: d.fromPort, to: d.to, length: d.data.length };
 }
@@ -111,65 +94,33 @@ function packetLine(p: DatagramPart, rest: string): string {
 function announcedGroup(d: Dissection, family: Family): string | undefined {
   if (d.type !== 'ANNOUNCE') return undefined;
   const addr = d.message.privateAddr;
-  if (typeof addr !== 'string' || !isMulticastAddress(addr)) return undefined;
+  if (typeof addr !== 'string' || !isMulticast(addr)) return undefined;
   return addr.includes(':') === (family === 6) ? addr : undefined;
+}
+
+/** Counts and prints one datagram; returns its dissection when it is UFTP. */
+function printPacket(d: Datagram, summary: SniffSummary, out: LineWriter): Dissection | undefined {
+  summary.received++;
+  const part = datagramPart(d);
+  const result = dissectPacket(d.data);
+  if (!result.ok) {
+    summary.other++;
+    const { kind, message } = result.error;
+    const other: SniffOther = { ...part, uftp: false, error: { kind, message } };
+    out.record(other, () => packetLine(part, `not UFTP: ${kind}: ${message}`));
+    return undefined;
+  }
+  const dis = result.value;
+  summary.uftp++;
+  summary.byType[dis.type] = (summary.byType[dis.type] ?? 0) + 1;
+  const packet: SniffPacket = { ...part, uftp: true, type: dis.type, header: dis.header, fields: keyFields(dis.message) };
+  out.record(packet, () => packetLine(part, `${headerSummary(dis)} | ${pairsText(packet.fields)}`));
+  return dis;
 }
 
 function summaryText(s: SniffSummary): string {
   const types = Object.entries(s.byType).map(([t, n]) => `${t} ${n}`).join(', ');
   return `received ${s.received} datagrams: ${s.uftp} UFTP${types ? ` (${types})` : ''}, ${s.other} not UFTP`;
-}
-
-function sniffUntilDone(socket: Socket, member: Memberships, opts: SniffOptions, out: LineWriter, io: DiagIo): Promise<SniffSummary> {
-  return new Promise((resolve) => {
-    const summary: SniffSummary = { summary: true, received: 0, uftp: 0, other: 0, byType: {} };
-    let stopped = false;
-    let timer: NodeJS.Timeout | undefined;
-    const stop = () => {
-      if (stopped) return;
-      stopped = true;
-      clearTimeout(timer);
-      io.signal.removeEventListener('abort', stop);
-      out.flush();
-      resolve(summary);
-    };
-    const onDatagram = (d: Datagram) => {
-      summary.received++;
-      const part = datagramPart(d);
-      const result = dissectPacket(d.data);
-      if (!result.ok) {
-        summary.other++;
-        const { kind, message } = result.error;
-        const other: SniffOther = { ...part, uftp: false, error: { kind, message } };
-        out.record(other, () => packetLine(part, `not UFTP: ${kind}: ${message}`));
-        return;
-      }
-      const dis = result.value;
-      summary.uftp++;
-      summary.byType[dis.type] = (summary.byType[dis.type] ?? 0) + 1;
-      const packet: SniffPacket = { ...part, uftp: true, type: dis.type, header: dis.header, fields: keyFields(dis.message) };
-      out.record(packet, () => packetLine(part, `${headerSummary(dis)} | ${pairsText(packet.fields)}`));
-      const group = opts.follow ? announcedGroup(dis, opts.family) : undefined;
-      if (group === undefined) return;
-      try {
-        if (member.join(group)) out.note(`joined ${group}, the private group announced`);
-      } catch (err) {
-        io.stderr.write(`uftp_diag sniff: joining ${group}: ${describeError(err)}\n`);
-      }
-    };
-    socket.onMessages((batch) => {
-      if (stopped) return;
-      for (const d of batch) {
-        onDatagram(d);
-        if (summary.received === opts.count) return stop();
-      }
-      out.flush();
-    });
-    socket.onError((err) => io.stderr.write(`uftp_diag sniff: ${describeError(err)}\n`));
-    if (opts.timeoutMs !== undefined) timer = setTimeout(stop, opts.timeoutMs);
-    if (io.signal.aborted) stop();
-    else io.signal.addEventListener('abort', stop, { once: true });
-  });
 }
 
 export const sniffCommand: Subcommand = {
@@ -196,15 +147,23 @@ export const sniffCommand: Subcommand = {
     const socket = net.UdpSocket.open({ family: opts.family, reuseAddr: true });
     try {
       socket.bind(anyAddress(opts.family), opts.port);
-      const member = new Memberships(socket, opts, ifindex);
+      const member = new Memberships(socket, opts.sources, ifindex);
       for (const g of opts.groups) member.join(g);
-      const done = sniffUntilDone(socket, member, opts, out, io);
+      const summary: SniffSummary = { summary: true, received: 0, uftp: 0, other: 0, byType: {} };
+      const done = receiveUntilDone(socket, opts, out, io, 'sniff', (d) => {
+        const dis = printPacket(d, summary, out);
+        const group = opts.follow && dis ? announcedGroup(dis, opts.family) : undefined;
+        if (group === undefined) return;
+        try {
+          if (member.join(group)) out.note(`joined ${group}, the private group announced`);
+        } catch (err) {
+          io.stderr.write(`uftp_diag sniff: joining ${group}: ${describeError(err)}\n`);
+        }
+      });
       const from = opts.sources.length ? ` from ${opts.sources.join(', ')}` : '';
-      out.note(`sniffing port ${opts.port}, groups ${opts.groups.join(', ')}${from}${opts.follow ? ' (following ANNOUNCEs)' : ''}`);
-      out.flush();
-      // Tests and scripts start the server once this file exists: the socket is bound and joined.
-      if (opts.readyFile !== undefined) writeFileSync(opts.readyFile, `${opts.port}\n`);
-      const summary = await done;
+      const note = `sniffing port ${opts.port}, groups ${opts.groups.join(', ')}${from}${opts.follow ? ' (following ANNOUNCEs)' : ''}`;
+      announceReady(out, note, opts.readyFile, opts.port);
+      await done;
       out.record(summary, () => summaryText(summary));
       out.flush();
     } finally {

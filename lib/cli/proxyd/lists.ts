@@ -5,6 +5,7 @@
 // Every error names the file and the line.
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { hexId } from '../../proxy/drop';
 import type { ClientListEntry, ServerListEntry } from '../../proxy/types';
 import { parseUid } from '../common/addresses';
 import { UsageError } from '../exit';
@@ -42,7 +43,7 @@ function parseId(where: string, text: string): number {
 function noDuplicates<T extends { id: number }>(entries: T[], lines: Line[], where: (n: number) => string): T[] {
   const seen = new Set<number>();
   entries.forEach((e, i) => {
-    if (seen.has(e.id)) throw new UsageError(`${where(lines[i].number)}: ID 0x${e.id.toString(16).toUpperCase().padStart(8, '0')} listed twice`);
+    if (seen.has(e.id)) throw new UsageError(`${where(lines[i].number)}: ID ${hexId(e.id)} listed twice`);
     seen.add(e.id);
   });
   return entries;

@@ -1,6 +1,7 @@
 // uftpproxyd: parse and check the command line, then either detach (no -d) or run in front.
-// Exit statuses as uftpproxyd(1): 1 bad command line, 2 network set-up, 3 key data, 4 log file,
-// 6 stopped by a signal (as the real proxy does); a detached start exits 0 once the daemon runs.
+// Exit statuses as uftpproxyd(1): 1 bad command line, 2 network set-up, 4 log file, 6 stopped by a
+// signal (as the real proxy does); a detached start exits 0 once the daemon runs. Key files that cannot
+// be read or written exit 1 here, as a bad -k (the real proxy exits 3, key data).
 import { createProxy } from '../../proxy';
 import type { ProxyConfig, ProxyMachine } from '../../proxy/types';
 import { detach, isDaemonChild, onShutdownSignal, removePidFile, reportFailed, reportStarted, setNice, writePidFile } from '../common/daemon';
@@ -27,23 +28,13 @@ export interface ProxydIo {
   onRunning?: (stop: () => void, daemon: ProxyDaemon) => void;
 }
 
-/** An error with the exit status it ends the program with. */
-class Failure extends Error {
-  constructor(
-    message: string,
-    readonly code: number,
-  ) {
-    super(message);
-  }
-}
-
-function failureOf(err: unknown): Failure {
-  if (err instanceof Failure) return err;
+/** What an error ends the program with: the message to print and the exit status. */
+function failureOf(err: unknown): { message: string; code: number } {
   const message = (err as Error).message;
-  if (err instanceof UsageError) return new Failure(message, ExitCode.USAGE);
-  if (err instanceof NetworkError) return new Failure(message, ExitCode.NETWORK);
-  if (err instanceof LogFileError) return new Failure(message, ExitCode.LOG);
-  return new Failure(`${(err as Error).stack ?? message}`, ExitCode.INTERNAL);
+  if (err instanceof UsageError) return { message, code: ExitCode.USAGE };
+  if (err instanceof NetworkError) return { message, code: ExitCode.NETWORK };
+  if (err instanceof LogFileError) return { message, code: ExitCode.LOG };
+  return { message: (err as Error).stack ?? message, code: ExitCode.INTERNAL };
 }
 
 export async function main(argv: readonly string[], io: ProxydIo): Promise<number> {

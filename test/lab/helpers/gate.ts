@@ -1,8 +1,17 @@
 // Lab tests never vanish quietly: under CI they fail with the reason, elsewhere they skip with a warning.
+import { existsSync } from 'node:fs';
 import { labAvailable } from '../../../scripts/lab';
 
 // Each extra need returns why it is missing, or undefined when it is met.
 export type Need = () => string | undefined;
+
+/** A need: these programs of Debian's uftp package (the real UFTP 4.10.2) in /usr/bin. */
+export function uftpPrograms(...names: string[]): Need {
+  return () => {
+    const missing = names.map((n) => `/usr/bin/${n}`).filter((p) => !existsSync(p));
+    return missing.length ? `Debian's uftp package is not installed (${missing.join(', ')} missing)` : undefined;
+  };
+}
 
 function inCi(): boolean {
   const ci = process.env.CI;

@@ -1,7 +1,6 @@
 // One proxy lab per test file: the issue's topology, keys made by the real uftp_keymgt, real uftpd clients,
 // proxies of either implementation, and a real uftp server. Every process a test starts is stopped by
 // stopAll() (afterEach), the lab itself by destroy() (afterAll).
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Lab, type ExecResult, type LabHost, type LabProcess, type LabSpec } from '../../../scripts/lab';
@@ -12,6 +11,7 @@ import {
   uidOf,
   type ProxyImpl,
 } from '../../../scripts/bench/proxy-topology';
+import { uftpPrograms } from './gate';
 
 export { proxyCommand, uidOf, type ProxyImpl } from '../../../scripts/bench/proxy-topology';
 
@@ -24,13 +24,8 @@ export function proxyUnderTest(): ProxyImpl {
   return process.env.UFTP_TS_PROXY === 'real' ? 'real' : 'ours';
 }
 
-const REAL_PROGRAMS = ['/usr/bin/uftp', '/usr/bin/uftpd', '/usr/bin/uftpproxyd', '/usr/bin/uftp_keymgt'];
-
 /** A describeLab need: the real programs are the peers of every proxy test. */
-export function realProgramsMissing(): string | undefined {
-  const missing = REAL_PROGRAMS.filter((p) => !existsSync(p));
-  return missing.length ? `Debian's uftp package is not installed (${missing.join(', ')} missing)` : undefined;
-}
+export const realProgramsMissing = uftpPrograms('uftp', 'uftpd', 'uftpproxyd', 'uftp_keymgt');
 
 export interface KeyFile {
   file: string;
