@@ -37,3 +37,31 @@ export function unquantizeGroupSize(q: number): number {
   const exp = q & 7;
   return Math.round((mant / 3.2) * 10 ** exp);
 }
+
+/**
+ * Rate in bytes/s -> the 16-bit float of TFMCC fields (RFC 5740): a 12-bit mantissa in the high bits, scaled
+ * so 10.0 is 4096, and a 4-bit decimal exponent in the low bits. A mantissa that rounds past 12 bits moves to
+ * the next exponent.
+ */
+export function quantizeRate(bytesPerSec: number): number {
+  let m = Number.isFinite(bytesPerSec) && bytesPerSec > 0 ? bytesPerSec : 0;
+  let e = 0;
+  while (m > 10) {
+    m /= 10;
+    e++;
+  }
+  let mant = Math.round((m * 4096) / 10);
+  if (mant > 0xfff) {
+    m /= 10;
+    e++;
+    mant = Math.round((m * 4096) / 10);
+  }
+  return e > 15 ? 0xffff : ((mant << 4) | e) & 0xffff;
+}
+
+/** The 16-bit rate float -> bytes/s (capped at 2^32 - 1, as the real programs keep it in 32 bits). */
+export function unquantizeRate(q: number): number {
+  const e = q & 0xf;
+  const rate = ((q & 0xffff) >> 4) * (10 / 4096) * 10 ** e;
+  return Math.min(Math.floor(rate), 0xffffffff);
+}

@@ -4,7 +4,7 @@
 // the time the response waited here; STATUS merges the NAK bitmaps and carries the congestion info of the
 // limiting receiver.
 import type { FreespaceInfoExt, TfmccAckInfoExt } from '../protocol';
-import { addHeld, timestampToWall, type Timestamp } from './timing';
+import { addHeld, timestampToWall, type Timestamp } from '../session/timing';
 
 export type PendingKind = 'register' | 'fileinfoAck' | 'status' | 'complete';
 

@@ -3,13 +3,13 @@
 // unicast to the downstream proxy (server proxy), multicast on the public group (client proxy), or nowhere
 // (response proxy).
 import { type Announce, type EncInfoExt, type UftpHeader } from '../protocol';
-import { isSsmAddress, serverEntry, sameFingerprint } from './access';
+import { isSsmAddress, sameFingerprint, serverEntry } from '../session/access';
 import { log, send, type Ctx } from './context';
-import { dropped, hexId } from './drop';
+import { dropped, hexId } from '../session/drop';
 import { announceKeyFingerprint, rewriteAnnounce, setUpSessionKeys } from './key-exchange';
 import { isMulticast } from '../net/validate';
 import { Session, sessionKey } from './session';
-import type { EcdhPair } from './session-keys';
+import type { EcdhPair } from '../session/registrant';
 import type { Endpoint } from './types';
 
 export function onAnnounce(

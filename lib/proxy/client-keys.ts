@@ -3,19 +3,20 @@
 // against the -C fingerprint and its signature. A REGISTER whose CLIENT_KEY must be checked first is held.
 import { clientSessionKeys, decryptPremaster, ecdhPremaster, fingerprint, importKeyBlob, keyBlob, verifyClientKey } from '../crypto';
 import { KeyExchangeType, type ClientKey, type Register } from '../protocol';
-import { clientFingerprint, sameFingerprint } from './access';
+import { clientFingerprint } from './access';
+import { sameFingerprint } from '../session/access';
 import type { Ctx } from './context';
-import { dropped, hexId } from './drop';
-import { handshake, type ClientCrypto, type SessionKeys } from './session-keys';
-import { keyOfBlob } from './keys';
+import { dropped, hexId } from '../session/drop';
+import { clientHandshake, type ClientCrypto, type SessionKeys } from './session-keys';
+import { keyOfBlob } from '../session/keys';
 import type { Session } from './session';
-import type { Timestamp } from './timing';
+import type { Timestamp } from '../session/timing';
 
 export type Admission = 'admit' | 'hold' | 'refuse';
 
 /** A client must show its key when the server asks for it, or when -C lists a fingerprint for it. */
 export function needsClientKey(ctx: Ctx, keys: SessionKeys, id: number): boolean {
-  return keys.wantsClientKey || clientFingerprint(ctx.config.clientList, id) !== undefined;
+  return keys.reg.wantsClientKey || clientFingerprint(ctx.config.clientList, id) !== undefined;
 }
 
 export function onRegisterKeys(ctx: Ctx, session: Session, id: number, reg: Register, echoed: Timestamp): Admission {
@@ -24,7 +25,7 @@ export function onRegisterKeys(ctx: Ctx, session: Session, id: number, reg: Regi
   if (!client || !Buffer.from(reg.random).equals(Buffer.from(client.random))) {
     let premaster: Buffer;
     try {
-      if (keys.keyexType === KeyExchangeType.RSA) {
+      if (keys.reg.keyexType === KeyExchangeType.RSA) {
         premaster = decryptPremaster(keys.downKey.key, reg.keyInfo);
       } else {
         premaster = ecdhPremaster((keys.ecdh as NonNullable<SessionKeys['ecdh']>).privateKey, importKeyBlob(reg.keyInfo).key);
@@ -35,7 +36,7 @@ export function onRegisterKeys(ctx: Ctx, session: Session, id: number, reg: Regi
     }
     client = {
       random: Buffer.from(reg.random), premaster, confirmed: false, acked: false,
-      sessionKeys: clientSessionKeys(keys.hash, keys.cipher, premaster, keys.serverRandom, reg.random),
+      sessionKeys: clientSessionKeys(keys.reg.hash, keys.reg.cipher, premaster, keys.reg.serverRandom, reg.random),
     } satisfies ClientCrypto;
     keys.clients.set(id, client);
   }
@@ -66,7 +67,7 @@ export function onClientKey(ctx: Ctx, session: Session, id: number, msg: ClientK
     dropped(ctx.out, 'access', `client ${hexId(id)} key ${fingerprint(key)} does not match the client list`, session.groupId, 1);
     return undefined;
   }
-  if (!verifyClientKey(keys.hash, key, handshake(keys, client.random, client.premaster), msg.verifySignature)) {
+  if (!verifyClientKey(keys.reg.hash, key, clientHandshake(keys, client.random, client.premaster), msg.verifySignature)) {
     dropped(ctx.out, 'crypto', `CLIENT_KEY from ${hexId(id)}: signature does not verify`, session.groupId);
     return undefined;
   }

@@ -1,26 +1,14 @@
-// What every handler of one input shares: the configuration, the time, and the outputs gathered so far.
+// What every handler of one input shares (lib/session/context.ts), with the proxy's configuration; and how
+// the proxy sends a message of its own.
 import { encodePacket, type Message } from '../protocol';
+import { send, type Ctx as SessionCtx } from '../session/context';
 import type { Session } from './session';
 import { sealOwn } from './sealing';
-import type { Clock, Endpoint, ProxyConfig, ProxyOutput } from './types';
+import type { Endpoint, ProxyConfig } from './types';
 
-export interface Ctx {
-  readonly config: ProxyConfig;
-  readonly clock: Clock;
-  readonly out: ProxyOutput[];
-}
+export { count, log, send } from '../session/context';
 
-export function send(ctx: Ctx, data: Uint8Array, to: Endpoint): void {
-  ctx.out.push({ type: 'send', data, to });
-}
-
-export function log(ctx: Ctx, level: number, message: string, groupId?: number, fileId?: number): void {
-  ctx.out.push({ type: 'log', level, message, groupId, fileId });
-}
-
-export function count(ctx: Ctx, name: string): void {
-  ctx.out.push({ type: 'count', name });
-}
+export type Ctx = SessionCtx<ProxyConfig>;
 
 /** Sends a message of the proxy's own to `to`, sealed in ENCRYPTED when the session is encrypted. */
 export function sendOwn(ctx: Ctx, session: Session, msg: Message, to: Endpoint): void {

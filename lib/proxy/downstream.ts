@@ -4,7 +4,7 @@
 // proxy are answered here instead of being passed on.
 import { HEADER_LEN, MessageType, decodeHeader, decodeMessage, type Message } from '../protocol';
 import { log, send, type Ctx } from './context';
-import { dropped } from './drop';
+import { dropped } from '../session/drop';
 import { onProxyKeyInfo, onProxyRegConf } from './group-key';
 import { isMulticast } from '../net/validate';
 import type { Session } from './session';

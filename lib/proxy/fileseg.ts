@@ -3,7 +3,7 @@
 // left to handle(), which logs and counts it. Constant verdicts: nothing is allocated per datagram.
 import { HEADER_LEN, MessageType } from '../protocol';
 import { u32 } from '../protocol/bytes';
-import type { DropReason } from './drop';
+import type { DropReason } from '../session/drop';
 import type { Session } from './session';
 import type { Endpoint, ProxyMode } from './types';
 

@@ -3,44 +3,29 @@
 // server's name, each entry encrypted with that client's session key, again every 2 x GRTT to clients that
 // have not answered, at most ROBUST times; their KEYINFO_ACKs end here.
 import { timingSafeEqual } from 'node:crypto';
-import { decryptGroupMaster, encryptGroupMaster, groupKeys, keyBlob, keyinfoAckVerifyData } from '../crypto';
+import { encryptGroupMaster, keyinfoAckVerifyData } from '../crypto';
 import {
-  MessageType, NO_EXTENSIONS, UFTP_VERSION, encodePacket, type KeyInfo, type KeyInfoAck, type KeyInfoEntry, type RegConf,
-  type UftpHeader,
+  MessageType, NO_EXTENSIONS, encodePacket, type KeyInfo, type KeyInfoAck, type KeyInfoEntry, type RegConf, type UftpHeader,
 } from '../protocol';
+import { dropped, hexId } from '../session/drop';
+import { acceptKeyInfo, nextIv } from '../session/registrant';
+import { grttMs } from '../session/timing';
 import { log, send, sendOwn, type Ctx } from './context';
-import { dropped, hexId } from './drop';
-import { handshake, nextIv, type SessionKeys } from './session-keys';
+import { clientHandshake, type SessionKeys } from './session-keys';
 import type { Session } from './session';
-import { grttMs } from './timing';
 
 const KEYINFO_ENTRY = 52;
 
 export function onProxyKeyInfo(ctx: Ctx, session: Session, header: UftpHeader, msg: KeyInfo): void {
   const keys = session.keys as SessionKeys;
-  const entry = msg.keys.find((k) => k.clientId >>> 0 === ctx.config.uid >>> 0);
-  if (!entry) {
-    dropped(ctx.out, 'unexpected', 'KEYINFO without an entry for this proxy', session.groupId, 5);
+  const accepted = acceptKeyInfo(keys.reg, header, msg, ctx.config.uid);
+  if (!accepted.ok) {
+    const reason = accepted.why.startsWith('KEYINFO has no entry') ? 'unexpected' : 'crypto';
+    dropped(ctx.out, reason, accepted.why, session.groupId, reason === 'crypto' ? 4 : 5);
     return;
   }
-  let master: Buffer;
-  try {
-    master = decryptGroupMaster(keys.ownSessionKeys, entry.groupMaster, msg.ivCounter, header.srcId, UFTP_VERSION);
-  } catch (err) {
-    dropped(ctx.out, 'crypto', `KEYINFO for this proxy does not decrypt: ${(err as Error).message}`, session.groupId);
-    return;
-  }
-  const first = keys.groupMaster === undefined;
-  keys.groupMaster = master;
-  keys.groupKeys = groupKeys(keys.hash, keys.cipher, master, keys.serverRandom);
-  const verifyData = keyinfoAckVerifyData(keys.hash, {
-    ...handshake(keys, keys.ownRandom, keys.ownPremaster),
-    clientKeyBlob: keys.ownClientKey ? keyBlob(keys.upKey.key) : undefined,
-    groupMaster: master,
-  });
-  const ack: KeyInfoAck = { type: MessageType.KEYINFO_ACK, reserved: 0, verifyData, extensions: NO_EXTENSIONS };
-  sendOwn(ctx, session, ack, session.upstream);
-  if (first) {
+  sendOwn(ctx, session, accepted.value.ack, session.upstream);
+  if (accepted.value.first) {
     log(ctx, 3, 'Received group key from the server', session.groupId);
     sendKeyInfo(ctx, session, waiting(keys));
   }
@@ -66,13 +51,13 @@ function waiting(keys: SessionKeys): number[] {
 
 function sendKeyInfo(ctx: Ctx, session: Session, ids: number[]): void {
   const keys = session.keys as SessionKeys;
-  if (ids.length === 0 || !keys.groupMaster || !keys.serverHeader) return;
+  if (ids.length === 0 || !keys.reg.groupMaster || !keys.serverHeader) return;
   const per = Math.max(1, Math.floor(session.blockSize / KEYINFO_ENTRY));
   for (let i = 0; i < ids.length; i += per) {
-    const ivCounter = nextIv(keys);
+    const ivCounter = nextIv(keys.reg);
     const entries: KeyInfoEntry[] = ids.slice(i, i + per).map((clientId) => ({
       clientId,
-      groupMaster: encryptGroupMaster(keys.clients.get(clientId)!.sessionKeys, keys.groupMaster!, ivCounter, keys.serverId),
+      groupMaster: encryptGroupMaster(keys.clients.get(clientId)!.sessionKeys, keys.reg.groupMaster!, ivCounter, keys.reg.serverId),
     }));
     const msg: KeyInfo = { type: MessageType.KEYINFO, reserved: 0, ivCounter, extensions: NO_EXTENSIONS, keys: entries };
     // In the server's name: its ID and GRTT, as the real proxies send it (sequence 0).
@@ -96,12 +81,12 @@ export function onKeyInfoTimer(ctx: Ctx, session: Session): void {
 export function onKeyInfoAck(ctx: Ctx, session: Session, id: number, msg: KeyInfoAck): void {
   const keys = session.keys as SessionKeys;
   const client = keys.clients.get(id);
-  if (!client || !keys.groupMaster) {
+  if (!client || !keys.reg.groupMaster) {
     dropped(ctx.out, 'unexpected', `KEYINFO_ACK from ${hexId(id)}, which has no key from here`, session.groupId);
     return;
   }
-  const want = keyinfoAckVerifyData(keys.hash, {
-    ...handshake(keys, client.random, client.premaster), clientKeyBlob: client.keyBlob, groupMaster: keys.groupMaster,
+  const want = keyinfoAckVerifyData(keys.reg.hash, {
+    ...clientHandshake(keys, client.random, client.premaster), clientKeyBlob: client.keyBlob, groupMaster: keys.reg.groupMaster,
   });
   if (msg.verifyData.length !== want.length || !timingSafeEqual(Buffer.from(msg.verifyData), want)) {
     dropped(ctx.out, 'crypto', `KEYINFO_ACK from ${hexId(id)} with wrong verify data`, session.groupId);

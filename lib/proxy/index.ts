@@ -7,7 +7,7 @@ export function createProxy(config: ProxyConfig): ProxyMachine {
 }
 
 export { Proxy } from './machine';
-export { isSsmAddress } from './access';
-export { aggregationWaitMs, sessionTimeoutMs } from './timing';
-export { HEARTBEAT_TIMER, NONCE_HASH } from './heartbeat';
+export { isSsmAddress } from '../session/access';
+export { aggregationWaitMs, sessionTimeoutMs } from '../session/timing';
+export { HEARTBEAT_TIMER, NONCE_HASH } from '../session/heartbeat';
 export type * from './types';

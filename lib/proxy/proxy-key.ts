@@ -4,9 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { generateEcdhKey, signMessage } from '../crypto';
 import { MessageType, NO_EXTENSIONS, type ProxyKey as ProxyKeyMsg } from '../protocol';
 import { count, log, send, type Ctx } from './context';
-import { groupless, NONCE_HASH } from './heartbeat';
-import type { EcdhPair } from './session-keys';
-import { blobOf, nonceBytes } from './keys';
+import { groupless, NONCE_HASH } from '../session/heartbeat';
+import type { EcdhPair } from '../session/registrant';
+import { blobOf, nonceBytes } from '../session/keys';
 import type { ProxyConfig } from './types';
 
 export const PROXY_KEY_INTERVAL_MS = 5000;

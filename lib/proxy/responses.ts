@@ -3,7 +3,7 @@ import {
   MessageType, NO_EXTENSIONS, type Complete, type Extension, type FileInfoAck, type Message, type Register, type Status,
 } from '../protocol';
 import { chunkIds, heldTimestamp, limitingReceiver, mergeNaks, orderByRtt, type Pending } from './aggregation';
-import { addHeld } from './timing';
+import { addHeld } from '../session/timing';
 
 const ZERO_RANDOM = new Uint8Array(32);
 

@@ -2,7 +2,7 @@
 import { UFTP_VERSION, type UftpHeader } from '../protocol';
 import { Aggregator } from './aggregation';
 import type { SessionKeys } from './session-keys';
-import { sessionTimeoutMs } from './timing';
+import { sessionTimeoutMs } from '../session/timing';
 import type { Endpoint } from './types';
 
 /** Sessions are found by group ID and instance packed in one number (Map lookups on the hot path). */

@@ -1,14 +1,11 @@
 // The contract between the proxy state machines (sans-I/O) and the daemon that runs them.
 // The daemon feeds inputs (datagrams, timer expiries) with the time; the machine answers with outputs
 // (datagrams to send, groups to join or leave, timers to arm, log lines). The machine does no I/O.
-import type { KeyObject } from 'node:crypto';
+import type { Clock, Endpoint, LoadedKey, ServerListEntry, SessionOutput } from '../session/types';
+
+export type { Clock, Endpoint, ServerListEntry } from '../session/types';
 
 export type ProxyMode = 'server' | 'client' | 'response';
-
-export interface Endpoint {
-  address: string;
-  port: number;
-}
 
 /** A line of a -C client list: who may receive through a client proxy, and with which key. */
 export interface ClientListEntry {
@@ -17,21 +14,8 @@ export interface ClientListEntry {
   fingerprint?: string;
 }
 
-/** A line of a -S server list: which servers are allowed, from where, with which key. */
-export interface ServerListEntry {
-  id: number;
-  address: string;
-  fingerprint?: string;
-}
-
-export interface ProxyKey {
-  key: KeyObject;
-  type: 'rsa' | 'ec';
-  /** RSA modulus bits or EC curve name. */
-  bits?: number;
-  curve?: string;
-  fingerprint: string;
-}
+/** A private key of the proxy's (-k / -K). */
+export type ProxyKey = LoadedKey;
 
 /** Everything the machine needs to know from the command line, already validated. */
 export interface ProxyConfig {
@@ -73,25 +57,7 @@ export type ProxyInput =
     }
   | { type: 'timer'; id: string };
 
-export type ProxyOutput =
-  | { type: 'send'; data: Uint8Array; to: Endpoint }
-  /** Join a group on the listening interfaces; with sources, source-specifically. */
-  | { type: 'join'; group: string; sources?: string[] }
-  | { type: 'leave'; group: string; sources?: string[] }
-  /** Arm (or re-arm) the timer `id` to fire at monotonic time `at` (ms). */
-  | { type: 'setTimer'; id: string; at: number }
-  | { type: 'cancelTimer'; id: string }
-  /** Levels as the real programs: 0 errors ... 5 most verbose. */
-  | { type: 'log'; level: number; message: string; groupId?: number; fileId?: number }
-  /** A counter for the daemon's statistics (dropped packets by reason, forwarded, ...). */
-  | { type: 'count'; name: string };
-
-export interface Clock {
-  /** Monotonic milliseconds, for timers. */
-  now: number;
-  /** Wall-clock milliseconds since the epoch, for the protocol's timestamps. */
-  wall: number;
-}
+export type ProxyOutput = SessionOutput;
 
 export interface ProxyMachine {
   /** Called once when the daemon's socket is ready: initial joins, heartbeat timer. */

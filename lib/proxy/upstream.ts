@@ -6,14 +6,14 @@ import { u32 } from '../protocol/bytes';
 import { clientAllowed } from './access';
 import type { ClientResponse, PendingKind } from './aggregation';
 import { count, log, send, sendOwn, type Ctx } from './context';
-import { dropped, hexId } from './drop';
+import { dropped, hexId } from '../session/drop';
 import { onClientKey, onRegisterKeys } from './client-keys';
 import { onKeyInfoAck } from './group-key';
 import { afterOwnRegister, ownRegistration } from './key-exchange';
 import { openFromClient, resealCcAck } from './sealing';
 import { PLAIN_REGISTRATION, aggregateMessages } from './responses';
 import type { Session } from './session';
-import { aggregationWaitMs } from './timing';
+import { aggregationWaitMs } from '../session/timing';
 import type { Endpoint } from './types';
 
 /** Server proxy: upstream traffic goes back where the ANNOUNCE came from, byte for byte. */

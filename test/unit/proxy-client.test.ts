@@ -4,7 +4,7 @@ import {
   CompletionStatus, MessageType, NO_EXTENSIONS, decodePacket, type Register, type Status, type TfmccAckInfoExt,
 } from '../../lib/protocol';
 import { createProxy } from '../../lib/proxy';
-import { aggregationWaitMs } from '../../lib/proxy/timing';
+import { aggregationWaitMs } from '../../lib/session/timing';
 import type { ProxyConfig } from '../../lib/proxy/types';
 import {
   C1, C2, CLIENT_PROXY, FakeClock, PROXY_UID, REAL, SERVER_ID, SERVER_PROXY, TimerWheel, complete, config, counts,

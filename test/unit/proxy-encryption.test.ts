@@ -14,7 +14,7 @@ import {
 } from '../../lib/protocol';
 import { unwrap, wrap } from '../../lib/protocol/encrypted';
 import { createProxy } from '../../lib/proxy';
-import { blobOf, keyOfBlob } from '../../lib/proxy/keys';
+import { blobOf, keyOfBlob } from '../../lib/session/keys';
 import type { ProxyKey } from '../../lib/proxy/types';
 import {
   C1, CLIENT_PROXY, FakeClock, PROXY_UID, SERVER_ID, SERVER_PROXY, TimerWheel, config, counts, datagram, decoded,

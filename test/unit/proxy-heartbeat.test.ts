@@ -4,8 +4,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { fingerprint, signMessage, verifyMessage } from '../../lib/crypto';
 import { HeartbeatAuth, MessageType, NO_EXTENSIONS, type HbReq, type HbResp } from '../../lib/protocol';
 import { createProxy, HEARTBEAT_TIMER, NONCE_HASH } from '../../lib/proxy';
-import { groupless } from '../../lib/proxy/heartbeat';
-import { blobOf, keyOfBlob, nonceBytes } from '../../lib/proxy/keys';
+import { groupless } from '../../lib/session/heartbeat';
+import { blobOf, keyOfBlob, nonceBytes } from '../../lib/session/keys';
 import type { ProxyKey } from '../../lib/proxy/types';
 import {
   CLIENT_PROXY, FakeClock, PROXY_UID, REAL, SERVER, SERVER_PROXY, config, counts, datagram, decoded, hex, sends,

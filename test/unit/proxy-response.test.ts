@@ -5,8 +5,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { fingerprint, verifyMessage } from '../../lib/crypto';
 import { MessageType, NO_EXTENSIONS, type ProxyKey as ProxyKeyMsg, type Register } from '../../lib/protocol';
 import { createProxy, isSsmAddress } from '../../lib/proxy';
-import { groupless } from '../../lib/proxy/heartbeat';
-import { keyOfBlob, nonceBytes } from '../../lib/proxy/keys';
+import { groupless } from '../../lib/session/heartbeat';
+import { keyOfBlob, nonceBytes } from '../../lib/session/keys';
 import {
   C1, CLIENT_PROXY, FakeClock, REAL, SERVER, SERVER_ID, TimerWheel, config, counts, datagram, decoded, hex, sends,
 } from './proxy-helpers';

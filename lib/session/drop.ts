@@ -1,23 +1,24 @@
 // Dropping a datagram is never silent: a log line at debug level and a counter named after the reason.
-import type { ProxyOutput } from './types';
+import type { OutputSink } from './context';
 
 export type DropReason =
   | 'malformed' // does not decode
   | 'version' // not UFTP 4
   | 'unknown-group' // no session for its group
-  | 'unexpected' // a message this mode or direction does not take
-  | 'access' // refused by -C / -S
+  | 'unexpected' // a message this mode, phase or direction does not take
+  | 'access' // refused by -C / -S / a closed group
   | 'crypto' // does not authenticate or decrypt
-  | 'replay' // an IV counter seen before
-  | 'heartbeat'; // a heartbeat refused
+  | 'replay' // an IV counter or sequence number seen before
+  | 'heartbeat' // a heartbeat refused
+  | 'limit'; // a resource limit (sessions, memory) reached
 
-export function dropped(
-  out: ProxyOutput[],
+export function dropped<T extends OutputSink>(
+  out: T,
   reason: DropReason,
   message: string,
   groupId?: number,
   level = 4,
-): ProxyOutput[] {
+): T {
   out.push({ type: 'log', level, message: `Dropped: ${message}`, groupId }, { type: 'count', name: `drop.${reason}` });
   return out;
 }

@@ -1,5 +1,5 @@
-// The proxy's clocks of protocol.txt 3.2: how long to gather client responses, when a silent session ends,
-// and the UFTP timestamps (seconds + microseconds) that REGISTER and FILEINFO_ACK echo.
+// The clocks of protocol.txt 3.2 that every party shares: GRTT, how long a proxy gathers client responses,
+// when a silent session ends, and the UFTP timestamps (seconds + microseconds) that REGISTER and FILEINFO_ACK echo.
 import { unquantizeGrtt } from '../protocol';
 
 /** Sessions never time out faster than this, as the spec's "no less than one second". */

@@ -1,0 +1,28 @@
+// What the handlers of one input share: the machine's configuration, the time, and the outputs gathered
+// so far; and the small helpers that add to them. A machine's own outputs may be wider than SessionOutput
+// (the client's file operations, say): helpers only need somewhere to push the common ones.
+import type { Clock, Endpoint, SessionOutput } from './types';
+
+export interface OutputSink {
+  push(...items: SessionOutput[]): number;
+}
+
+export interface Ctx<C, O = SessionOutput> {
+  readonly config: C;
+  readonly clock: Clock;
+  readonly out: O[];
+}
+
+type AnyCtx = { readonly out: OutputSink };
+
+export function send(ctx: AnyCtx, data: Uint8Array, to: Endpoint): void {
+  ctx.out.push({ type: 'send', data, to });
+}
+
+export function log(ctx: AnyCtx, level: number, message: string, groupId?: number, fileId?: number): void {
+  ctx.out.push({ type: 'log', level, message, groupId, fileId });
+}
+
+export function count(ctx: AnyCtx, name: string): void {
+  ctx.out.push({ type: 'count', name });
+}
