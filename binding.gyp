@@ -7,6 +7,7 @@
         "native/binding_socket.cc",
         "native/binding_interfaces.cc",
         "native/binding_crypto.cc",
+        "native/binding_files.cc",
         "native/binding_errors.cc",
         "native/binding_args.cc",
         "native/batch_table.cc",
@@ -14,7 +15,8 @@
         "native/address.cc",
         "native/poll_watcher.cc",
         "native/sys_error.cc",
-        "native/cipher_context.cc"
+        "native/cipher_context.cc",
+        "native/beneath_path.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
@@ -23,11 +25,11 @@
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Wpedantic", "-Werror"],
       "conditions": [
         ["OS=='win'", {
-          "sources": ["native/io_win.cc"],
+          "sources": ["native/io_win.cc", "native/beneath_win.cc"],
           "libraries": ["-lws2_32", "-liphlpapi"],
           "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1 } }
         }, {
-          "sources": ["native/io_posix.cc"]
+          "sources": ["native/io_posix.cc", "native/beneath_posix.cc"]
         }]
       ]
     }

@@ -10,6 +10,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   uftp_native::InitSocket(env, exports);
   uftp_native::InitInterfaces(env, exports);
   uftp_native::InitCrypto(env, exports);
+  uftp_native::InitFiles(env, exports);
   return exports;
 }
 

@@ -9,5 +9,6 @@ namespace uftp_native {
 void InitSocket(Napi::Env env, Napi::Object exports);      // Socket (binding_socket.cc)
 void InitInterfaces(Napi::Env env, Napi::Object exports);  // interfaces() (binding_interfaces.cc)
 void InitCrypto(Napi::Env env, Napi::Object exports);      // CipherContext, HmacContext (binding_crypto.cc)
+void InitFiles(Napi::Env env, Napi::Object exports);       // openRoot, lstatAt, openFile... (binding_files.cc)
 
 }  // namespace uftp_native

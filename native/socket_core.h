@@ -8,16 +8,9 @@
 #include <vector>
 
 #include "io.h"
+#include "status.h"
 
 namespace uftp_native {
-
-// The outcome of a call: a platform error code (0 = success) and the
-// syscall that reported it.
-struct Status {
-  int error = 0;
-  const char* syscall = "";
-  bool ok() const { return error == 0; }
-};
 
 enum class BufferKind { kReceive, kSend };
 
