@@ -23,3 +23,11 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/**
+ * Key data that cannot be read, written or generated (-k / -K): exit 3 (ExitCode.CRYPTO), as the pages'
+ * EXIT STATUS says. A -K item that is malformed is a UsageError instead, as the real programs treat it.
+ */
+export class KeyDataError extends Error {
+  override readonly name = 'KeyDataError';
+}

@@ -105,7 +105,7 @@ describeLab(
       const keyFile = join(lab.tmpdir(), 'no-such-dir', 'key.pem');
       const args = [BIN, '-c', '-k', keyFile, '-K', 'rsa:512', '-L', logFile, '-P', pidFile];
       const result = await proxy.exec(process.execPath, args, { timeoutMs: 30_000 });
-      expect(result.code).toBe(1);
+      expect(result.code).toBe(3); // key data, as the page says
       expect(result.stderr).toContain(`uftpproxyd: -k: ${keyFile}: cannot create key file`);
       expect(existsSync(pidFile)).toBe(false);
       expect(readFileSync(logFile, 'utf8')).toContain('cannot create key file');

@@ -3,11 +3,14 @@ import {
   addressTail32,
   isMulticast,
   isSsm,
+  parseHexId,
   parseHostPort,
   parseUid,
   resolveHost,
   splitList,
+  uidOfAddress,
 } from '../../lib/cli/common/addresses';
+import { parseFingerprint } from '../../lib/cli/common/fingerprint';
 import { parseInteger, RANGES } from '../../lib/cli/common/numbers';
 import { UsageError } from '../../lib/cli/exit';
 
@@ -38,6 +41,17 @@ describe('parseInteger', () => {
     expect(() => parseInteger(opt, what, text, range)).toThrow(`-${opt}: invalid ${what} '${text}': must be ${shown}`);
   });
 
+  it('octal, where asked for, reads a leading 0 as C\'s strtol(..., 0) does', () => {
+    const c = { ...RANGES.dscp, octal: true };
+    expect(parseInteger('Q', 'dscp', '077', c)).toBe(63);
+    expect(parseInteger('Q', 'dscp', '010', c)).toBe(8);
+    expect(parseInteger('Q', 'dscp', '0', c)).toBe(0);
+    expect(parseInteger('Q', 'dscp', '10', c)).toBe(10);
+    expect(parseInteger('Q', 'dscp', '0x10', c)).toBe(16);
+    expect(() => parseInteger('Q', 'dscp', '09', c)).toThrow("-Q: invalid dscp '09': not a decimal, 0 octal or 0x hexadecimal integer");
+    expect(parseInteger('Q', 'dscp', '010', RANGES.dscp)).toBe(10); // without it, decimal as before
+  });
+
   it('rejects junk, empty and fractional values with a UsageError', () => {
     for (const text of ['', 'abc', '1.5', '12abc', ' 1', '0x']) {
       expect(() => parseInteger('x', 'log level', text, RANGES.logLevel)).toThrow(UsageError);
@@ -55,6 +69,32 @@ describe('address options', () => {
     expect(() => parseUid('U', '255.255.255.255')).toThrow('reserved');
     expect(() => parseUid('U', '0x123456789')).toThrow("-U: invalid unique ID '0x123456789'");
     expect(() => parseUid('U', 'zz')).toThrow(UsageError);
+  });
+
+  it('parseHexId: uftpd\'s -U and list IDs, hex with or without 0x, 0 and all-ones reserved', () => {
+    expect(parseHexId('-U', 'unique ID', '1234')).toBe(0x1234);
+    expect(parseHexId('-U', 'unique ID', '0xABCDEF01')).toBe(0xabcdef01);
+    expect(parseHexId('-U', 'unique ID', '0Xff')).toBe(0xff);
+    expect(() => parseHexId('-U', 'unique ID', '0')).toThrow("-U: invalid unique ID '0': 0 and 0xFFFFFFFF are reserved");
+    expect(() => parseHexId('-U', 'unique ID', 'ffffffff')).toThrow('reserved');
+    for (const bad of ['', '0x', '123456789', '1.2.3.4', 'g', ' 1', '+1']) {
+      expect(() => parseHexId('-S f line 2', 'ID', bad)).toThrow(`-S f line 2: invalid ID '${bad}': want 1-8 hex digits`);
+    }
+  });
+
+  it('uidOfAddress: IPv4 as a number; IPv6 the last 4 bytes reversed, as the real programs send it', () => {
+    expect(uidOfAddress('198.18.0.2')).toBe(0xc6120002);
+    expect(uidOfAddress('fd00:198:18::a:b0c')).toBe(0x0c0b0a00);
+    expect(uidOfAddress('fd00::1')).toBe(0x01000000);
+    expect(uidOfAddress('fe80::213:72ff:fed6:69ca')).toBe(0xca69d6fe);
+    expect(uidOfAddress('::ffff:198.18.250.1')).toBe(0x01fa12c6);
+  });
+
+  it('parseFingerprint: 20 hex bytes, upper-cased', () => {
+    const fp = '66:1e:c9:1d:fc:99:db:60:b0:1a:f0:8f:ca:f4:28:27:a6:be:94:bc';
+    expect(parseFingerprint('-R', fp)).toBe(fp.toUpperCase());
+    expect(() => parseFingerprint('-R', fp.slice(3))).toThrow("-R: invalid fingerprint '");
+    expect(() => parseFingerprint('-R', `${fp}:00`)).toThrow(UsageError);
   });
 
   it('addressTail32 reads IPv4, IPv6 with "::" anywhere, and an embedded IPv4 tail', () => {
@@ -97,5 +137,11 @@ describe('address options', () => {
     await expect(resolveHost('s', '::1', 4)).rejects.toThrow("-s: '::1' is not an IPv4 address");
     await expect(resolveHost('s', 'localhost', 4)).resolves.toMatch(/^127\./);
     await expect(resolveHost('s', 'no-such-host.invalid', 4)).rejects.toThrow("-s: invalid name/address 'no-such-host.invalid'");
+  });
+
+  it("resolveHost 'any' keeps literals of either family and takes the resolver's first address", async () => {
+    await expect(resolveHost('H', 'fd00::1', 'any')).resolves.toBe('fd00::1');
+    await expect(resolveHost('H', '198.18.0.1', 'any')).resolves.toBe('198.18.0.1');
+    await expect(resolveHost('H', 'localhost', 'any')).resolves.toMatch(/^(127\.|::1$)/);
   });
 });

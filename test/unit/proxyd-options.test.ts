@@ -80,6 +80,11 @@ describe('uftpproxyd bad command lines', () => {
     if (!existsSync(path)) writeFileSync(path, privateKeyPem(generateKey({ type: 'rsa', bits: 512 })));
     return path;
   };
+  const notAKey = (): string => {
+    const path = join(dir, 'notakey.pem');
+    writeFileSync(path, 'hello\n');
+    return path;
+  };
 
   it.each([
     [[], 'Either -s, -c, or -r must be specified'],
@@ -114,7 +119,6 @@ describe('uftpproxyd bad command lines', () => {
     [['-c', '-K', 'ec:foo'], "-K: invalid EC curve 'foo'"],
     [['-c', '-K', 'dsa:1024'], "-K: invalid key specification 'dsa:1024'"],
     [['-c', '-k', 'a,b', '-K', 'rsa:512'], '-k and -K must list the same number of items (2 and 1)'],
-    [['-c', '-k', '/nonexistent/key.pem'], '-k: /nonexistent/key.pem: cannot read key file'],
     [['-c', '-C', '/nonexistent/list'], "-C: couldn't open list /nonexistent/list"],
     [['-c', '-S', '/nonexistent/list'], "-S: couldn't open list /nonexistent/list"],
     [['-c', '-I', 'no-such-if0'], "-I: no interface named 'no-such-if0'"],
@@ -134,19 +138,19 @@ describe('uftpproxyd bad command lines', () => {
     expect(existsSync(log)).toBe(false);
   });
 
-  it('-k with -K refuses to overwrite an existing key file, before anything starts', async () => {
-    const { code, err } = await run('-c', '-k', keyFile(), '-K', 'rsa:512', '-L', join(dir, 'never.log'));
-    expect(code).toBe(1);
-    expect(err).toContain(`-k: ${keyFile()}: key file already exists, will not overwrite it`);
-    expect(existsSync(join(dir, 'never.log'))).toBe(false);
-  });
-
-  it('a key file that is not a key is refused', async () => {
-    const bad = join(dir, 'notakey.pem');
-    writeFileSync(bad, 'hello\n');
-    const { code, err } = await run('-c', '-k', bad);
-    expect(code).toBe(1);
-    expect(err).toContain(`-k: ${bad}: not a PEM private key file`);
+  // Key data that cannot be read or written exits 3, as the page's EXIT STATUS and the real proxy say,
+  // with the message alone (no usage text: the command line was fine).
+  it.each([
+    ['an unreadable key file', () => ['-k', '/nonexistent/key.pem'], () => '-k: /nonexistent/key.pem: cannot read key file'],
+    ['a key file that is not a key', () => ['-k', notAKey()], () => `-k: ${notAKey()}: not a PEM private key file`],
+    ['-k with -K over an existing key file', () => ['-k', keyFile(), '-K', 'rsa:512'], () => `-k: ${keyFile()}: key file already exists, will not overwrite it`],
+  ])('%s exits 3 before anything starts', async (_what, args, message) => {
+    const log = join(dir, 'never.log');
+    const { code, err } = await run('-c', '-L', log, ...args());
+    expect(code).toBe(3);
+    expect(err.startsWith(`uftpproxyd: ${message()}`)).toBe(true);
+    expect(err.trimEnd().split('\n')).toHaveLength(1); // no usage text: the command line was fine
+    expect(existsSync(log)).toBe(false);
   });
 
   it('the built bin exits 1 with the message and usage on stderr', async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NetInterface } from '../../lib/net';
 import { fingerprint, generateKey, privateKeyPem } from '../../lib/crypto';
-import { describeLoadedKey } from '../../lib/cli/proxyd/keys';
+import { describeLoadedKey } from '../../lib/cli/common/keys';
 import { readClientList, readServerList } from '../../lib/cli/proxyd/lists';
 import { parseProxydArgs } from '../../lib/cli/proxyd/options';
 import { loadProxyKeys, prepare } from '../../lib/cli/proxyd/setup';

@@ -49,6 +49,32 @@ export function parseUid(opt: string, text: string): number {
   return uid;
 }
 
+/**
+ * -U of uftpd and the IDs of its -S list: 1-8 hex digits, with or without 0x, as the real uftpd reads them
+ * ("-U 1234" is 0x00001234). 0 and 0xFFFFFFFF are refused, as the real uftpd refuses them in its -S list.
+ * `where` prefixes errors ("-U", "-S list line 3").
+ */
+export function parseHexId(where: string, what: string, text: string): number {
+  if (!/^(0x)?[0-9a-f]{1,8}$/i.test(text)) {
+    throw new UsageError(`${where}: invalid ${what} '${text}': want 1-8 hex digits (0xNNNNNNNN or NNNNNNNN)`);
+  }
+  const id = parseInt(text.replace(/^0x/i, ''), 16);
+  if (id === 0 || id === 0xffffffff) throw new UsageError(`${where}: invalid ${what} '${text}': 0 and 0xFFFFFFFF are reserved`);
+  return id;
+}
+
+/**
+ * The unique ID the real uftpd and uftpproxyd 4.10.2 take from an interface address when -U is not given:
+ * an IPv4 address as a number; for IPv6 the last 4 bytes in reverse order (observed on the wire: an
+ * address ending ::a:b0c, bytes 00 0a 0b 0c, gives 0x0C0B0A00). The page says "the last 4 bytes"; the
+ * programs win, so servers' client lists written for the real client keep matching.
+ */
+export function uidOfAddress(address: string): number {
+  if (isIP(address) === 4) return addressTail32(address);
+  const [w6, w7] = expandIpv6(address).slice(6);
+  return (((w7 & 0xff) << 24) | ((w7 >>> 8) << 16) | ((w6 & 0xff) << 8) | (w6 >>> 8)) >>> 0;
+}
+
 /** "host", "host:port", "[v6]:port" or a bare IPv6 address (which takes the default port). */
 export function parseHostPort(opt: string, text: string, defaultPort: number): HostPort {
   let host = text;
@@ -72,14 +98,17 @@ export function parseHostPort(opt: string, text: string, defaultPort: number): H
   return { host, port: Number(portText) };
 }
 
-/** An IP literal as is, else the name looked up (first address of the family). */
-export async function resolveHost(opt: string, host: string, family: Family): Promise<string> {
+/**
+ * An IP literal as is, else the name looked up once with the system resolver (getaddrinfo: /etc/hosts,
+ * then DNS): the first address of the family, or with 'any' the first the resolver gives.
+ */
+export async function resolveHost(opt: string, host: string, family: Family | 'any'): Promise<string> {
   if (isIP(host) !== 0) {
-    if (isIP(host) !== family) throw new UsageError(`-${opt}: '${host}' is not an IPv${family} address`);
+    if (family !== 'any' && isIP(host) !== family) throw new UsageError(`-${opt}: '${host}' is not an IPv${family} address`);
     return host;
   }
   try {
-    return (await lookup(host, { family })).address;
+    return (await lookup(host, family === 'any' ? {} : { family })).address;
   } catch (err) {
     throw new UsageError(`-${opt}: invalid name/address '${host}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }

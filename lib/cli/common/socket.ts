@@ -10,6 +10,8 @@ export interface SocketSetup {
   dscp: number;
   ttl: number;
   egress?: NetInterface;
+  /** SO_REUSEADDR (default on); off, a second daemon on a busy port fails with EADDRINUSE as the real uftpd. */
+  reuseAddr?: boolean;
 }
 
 export class NetworkError extends Error {
@@ -17,7 +19,7 @@ export class NetworkError extends Error {
 }
 
 export function openUdpSocket(setup: SocketSetup, open = UdpSocket.open): UdpSocket {
-  const socket = open({ family: setup.family });
+  const socket = open({ family: setup.family, reuseAddr: setup.reuseAddr ?? true });
   let step = 'bind';
   try {
     socket.bind(setup.family === 6 ? '::' : '0.0.0.0', setup.port);

@@ -9,7 +9,9 @@ import type { Datagram, NetInterface, UdpSocket } from '../../net';
 import type { Clock, Endpoint, ProxyInput, ProxyMachine, ProxyOutput } from '../../proxy/types';
 import type { Logger } from '../common/log';
 import { TimerTable } from '../common/timers';
-import { SendList } from './send-list';
+import { Memberships } from '../common/memberships';
+import { sendAll } from '../common/send-batch';
+import { SendList } from '../common/send-list';
 
 export interface ProxyDaemonParts {
   machine: ProxyMachine;
@@ -28,8 +30,7 @@ export class ProxyDaemon {
   private readonly interfaces: NetInterface[];
   private readonly timers: TimerTable;
   private readonly counts = new Map<string, number>();
-  /** Memberships by group|source|ifindex, counted so a group shared by sessions is left once. */
-  private readonly memberships = new Map<string, number>();
+  private readonly memberships: Memberships;
   /** Reused by every batch, timer and start: each use is synchronous and starts with clear(). */
   private readonly sends = new SendList();
   private stopped = false;
@@ -37,7 +38,14 @@ export class ProxyDaemon {
   constructor(parts: ProxyDaemonParts) {
     ({ machine: this.machine, socket: this.socket, logger: this.logger, interfaces: this.interfaces } = parts);
     this.timers = new TimerTable((id) => this.feed({ type: 'timer', id }, `timer ${id}`));
+    this.memberships = new Memberships(() => this.socket, this.interfaces, this.reporter);
   }
+
+  /** Where the helpers report their failures: a counter and a log line. */
+  private readonly reporter = {
+    count: (name: string) => this.count(name),
+    error: (message: string) => this.logger.log(1, message),
+  };
 
   start(): void {
     const sends = this.sends;
@@ -139,8 +147,8 @@ export class ProxyDaemon {
     for (const out of outputs) {
       switch (out.type) {
         case 'send': sends.add(out.data, out.to.address, out.to.port); break;
-        case 'join': this.membership(true, out.group, out.sources); break;
-        case 'leave': this.membership(false, out.group, out.sources); break;
+        case 'join': this.memberships.change(true, out.group, out.sources); break;
+        case 'leave': this.memberships.change(false, out.group, out.sources); break;
         case 'setTimer': this.timers.set(out.id, out.at); break;
         case 'cancelTimer': this.timers.cancel(out.id); break;
         case 'count': this.count(out.name); break;
@@ -153,56 +161,7 @@ export class ProxyDaemon {
 
   private send(list: SendList): void {
     if (list.length === 0 || this.stopped) return;
-    const sends = list.datagrams();
-    try {
-      this.socket.sendBatch(sends);
-    } catch (err) {
-      // One bad datagram (an address of the wrong family, say) must not sink the others; those the
-      // kernel took before it (`sent`) are not sent twice.
-      const sent = (err as { sent?: unknown }).sent;
-      for (const d of sends.slice(typeof sent === 'number' ? sent : 0)) {
-        try {
-          this.socket.send(d.data, d.address, d.port);
-        } catch (err) {
-          this.count('send_error');
-          this.logger.log(1, `Error sending to ${d.address}:${d.port}: ${(err as Error).message}`);
-        }
-      }
-    }
-  }
-
-  private membership(join: boolean, group: string, sources?: string[]): void {
-    const ifaces: Array<NetInterface | undefined> = this.interfaces.length > 0 ? this.interfaces : [undefined];
-    const sourceList: Array<string | undefined> = sources && sources.length > 0 ? sources : [undefined];
-    for (const iface of ifaces) {
-      for (const source of sourceList) {
-        const key = `${group}|${source ?? '*'}|${iface?.index ?? 0}`;
-        const refs = this.memberships.get(key) ?? 0;
-        if (join ? refs > 0 : refs > 1) {
-          this.memberships.set(key, refs + (join ? 1 : -1));
-          continue;
-        }
-        if (!join && refs === 0) continue;
-        try {
-          this.changeMembership(join, group, source, iface);
-          if (join) this.memberships.set(key, 1);
-          else this.memberships.delete(key);
-        } catch (err) {
-          this.count(join ? 'join_error' : 'leave_error');
-          const where = `${source === undefined ? '' : ` from ${source}`}${iface === undefined ? '' : ` on ${iface.name}`}`;
-          this.logger.log(1, `Error ${join ? 'joining' : 'leaving'} ${group}${where}: ${(err as Error).message}`);
-        }
-      }
-    }
-  }
-
-  private changeMembership(join: boolean, group: string, source: string | undefined, iface: NetInterface | undefined): void {
-    const index = iface?.index;
-    if (source === undefined) {
-      if (join) this.socket.joinGroup(group, index);
-      else this.socket.leaveGroup(group, index);
-    } else if (join) this.socket.joinSourceGroup(group, source, index);
-    else this.socket.leaveSourceGroup(group, source, index);
+    sendAll(this.socket, list.datagrams(), this.reporter);
   }
 
   private count(name: string): void {

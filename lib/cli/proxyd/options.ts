@@ -1,9 +1,11 @@
 // The command line of uftpproxyd(1) 4.10.2 (and -T of the 3.7 page), checked for syntax and ranges.
 // Nothing here touches files, names or interfaces: setup.ts does that.
-import { canonicalCurveName, type KeySpec } from '../../crypto';
+import type { KeySpec } from '../../crypto';
 import type { ProxyMode } from '../../proxy/types';
 import { parseHostPort, parseUid, splitList, type HostPort } from '../common/addresses';
+import { parseFingerprint } from '../common/fingerprint';
 import { getopt } from '../common/getopt';
+import { parseCurve, parseKeySpecs } from '../common/keys';
 import { DEFAULT_LOG_LEVEL } from '../common/log';
 import { parseInteger, RANGES } from '../common/numbers';
 import { UsageError } from '../exit';
@@ -49,30 +51,6 @@ export interface ProxydOptions {
   interfaces: string[];
   publicGroups: string[];
   aggregationPct?: number;
-}
-
-/** "66:1e:..." → "66:1E:..."; a SHA-1 fingerprint is 20 hex pairs. */
-export function parseFingerprint(where: string, text: string): string {
-  if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){19}$/i.test(text)) {
-    throw new UsageError(`${where}: invalid fingerprint '${text}': want 20 hex bytes separated by ':'`);
-  }
-  return text.toUpperCase();
-}
-
-/** -K items: "rsa:BITS" or "ec:CURVE", checked as the real proxy does before anything starts. */
-function parseKeySpecs(text: string): KeySpec[] {
-  return splitList('K', text).map((item) => {
-    const m = /^(rsa|ec):(.+)$/.exec(item);
-    if (m === null) throw new UsageError(`-K: invalid key specification '${item}': want rsa:key_length or ec:curve`);
-    if (m[1] === 'ec') return { type: 'ec', curve: parseCurve('K', m[2]) };
-    return { type: 'rsa', bits: parseInteger('K', 'RSA key size', m[2], { min: 512, max: 2048 }) };
-  });
-}
-
-function parseCurve(opt: string, name: string): string {
-  const curve = canonicalCurveName(name);
-  if (curve === undefined) throw new UsageError(`-${opt}: invalid EC curve '${name}'`);
-  return curve;
 }
 
 /** Parses argv (without the program name). Throws UsageError naming the option on any problem. */
@@ -134,7 +112,7 @@ export function parseProxydArgs(argv: readonly string[]): ProxydOptions {
       case 'C': o.clientListFile = nonEmpty(opt, arg); break;
       case 'S': o.serverListFile = nonEmpty(opt, arg); break;
       case 'k': keyFiles = splitList(opt, arg); break;
-      case 'K': keySpecs = parseKeySpecs(arg); break;
+      case 'K': keySpecs = parseKeySpecs(opt, arg); break;
       case 'e': ecdhCurve = parseCurve(opt, arg); break;
       case 'I': o.interfaces = splitList(opt, arg); break;
       case 'M': o.publicGroups = splitList(opt, arg); break;

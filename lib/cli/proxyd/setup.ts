@@ -6,7 +6,7 @@ import { interfaces as listInterfaces, resolveInterface, type Family, type NetIn
 import type { Endpoint, ProxyConfig, ProxyKey } from '../../proxy/types';
 import { addressTail32, isMulticast, resolveHost } from '../common/addresses';
 import { UsageError } from '../exit';
-import { checkKeyOptions, loadKeys } from './keys';
+import { checkKeyOptions, loadKeys } from '../common/keys';
 import { readClientList, readServerList } from './lists';
 import type { ProxydOptions } from './options';
 

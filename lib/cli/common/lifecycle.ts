@@ -1,0 +1,119 @@
+// The life of a daemon program (uftpd, uftpproxyd): check the command line, then detach (no -d) or run in
+// front; log to stderr or the -L file; -N; the -P pid file; SIGTERM/SIGINT stop it cleanly. Exit statuses
+// as the pages: 1 bad command line, 2 network set-up, 3 key data, 4 log file, 6 stopped by a signal (as
+// the real daemons do); a detached start exits 0 once the daemon runs.
+import { detach, isDaemonChild, onShutdownSignal, removePidFile, reportFailed, reportStarted, setNice, writePidFile } from './daemon';
+import { failureOf, isStartupError } from './failure';
+import { Logger } from './log';
+import { LogFileError } from './log-file';
+import { ExitCode } from '../exit';
+
+export interface LifecycleOptions {
+  debug: boolean;
+  logFile: string;
+  logLevel: number;
+  maxLogBytes?: number;
+  maxLogCount: number;
+  pidFile?: string;
+  nice: number;
+}
+
+/** Things to undo at the end, last first. */
+export type Cleanups = Array<() => void | Promise<void>>;
+
+export interface DaemonProgram<S, D> {
+  name: string;
+  usage: string;
+  versionLine: string;
+  /** Everything that can fail on bad input, creating nothing: UsageError / KeyDataError. */
+  prepare(argv: readonly string[]): Promise<S>;
+  lifecycle(setup: S): LifecycleOptions;
+  /** Opens what the daemon needs (keys, sockets), registers their cleanups, starts it. */
+  start(setup: S, logger: Logger, cleanups: Cleanups): D | Promise<D>;
+}
+
+export interface ProgramIo<D> {
+  stderr: (text: string) => void;
+  /** The script to start again when detaching (the bin); default process.argv[1]. */
+  script?: string;
+  /** Called once the daemon runs, with a way to stop it (tests; signals do the same). */
+  onRunning?: (stop: () => void, daemon: D) => void;
+}
+
+export async function daemonMain<S, D>(argv: readonly string[], io: ProgramIo<D>, program: DaemonProgram<S, D>): Promise<number> {
+  let setup: S;
+  try {
+    setup = await program.prepare(argv);
+  } catch (err) {
+    if (!isStartupError(err)) throw err;
+    const failure = failureOf(err);
+    io.stderr(`${program.name}: ${failure.message}\n${failure.showUsage ? `${program.usage}\n` : ''}`);
+    if (isDaemonChild()) await reportFailed(failure.message, failure.code);
+    return failure.code;
+  }
+  const options = program.lifecycle(setup);
+  if (!options.debug && !isDaemonChild()) {
+    const result = await detach({ script: io.script ?? process.argv[1], argv, logFile: options.logFile });
+    if (result.message !== undefined) io.stderr(`${program.name}: ${result.message}\n`);
+    return result.code;
+  }
+  try {
+    return await run(setup, options, io, program);
+  } catch (err) {
+    const failure = failureOf(err);
+    io.stderr(`${program.name}: ${failure.message}\n`);
+    await reportFailed(failure.message, failure.code);
+    return failure.code;
+  }
+}
+
+/** Runs the daemon until SIGTERM/SIGINT (or io.onRunning's stop); resolves to the exit status. */
+async function run<S, D>(setup: S, options: LifecycleOptions, io: ProgramIo<D>, program: DaemonProgram<S, D>): Promise<number> {
+  let logFailure: Error | undefined;
+  // Signal handlers first: a SIGTERM that comes while starting (once the pid file is visible, say)
+  // must not meet the default action, which kills without cleaning up.
+  let stopNow: (why: string) => void = () => undefined;
+  const stopped = new Promise<string>((resolve) => (stopNow = resolve));
+  const removeHandlers = onShutdownSignal((signal) => stopNow(`signal ${signal === 'SIGINT' ? 2 : 15}`));
+  const cleanups: Cleanups = [removeHandlers];
+  const cleanup = async (): Promise<void> => {
+    for (const c of cleanups.reverse()) await c();
+  };
+  try {
+    const stderr = { write: (t: string) => (io.stderr(t), true) } as NodeJS.WritableStream;
+    const logger = new Logger({
+      level: options.logLevel,
+      to: options.debug ? { stream: stderr } : { file: options.logFile, maxBytes: options.maxLogBytes, maxCount: options.maxLogCount },
+      onError: (err) => {
+        logFailure ??= err;
+        stopNow('log failure');
+      },
+    });
+    cleanups.push(() => logger.close());
+    logger.log(0, program.versionLine);
+    if (options.nice !== 0) setNiceOrWarn(options.nice, logger);
+    const daemon = await program.start(setup, logger, cleanups);
+    if (options.pidFile !== undefined) {
+      writePidFile(options.pidFile);
+      cleanups.push(() => removePidFile(options.pidFile!));
+    }
+    io.onRunning?.(() => stopNow('request'), daemon);
+    await reportStarted();
+    const why = await stopped;
+    if (logFailure !== undefined) throw new LogFileError(logFailure.message);
+    logger.log(1, why.startsWith('signal') ? `Exiting on ${why}` : 'Exiting on request');
+    await cleanup();
+    return why.startsWith('signal') ? ExitCode.INTERRUPTED : ExitCode.OK;
+  } catch (err) {
+    await cleanup().catch(() => undefined);
+    throw err;
+  }
+}
+
+function setNiceOrWarn(nice: number, logger: Logger): void {
+  try {
+    setNice(nice);
+  } catch (err) {
+    logger.log(1, `Warning: cannot set priority ${nice}: ${(err as Error).message}`);
+  }
+}
