@@ -1,0 +1,176 @@
+// The glue between the client machine (sans-I/O) and the world: datagrams from the socket(s) and timer
+// expiries go in, file results come back from the file executor; outputs become sends (one sendBatch per
+// received batch), group joins, timers, file operations, log and status lines and post-receive runs.
+// A packet can never take the daemon down: a machine that throws is logged and counted.
+// Hot path: batches arrive transient (views into the socket's receive area); the machine decrypts in place
+// and copies each block once, into its write cache.
+import type { Datagram, NetInterface, UdpSocket } from '../../net';
+import type { ClientMachine, ClientOutput, Clock, FileResult } from '../../client/types';
+import type { Logger } from '../common/log';
+import { Memberships } from '../common/memberships';
+import { sendAll } from '../common/send-batch';
+import { SendList } from '../common/send-list';
+import { TimerTable } from '../common/timers';
+import type { FileExecutor } from './file-executor';
+import { postReceiveLine, runPostReceive } from './post-receive';
+import type { StatusSink } from './status-file';
+
+export interface ClientDaemonParts {
+  machine: ClientMachine;
+  /** One socket per address family listened on. */
+  sockets: UdpSocket[];
+  logger: Logger;
+  interfaces: NetInterface[];
+  files: FileExecutor;
+  status?: StatusSink;
+  postReceive?: string;
+}
+
+const FLUSH_AT_STOP_MS = 500;
+
+export class ClientDaemon {
+  private readonly timers: TimerTable;
+  private readonly counts = new Map<string, number>();
+  private readonly memberships: Memberships;
+  private readonly sends = new Map<UdpSocket, SendList>();
+  private stopped = false;
+  private readonly reporter = {
+    count: (name: string) => this.count(name),
+    error: (message: string) => this.parts.logger.log(1, message),
+  };
+
+  constructor(private readonly parts: ClientDaemonParts) {
+    this.timers = new TimerTable((id) => this.feed(() => parts.machine.handle({ type: 'timer', id }, this.clock()), `timer ${id}`));
+    this.memberships = new Memberships((group) => this.socketFor(group), parts.interfaces, this.reporter);
+    for (const socket of parts.sockets) this.sends.set(socket, new SendList());
+  }
+
+  start(): void {
+    this.feed(() => this.parts.machine.start(this.clock()), 'start');
+    for (const socket of this.parts.sockets) {
+      socket.onError((err) => {
+        this.count('socket_error');
+        this.parts.logger.log(1, `Socket error: ${err.message}`);
+      });
+      socket.onMessages((batch) => this.onBatch(batch), { transient: true });
+    }
+  }
+
+  /** Called by the file executor with each result. */
+  fileResult(result: FileResult): void {
+    this.feed(() => this.parts.machine.handle({ type: 'fileResult', result }, this.clock()), 'file result');
+  }
+
+  counters(): ReadonlyMap<string, number> {
+    return this.counts;
+  }
+
+  sessionCount(): number {
+    return this.parts.machine.sessionCount();
+  }
+
+  /** ABORTs every session (as the real client does on shutdown), lets the sends go, closes everything. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.feed(() => this.parts.machine.stop(this.clock()), 'stop');
+    this.stopped = true;
+    this.timers.clear();
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise((resolve) => (timer = setTimeout(resolve, FLUSH_AT_STOP_MS)));
+    await Promise.race([Promise.all(this.parts.sockets.map((s) => s.flush().catch(() => undefined))), giveUp]);
+    clearTimeout(timer);
+    await this.parts.files.closeAll();
+    await Promise.all(this.parts.sockets.map((s) => s.close()));
+    this.parts.status?.close();
+    const summary = [...this.counts].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`);
+    this.parts.logger.log(2, `Counters: ${summary.length > 0 ? summary.join(', ') : 'none'}`);
+  }
+
+  private clock(): Clock {
+    return { now: performance.now(), wall: Date.now() };
+  }
+
+  private socketFor(address: string): UdpSocket | undefined {
+    const family = address.includes(':') ? 6 : 4;
+    return this.parts.sockets.find((s) => s.family === family);
+  }
+
+  /** `batch` and its views are transient: valid only until this returns. */
+  private onBatch(batch: Datagram[]): void {
+    if (this.stopped) return;
+    const clock = this.clock();
+    const machine = this.parts.machine;
+    for (let i = 0; i < batch.length; i++) {
+      const d = batch[i];
+      let outputs: ClientOutput[];
+      try {
+        outputs = machine.receive(d.data, { address: d.from, port: d.fromPort }, clock);
+      } catch (err) {
+        this.internalError(`packet from ${d.from}:${d.fromPort}`, err);
+        continue;
+      }
+      if (outputs.length > 0) this.apply(outputs);
+    }
+    this.flushSends();
+  }
+
+  private feed(call: () => ClientOutput[], what: string): void {
+    if (this.stopped) return;
+    try {
+      this.apply(call());
+    } catch (err) {
+      this.internalError(what, err);
+    }
+    this.flushSends();
+  }
+
+  private internalError(what: string, err: unknown): void {
+    this.count('internal_error');
+    this.parts.logger.log(0, `Internal error handling ${what}: ${(err as Error).stack ?? err}`);
+  }
+
+  private apply(outputs: ClientOutput[]): void {
+    for (const out of outputs) {
+      switch (out.type) {
+        case 'send': {
+          const socket = this.socketFor(out.to.address);
+          if (socket) this.sends.get(socket)!.add(out.data, out.to.address, out.to.port);
+          else this.reporter.error(`Error sending to ${out.to.address}: no socket of its address family`);
+          break;
+        }
+        case 'join': this.memberships.change(true, out.group, out.sources); break;
+        case 'leave': this.memberships.change(false, out.group, out.sources); break;
+        case 'setTimer': this.timers.set(out.id, out.at); break;
+        case 'cancelTimer': this.timers.cancel(out.id); break;
+        case 'count': this.count(out.name); break;
+        case 'log': {
+          const ctx = out.groupId === undefined ? undefined : { groupId: out.groupId, groupInst: out.groupInst, fileId: out.fileId };
+          this.parts.logger.log(out.level, out.message, ctx);
+          break;
+        }
+        case 'file': this.parts.files.run(out.request); break;
+        case 'status': this.parts.status?.write(out.line); break;
+        case 'postReceive': this.postReceive(out.groupId, out.paths); break;
+      }
+    }
+  }
+
+  private postReceive(groupId: number, paths: string[]): void {
+    const script = this.parts.postReceive;
+    if (!script) return;
+    this.parts.logger.log(2, postReceiveLine(script, groupId, paths), { groupId });
+    runPostReceive(script, groupId, paths, (message) => this.parts.logger.log(0, message, { groupId }));
+  }
+
+  private flushSends(): void {
+    for (const [socket, list] of this.sends) {
+      if (list.length === 0) continue;
+      sendAll(socket, list.datagrams(), this.reporter);
+      list.clear();
+    }
+  }
+
+  private count(name: string): void {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+  }
+}

@@ -1,0 +1,107 @@
+// uftpd: the client machine run by the shared daemon life cycle (lib/cli/common/lifecycle.ts). Exit
+// statuses as uftpd(1): 1 bad command line, 2 network set-up, 3 key data, 4 log file, 6 stopped by a
+// signal; a detached start exits 0 once the daemon runs.
+import { DirRoot, FileStoreError, beneathResolver } from '../../files';
+import { createClient } from '../../client';
+import type { ClientConfig, ClientMachine } from '../../client/types';
+import type { Family, UdpSocket } from '../../net';
+import { bufferReports } from '../common/buffers';
+import { describeLoadedKey } from '../common/keys';
+import { daemonMain, type Cleanups, type ProgramIo } from '../common/lifecycle';
+import type { Logger } from '../common/log';
+import { NetworkError, openUdpSocket } from '../common/socket';
+import { UsageError } from '../exit';
+import { ClientDaemon } from './daemon';
+import { FileExecutor, type FileRoots } from './file-executor';
+import { HostNames } from './host-names';
+import { parseUftpdArgs } from './options';
+import { loadUftpdKeys, prepareUftpd, type UftpdSetup } from './setup';
+import { openStatusFile } from './status-file';
+import { PROGRAM, USAGE, VERSION_LINE, infoRequest } from './usage';
+
+export interface UftpdIo extends ProgramIo<ClientDaemon> {
+  stdout?: (text: string) => void;
+  /** The client machine; default lib/client's. */
+  createMachine?: (config: ClientConfig) => ClientMachine;
+}
+
+export async function main(argv: readonly string[], io: UftpdIo): Promise<number> {
+  const info = infoRequest(argv);
+  if (info !== undefined) {
+    (io.stdout ?? ((t: string) => process.stdout.write(t)))(`${info === 'help' ? USAGE : VERSION_LINE}\n`);
+    return 0;
+  }
+  return daemonMain(argv, io, {
+    name: PROGRAM,
+    usage: USAGE,
+    versionLine: VERSION_LINE,
+    prepare: (args) => prepareUftpd(parseUftpdArgs(args)),
+    lifecycle: (setup) => setup.options,
+    start: (setup, logger, cleanups) => start(setup, logger, cleanups, io),
+  });
+}
+
+/** The families to listen on: those of the public groups and of the peers we send to unasked. */
+function familiesOf(setup: UftpdSetup): Family[] {
+  const families = new Set<Family>(setup.families);
+  for (const peer of [...setup.heartbeats, ...(setup.responseProxy ? [setup.responseProxy] : [])]) families.add(peer.address.includes(':') ? 6 : 4);
+  return [...families];
+}
+
+function openRoots(setup: UftpdSetup, cleanups: Cleanups): FileRoots {
+  const open = (opt: string, dir: string): DirRoot => {
+    try {
+      const root = DirRoot.open(dir);
+      cleanups.push(() => root.close());
+      return root;
+    } catch (err) {
+      throw new UsageError(`-${opt}: ${dir}: ${err instanceof FileStoreError ? err.message : String(err)}`);
+    }
+  };
+  const { options } = setup;
+  return {
+    dest: options.destDirs.map((d) => open('D', d)),
+    temp: options.tempDir === undefined ? undefined : open('T', options.tempDir),
+    backup: options.backupDirs.map((d) => open('A', d)),
+  };
+}
+
+function start(setup: UftpdSetup, logger: Logger, cleanups: Cleanups, io: UftpdIo): ClientDaemon {
+  const { options } = setup;
+  const keys = loadUftpdKeys(setup);
+  for (const key of keys) logger.log(0, describeLoadedKey(key));
+  const roots = openRoots(setup, cleanups);
+  logger.log(3, `Paths beneath -D/-T/-A resolved with ${beneathResolver()}`);
+  const sockets: UdpSocket[] = [];
+  for (const family of familiesOf(setup)) {
+    const socket = openUdpSocket({ family, port: options.port, bufferSize: options.bufferSize, dscp: options.dscp, ttl: 1, reuseAddr: false });
+    cleanups.push(() => socket.close());
+    sockets.push(socket);
+    const reported = { receive: socket.getRecvBufferSize(), send: socket.getSendBufferSize() };
+    for (const r of bufferReports(options.bufferSize, reported)) logger.log(r.level, r.message);
+  }
+  if (sockets.length === 0) throw new NetworkError('no address family to listen on');
+  const status = setup.statusFile === undefined
+    ? undefined
+    : openStatusFile(setup.statusFile.kind === 'log' ? '@LOG' : setup.statusFile.path, (line) => logger.log(0, line));
+  const names = options.skipNameLookup ? undefined : new HostNames();
+  const config: ClientConfig = {
+    uid: setup.uid, publicGroups: setup.publicGroups, destDirs: options.destDirs, tempDir: options.tempDir,
+    backupDirs: options.backupDirs, tempFiles: options.tempFiles, moveIndividually: options.moveIndividually,
+    encryptedOnly: options.encryptedOnly, serverList: setup.serverList, responseProxy: setup.responseProxy,
+    heartbeats: setup.heartbeats, heartbeatIntervalSec: options.heartbeatIntervalSec, keys, cacheSize: options.cacheSize,
+    postReceive: setup.postReceiveScript !== undefined, statusFile: status !== undefined,
+    hostName: names ? (address) => names.name(address) : undefined,
+  };
+  logger.log(2, `Listening on port ${options.port} as ${(setup.uid >>> 0).toString(16).toUpperCase().padStart(8, '0')}${setup.uidSource ? ` (from ${setup.uidSource})` : ''}`);
+  let daemon: ClientDaemon | undefined;
+  const files = new FileExecutor(roots, (result) => daemon?.fileResult(result));
+  daemon = new ClientDaemon({
+    machine: (io.createMachine ?? createClient)(config), sockets, logger, interfaces: setup.interfaces, files, status,
+    postReceive: setup.postReceiveScript,
+  });
+  const running = daemon;
+  cleanups.push(() => running.stop());
+  running.start();
+  return running;
+}
