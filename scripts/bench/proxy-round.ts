@@ -44,7 +44,7 @@ export async function runRound(lab: Lab, which: ProxyImpl, file: string, sha: st
     const server = lab.host('server');
     const t0 = process.hrtime.bigint();
     const args = ['-I', server.ifname('a'), '-R', '-1', ...BUFFERS, '-t', '16', '-r', '0.05:0.01:1.0', file];
-    const run = await server.exec('uftp', args, { timeoutMs: 900_000 });
+    const run = await server.exec('/usr/bin/uftp', args, { timeoutMs: 900_000 });
     const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const log = run.stdout + run.stderr;
     const elapsed = log.match(/Total elapsed time: ([\d.]+) seconds/);

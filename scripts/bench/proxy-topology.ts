@@ -34,7 +34,7 @@ export function segmentOf(host: LabHost): 'a' | 'b' {
  * `nodeFlags` go to node before our bin (e.g. --cpu-prof); the real proxy ignores them.
  */
 export function proxyCommand(which: ProxyImpl, nodeFlags: string[] = []): string[] {
-  return which === 'real' ? ['uftpproxyd'] : [process.execPath, ...nodeFlags, path.join(repoRoot(), 'bin/uftpproxyd')];
+  return which === 'real' ? ['/usr/bin/uftpproxyd'] : [process.execPath, ...nodeFlags, path.join(repoRoot(), 'bin/uftpproxyd')];
 }
 
 // The default UID of a program on an IPv4 interface is the address itself.
@@ -67,10 +67,32 @@ export async function startProxy(host: LabHost, which: ProxyImpl, args: string[]
   return proc;
 }
 
-/** Starts the real uftpd on the host's interface (by default its PROXY_LAB one), receiving into `dest`. */
-export async function startUftpd(host: LabHost, dest: string, extra: string[] = [], ifname = host.ifname(segmentOf(host))): Promise<LabProcess> {
+export type ClientImpl = 'ours' | 'real';
+
+/**
+ * argv that starts a client: ours from this repository's bin/, or the real one of Debian's uftp package, by
+ * absolute path (after `npm install -g .` ours is on PATH under the same name).
+ */
+export function uftpdCommand(which: ClientImpl, nodeFlags: string[] = []): string[] {
+  return which === 'real' ? ['/usr/bin/uftpd'] : [process.execPath, ...nodeFlags, path.join(repoRoot(), 'bin/uftpd')];
+}
+
+/**
+ * Starts a uftpd in the foreground (-d, -q) on the host's interface (by default its PROXY_LAB one), receiving
+ * into `dest`: the real one unless `which` says ours. Resolves once it listens.
+ */
+export async function startUftpd(
+  host: LabHost,
+  dest: string,
+  extra: string[] = [],
+  ifname = host.ifname(segmentOf(host)),
+  which: ClientImpl = 'real',
+  port = UFTP_PORT,
+): Promise<LabProcess> {
   await mkdir(dest, { recursive: true });
-  const proc = host.spawn('uftpd', ['-d', '-q', '-D', dest, '-I', ifname, ...extra]);
-  await proc.waitForOutput(/Loaded (\d+ bit \w+|ECDSA) key/, 10_000);
+  const [cmd, ...pre] = uftpdCommand(which);
+  const proc = host.spawn(cmd, [...pre, '-d', '-q', '-D', dest, '-I', ifname, ...extra]);
+  await proc.waitForOutput(/Loaded (\d+ bit \w+|ECDSA) key/, 15_000);
+  if (which === 'ours') await waitForUdpPort(host, port, proc, 15_000);
   return proc;
 }

@@ -53,11 +53,11 @@ describeLab(
       const dest = join(lab.tmpdir(), name);
       await mkdir(dest);
       const cli = lab.host('cli');
-      const client = cli.spawn('uftpd', ['-d', '-q', '-D', dest, '-I', cli.ifname('a')]);
+      const client = cli.spawn('/usr/bin/uftpd', ['-d', '-q', '-D', dest, '-I', cli.ifname('a')]);
       procs.push(client);
       await client.waitForOutput(/Loaded \d+ bit \w+ key/, 10_000);
       const srv = lab.host('srv');
-      const run = await srv.exec('uftp', ['-I', srv.ifname('a'), '-R', '100000', '-t', '16', ...serverArgs, file], { timeoutMs: 60_000 });
+      const run = await srv.exec('/usr/bin/uftp', ['-I', srv.ifname('a'), '-R', '100000', '-t', '16', ...serverArgs, file], { timeoutMs: 60_000 });
       const log = run.stdout + run.stderr;
       expect({ code: run.code, log }).toEqual({ code: 0, log: expect.stringContaining('Group complete') });
       await client.waitForOutput(/Group file transfer confirmed/, 10_000);

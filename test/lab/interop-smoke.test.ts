@@ -42,7 +42,7 @@ describeLab(
       const h = lab.host(host);
       const args = ['-d', '-q', '-D', dest, '-I', family === 4 ? h.ifname(segment) : h.addr(segment, 6)];
       if (family === 6) args.push('-M', 'ff15::4:4:1');
-      const proc = h.spawn('uftpd', args);
+      const proc = h.spawn('/usr/bin/uftpd', args);
       clients.push(proc);
       await proc.waitForOutput(/Loaded \d+ bit \w+ key/, 10_000);
       return proc;
@@ -58,7 +58,7 @@ describeLab(
       const groups = family === 4 ? [] : ['-M', 'ff15::4:4:1', '-P', 'ff15::5:5:x'];
       // TTL 16: it is the router that stops multicast, not a TTL of 1.
       const files = Object.keys(FILES).map((f) => join(src, f));
-      const run = await srv.exec('uftp', ['-I', iface, '-R', '100000', '-t', '16', ...groups, ...files], { timeoutMs: 60_000 });
+      const run = await srv.exec('/usr/bin/uftp', ['-I', iface, '-R', '100000', '-t', '16', ...groups, ...files], { timeoutMs: 60_000 });
       const log = run.stdout + run.stderr;
       expect({ code: run.code, log }).toEqual({ code: 0, log: expect.stringContaining('Group complete') });
       expect(log.match(/Received REGISTER from client/g)).toHaveLength(1);

@@ -9,11 +9,12 @@ import {
   startProxy,
   startUftpd,
   uidOf,
+  type ClientImpl,
   type ProxyImpl,
 } from '../../../scripts/bench/proxy-topology';
 import { uftpPrograms } from './gate';
 
-export { proxyCommand, uidOf, type ProxyImpl } from '../../../scripts/bench/proxy-topology';
+export { proxyCommand, uftpdCommand, uidOf, type ClientImpl, type ProxyImpl } from '../../../scripts/bench/proxy-topology';
 
 export type HostName = 'server' | 'sproxy' | 'near' | 'near2' | 'cproxy' | 'far1' | 'far2';
 /** A host of PROXY_LAB, or of the spec a test file brings (see useProxyLab). */
@@ -85,7 +86,7 @@ export class ProxyTestLab {
   /** A key made by the real uftp_keymgt, e.g. spec 'rsa:1024' or 'ec:prime256v1'. */
   async key(name: string, spec: string): Promise<KeyFile> {
     const file = path.join(this.lab.tmpdir(), `${name}.pem`);
-    const made = await this.host('server').exec('uftp_keymgt', ['-g', spec, file]);
+    const made = await this.host('server').exec('/usr/bin/uftp_keymgt', ['-g', spec, file]);
     const text = made.stdout + made.stderr;
     const fp = text.match(/fingerprint: ([0-9A-F:]+)/);
     if (made.code !== 0 || !fp) throw new Error(`uftp_keymgt -g ${spec} ${file} failed: ${text}`);
@@ -97,9 +98,9 @@ export class ProxyTestLab {
     return proc;
   }
 
-  /** Starts the real uftpd on a host; received files land in dest. */
-  async client(name: AnyHost, dest: string, extra: string[] = []): Promise<LabProcess> {
-    return this.keep(await startUftpd(this.host(name), dest, extra, this.ifname(name)));
+  /** Starts a uftpd on a host (the real one unless `which` says ours); received files land in dest. */
+  async client(name: AnyHost, dest: string, extra: string[] = [], which: ClientImpl = 'real'): Promise<LabProcess> {
+    return this.keep(await startUftpd(this.host(name), dest, extra, this.ifname(name), which));
   }
 
   /** Any other program on a host, stopped with the rest after each test. */
@@ -125,14 +126,14 @@ export class ProxyTestLab {
   /** Runs the real uftp to its end on `from` (default the server host) and returns its log. */
   async send(args: string[], files: string[], from: AnyHost = 'server', timeoutMs = 90_000): Promise<ExecResult & { log: string }> {
     const argv = ['-I', this.ifname(from), ...FAST_SERVER, ...args, ...files];
-    const run = await this.host(from).exec('uftp', argv, { timeoutMs });
+    const run = await this.host(from).exec('/usr/bin/uftp', argv, { timeoutMs });
     return { ...run, log: run.stdout + run.stderr };
   }
 
   /** Starts uftp without waiting for it (a transfer that something happens during). */
   sendInBackground(args: string[], files: string[], from: AnyHost = 'server'): LabProcess {
     const argv = ['-I', this.ifname(from), ...FAST_SERVER, ...args, ...files];
-    return this.keep(this.host(from).spawn('uftp', argv));
+    return this.keep(this.host(from).spawn('/usr/bin/uftp', argv));
   }
 
   async stopAll(): Promise<void> {
