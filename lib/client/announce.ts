@@ -103,11 +103,15 @@ export function onAnnounce(
     abortSession(ctx, sessions, session, why);
   };
   if (session.restart && session.syncMode) return abort('Sync mode and restart mode incompatible');
-  if (config.serverList && !(isSsmAddress(ann.privateAddr) && isSsmAddress(ann.publicAddr))) {
-    return abort(`Invalid source specific multicast address: ${ann.privateAddr}`);
+  // A blank private address is a unicast session (`uftp -M <client address>`): everything comes to our own
+  // address, there is no group to check or join (the real uftpd takes these too).
+  if (!isBlankAddress(ann.privateAddr)) {
+    if (config.serverList && !(isSsmAddress(ann.privateAddr) && isSsmAddress(ann.publicAddr))) {
+      return abort(`Invalid source specific multicast address: ${ann.privateAddr}`);
+    }
+    if (!isMulticast(ann.privateAddr)) return abort(`Invalid multicast address: ${ann.privateAddr}`);
+    joinPrivate(ctx, session);
   }
-  if (!isMulticast(ann.privateAddr)) return abort(`Invalid multicast address: ${ann.privateAddr}`);
-  joinPrivate(ctx, session);
   if (session.ccType === CongestionControl.TFMCC) {
     const size = dataPacketSize(session.blockSize, ann.privateAddr.includes(':'), true, session.reg);
     session.tfmcc = new TfmccReceiver(header.seq, packetLength, ctx.clock.now, size);
@@ -170,4 +174,9 @@ function sameKind(a: KeyObject, b: KeyObject): boolean {
   if (a.asymmetricKeyType !== b.asymmetricKeyType) return false;
   if (a.asymmetricKeyType === 'ec') return a.asymmetricKeyDetails?.namedCurve === b.asymmetricKeyDetails?.namedCurve;
   return a.asymmetricKeyDetails?.modulusLength === b.asymmetricKeyDetails?.modulusLength;
+}
+
+/** 0.0.0.0 or :: (as lib/protocol formats them): the ANNOUNCE of a unicast session. */
+export function isBlankAddress(address: string): boolean {
+  return address === '0.0.0.0' || address === '::';
 }

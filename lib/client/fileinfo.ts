@@ -5,7 +5,7 @@
 import { FileType, FILEINFO_ACK_PARTIAL, MessageType, NO_EXTENSIONS, CompletionStatus, type FileInfo } from '../protocol';
 import { glog, type Ctx } from './context';
 import { abortSession, type Sessions } from './ending';
-import { Arrivals, FileLayout } from './layout';
+import { Arrivals, FileLayout } from '../session/layout';
 import { completeMessage, listed } from './messages';
 import { destinationOf, tempFileName, type Destination } from './names';
 import { echoTimestamp, noteServerTime, sendToServer } from './outgoing';
@@ -143,7 +143,11 @@ function regularFile(ctx: Ctx, sessions: Sessions, session: ClientSession, file:
     openFile(ctx, sessions, session, file, msg, false, restart.have);
     return;
   }
-  if (!restart && !session.syncMode) {
+  // -t without -A: the file is received beside its final name and renamed over it at the end, which a
+  // directory there would stop. It is refused now, before any data, as a file opened in place is refused
+  // (EISDIR): a directory is never deleted to make room (with -A it goes to the backup at the end).
+  const dirBlocksRename = ctx.config.tempFiles && ctx.config.backupDirs.length === 0;
+  if (!restart && !session.syncMode && !dirBlocksRename) {
     openFile(ctx, sessions, session, file, msg, true);
     return;
   }
@@ -160,6 +164,14 @@ function regularFile(ctx: Ctx, sessions: Sessions, session: ClientSession, file:
       }
       return openFile(c, sessions, session, file, msg, true);
     }
+    const openUnlessDir = (): void => {
+      if (dirBlocksRename && there.kind === 'directory') {
+        glog(c, session, 0, `Error opening data file ${file.dest.display}: Is a directory`);
+        return earlyComplete(c, session, msg, msg.name.toString(), CompletionStatus.REJECTED);
+      }
+      openFile(c, sessions, session, file, msg, true);
+    };
+    if (!session.syncMode) return openUnlessDir();
     const verdict = syncVerdict(msg, there);
     if (verdict === 'skip') {
       glog(c, session, 2, 'skipping file, in sync');
@@ -171,7 +183,7 @@ function regularFile(ctx: Ctx, sessions: Sessions, session: ClientSession, file:
       glog(c, session, 2, 'Sync preview mode, skipping receive');
       return earlyComplete(c, session, msg, msg.name.toString(), file.status);
     }
-    openFile(c, sessions, session, file, msg, true);
+    openUnlessDir();
   });
 }
 
@@ -230,6 +242,12 @@ function directory(ctx: Ctx, session: ClientSession, file: FileState, msg: FileI
     }
     if (session.syncPreview) return earlyComplete(c, session, msg, name, CompletionStatus.NORMAL);
     glog(c, session, 2, 'Creating directory');
+    // A file, symlink or other entry in the way is left alone and the directory rejected, as the real
+    // client does (mkdir fails with EEXIST there): it is not ours to delete.
+    if (result.ok && result.value.kind === 'inspect' && result.value.info.kind !== 'none') {
+      glog(c, session, 1, `Failed to create directory ${file.dest.display}: File exists`);
+      return earlyComplete(c, session, msg, name, CompletionStatus.REJECTED);
+    }
     c.files.ask(c, session.key, { op: 'mkdir', place: file.dest.place }, (c2, made) => {
       if (!made.ok) glog(c2, session, 1, `Failed to create directory ${file.dest.display}: ${failed(made)}`);
       earlyComplete(c2, session, msg, name, made.ok ? CompletionStatus.NORMAL : CompletionStatus.REJECTED);
@@ -240,9 +258,17 @@ function directory(ctx: Ctx, session: ClientSession, file: FileState, msg: FileI
 function symlink(ctx: Ctx, session: ClientSession, file: FileState, msg: FileInfo): void {
   const name = msg.name.toString();
   if (session.syncPreview) return earlyComplete(ctx, session, msg, name, CompletionStatus.NORMAL);
-  ctx.files.ask(ctx, session.key, { op: 'symlink', place: file.dest.place, target: msg.link }, (c, made) => {
-    if (!made.ok) glog(c, session, 1, `Failed to create symlink ${file.dest.display}: ${failed(made)}`);
-    earlyComplete(c, session, msg, name, made.ok ? CompletionStatus.NORMAL : CompletionStatus.REJECTED);
+  // Whatever is already at the name (a file, a link, a directory) stays and the link is rejected, as the
+  // real client does (symlink fails with EEXIST): replacing it would lose a file that -A never saw.
+  ctx.files.ask(ctx, session.key, { op: 'inspect', place: file.dest.place }, (c0, there) => {
+    if (there.ok && there.value.kind === 'inspect' && there.value.info.kind !== 'none') {
+      glog(c0, session, 1, `Failed to create symlink ${file.dest.display}: File exists`);
+      return earlyComplete(c0, session, msg, name, CompletionStatus.REJECTED);
+    }
+    c0.files.ask(c0, session.key, { op: 'symlink', place: file.dest.place, target: msg.link }, (c, made) => {
+      if (!made.ok) glog(c, session, 1, `Failed to create symlink ${file.dest.display}: ${failed(made)}`);
+      earlyComplete(c, session, msg, name, made.ok ? CompletionStatus.NORMAL : CompletionStatus.REJECTED);
+    });
   });
 }
 
@@ -252,7 +278,9 @@ function deletion(ctx: Ctx, session: ClientSession, file: FileState, msg: FileIn
   const place: Place = file.dest.place;
   ctx.files.ask(ctx, session.key, { op: 'remove', place, backupIndex: backupFor(ctx, file.dest), when: session.startWall }, (c, done) => {
     if (!done.ok) glog(c, session, 1, `Failed to delete ${file.dest.display}: ${failed(done)}`);
-    earlyComplete(c, session, msg, name, CompletionStatus.NORMAL);
+    // Nothing there is done (the real client says copied too); a delete or -A backup that failed (a
+    // symlink on the way, say) left the entry in place: the server hears rejected, not copied.
+    earlyComplete(c, session, msg, name, done.ok ? CompletionStatus.NORMAL : CompletionStatus.REJECTED);
   });
 }
 

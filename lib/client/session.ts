@@ -4,7 +4,7 @@ import { UFTP_VERSION, type UftpHeader } from '../protocol';
 import type { Registrant } from '../session/registrant';
 import type { Timestamp } from '../session/timing';
 import type { Destination } from './names';
-import type { Arrivals, FileLayout } from './layout';
+import type { Arrivals, FileLayout } from '../session/layout';
 import type { RestartState } from './restart-state';
 import type { TfmccReceiver } from './tfmcc';
 import type { Endpoint, Place } from './types';

@@ -35,7 +35,11 @@ async function moveEach(from: DirRoot, rel: Buffer, to: DirRoot, toRel: Buffer, 
     return;
   }
   makeDirectory(to, toRel);
-  for (const name of ops.list(from, rel)) await moveEach(from, child(rel, name), to, child(toRel, name), walk);
+  const names = ops.list(from, rel);
+  // A directory that came empty (an empty directory the server sent) is reported too: the real client
+  // runs -s on it with -T -i, as on each file and link.
+  if (names.length === 0) walk.moved.push(to.resolve(toRel));
+  for (const name of names) await moveEach(from, child(rel, name), to, child(toRel, name), walk);
   try {
     ops.unlink(from, rel, true);
   } catch (err) {
@@ -49,7 +53,8 @@ async function moveEach(from: DirRoot, rel: Buffer, to: DirRoot, toRel: Buffer, 
  * non-directory is replaced atomically); returns [its destination path].
  * individually=true (-i): directories are merged: each is made in destRoot if missing (a non-directory
  * in its way is replaced), each non-directory moved into it over whatever is there; emptied temp
- * directories are removed; returns the destination paths of the non-directories moved, in walk order.
+ * directories are removed; returns the destination paths of the non-directories moved and of the
+ * directories that were empty in temp, in walk order.
  * Nothing at rel in tempRoot: []. EXDEV when the two are on different filesystems (nothing is copied).
  */
 export async function moveIntoPlace(

@@ -1,8 +1,9 @@
 // The key exchange of each client with a client or response proxy: the premaster of its REGISTER (RSA,
 // encrypted to this proxy's key, or ECDH against this proxy's ECDH key), and its CLIENT_KEY, checked
 // against the -C fingerprint and its signature. A REGISTER whose CLIENT_KEY must be checked first is held.
-import { clientSessionKeys, decryptPremaster, ecdhPremaster, fingerprint, importKeyBlob, keyBlob, verifyClientKey } from '../crypto';
-import { KeyExchangeType, type ClientKey, type Register } from '../protocol';
+import { fingerprint, keyBlob } from '../crypto';
+import { type ClientKey, type Register } from '../protocol';
+import { acceptRegistration, clientKeyValid, type Registration } from '../session/authority';
 import { clientFingerprint } from './access';
 import { sameFingerprint } from '../session/access';
 import type { Ctx } from './context';
@@ -23,21 +24,14 @@ export function onRegisterKeys(ctx: Ctx, session: Session, id: number, reg: Regi
   const keys = session.keys as SessionKeys;
   let client = keys.clients.get(id);
   if (!client || !Buffer.from(reg.random).equals(Buffer.from(client.random))) {
-    let premaster: Buffer;
+    let accepted: Registration;
     try {
-      if (keys.reg.keyexType === KeyExchangeType.RSA) {
-        premaster = decryptPremaster(keys.downKey.key, reg.keyInfo);
-      } else {
-        premaster = ecdhPremaster((keys.ecdh as NonNullable<SessionKeys['ecdh']>).privateKey, importKeyBlob(reg.keyInfo).key);
-      }
+      accepted = acceptRegistration(keys.reg, { rsaKey: keys.downKey.key, ecdhKey: keys.ecdh?.privateKey }, reg.random, reg.keyInfo);
     } catch (err) {
       dropped(ctx.out, 'crypto', `REGISTER from ${hexId(id)}: key exchange failed: ${(err as Error).message}`, session.groupId);
       return 'refuse';
     }
-    client = {
-      random: Buffer.from(reg.random), premaster, confirmed: false, acked: false,
-      sessionKeys: clientSessionKeys(keys.reg.hash, keys.reg.cipher, premaster, keys.reg.serverRandom, reg.random),
-    } satisfies ClientCrypto;
+    client = { random: Buffer.from(reg.random), ...accepted, confirmed: false, acked: false } satisfies ClientCrypto;
     keys.clients.set(id, client);
   }
   if (needsClientKey(ctx, keys, id) && !client.publicKey) {
@@ -67,7 +61,7 @@ export function onClientKey(ctx: Ctx, session: Session, id: number, msg: ClientK
     dropped(ctx.out, 'access', `client ${hexId(id)} key ${fingerprint(key)} does not match the client list`, session.groupId, 1);
     return undefined;
   }
-  if (!verifyClientKey(keys.reg.hash, key, clientHandshake(keys, client.random, client.premaster), msg.verifySignature)) {
+  if (!clientKeyValid(keys.reg.hash, key, clientHandshake(keys, client.random, client.premaster), msg.verifySignature)) {
     dropped(ctx.out, 'crypto', `CLIENT_KEY from ${hexId(id)}: signature does not verify`, session.groupId);
     return undefined;
   }

@@ -2,12 +2,11 @@
 // answers with its KEYINFO_ACK); a REG_CONF naming the proxy's clients has the proxy send them KEYINFO in the
 // server's name, each entry encrypted with that client's session key, again every 2 x GRTT to clients that
 // have not answered, at most ROBUST times; their KEYINFO_ACKs end here.
-import { timingSafeEqual } from 'node:crypto';
-import { encryptGroupMaster, keyinfoAckVerifyData } from '../crypto';
 import {
   MessageType, NO_EXTENSIONS, encodePacket, type KeyInfo, type KeyInfoAck, type KeyInfoEntry, type RegConf, type UftpHeader,
 } from '../protocol';
 import { dropped, hexId } from '../session/drop';
+import { keyInfoAckValid, keyInfoEntry } from '../session/authority';
 import { acceptKeyInfo, nextIv } from '../session/registrant';
 import { grttMs } from '../session/timing';
 import { log, send, sendOwn, type Ctx } from './context';
@@ -55,10 +54,9 @@ function sendKeyInfo(ctx: Ctx, session: Session, ids: number[]): void {
   const per = Math.max(1, Math.floor(session.blockSize / KEYINFO_ENTRY));
   for (let i = 0; i < ids.length; i += per) {
     const ivCounter = nextIv(keys.reg);
-    const entries: KeyInfoEntry[] = ids.slice(i, i + per).map((clientId) => ({
-      clientId,
-      groupMaster: encryptGroupMaster(keys.clients.get(clientId)!.sessionKeys, keys.reg.groupMaster!, ivCounter, keys.reg.serverId),
-    }));
+    const entries: KeyInfoEntry[] = ids.slice(i, i + per).map((clientId) =>
+      keyInfoEntry(clientId, keys.clients.get(clientId)!.sessionKeys, keys.reg.groupMaster!, ivCounter, keys.reg.serverId),
+    );
     const msg: KeyInfo = { type: MessageType.KEYINFO, reserved: 0, ivCounter, extensions: NO_EXTENSIONS, keys: entries };
     // In the server's name: its ID and GRTT, as the real proxies send it (sequence 0).
     send(ctx, encodePacket({ ...keys.serverHeader, seq: 0 }, msg), session.privateTarget);
@@ -85,10 +83,8 @@ export function onKeyInfoAck(ctx: Ctx, session: Session, id: number, msg: KeyInf
     dropped(ctx.out, 'unexpected', `KEYINFO_ACK from ${hexId(id)}, which has no key from here`, session.groupId);
     return;
   }
-  const want = keyinfoAckVerifyData(keys.reg.hash, {
-    ...clientHandshake(keys, client.random, client.premaster), clientKeyBlob: client.keyBlob, groupMaster: keys.reg.groupMaster,
-  });
-  if (msg.verifyData.length !== want.length || !timingSafeEqual(Buffer.from(msg.verifyData), want)) {
+  const values = { ...clientHandshake(keys, client.random, client.premaster), clientKeyBlob: client.keyBlob, groupMaster: keys.reg.groupMaster };
+  if (!keyInfoAckValid(keys.reg.hash, values, msg.verifyData)) {
     dropped(ctx.out, 'crypto', `KEYINFO_ACK from ${hexId(id)} with wrong verify data`, session.groupId);
     return;
   }

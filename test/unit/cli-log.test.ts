@@ -44,6 +44,19 @@ function collect(): { stream: Writable; text: () => string } {
 }
 
 describe('Logger', () => {
+  it('bare lines (uftpd -F @LOG) have no timestamp nor prefix, and still obey the level', async () => {
+    const out = collect();
+    const logger = new Logger({ level: 1, to: { stream: out.stream } });
+    logger.log(1, 'before');
+    logger.bare(0, 'CONNECT;2026/12/04-14:55:48;C6120001;8D33E99E;198.18.0.1;198.18.0.1');
+    logger.bare(2, 'not at -x 1');
+    await logger.close();
+    const lines = out.text().split('\n').filter(Boolean);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(LINE_SHAPE);
+    expect(lines[1]).toBe('CONNECT;2026/12/04-14:55:48;C6120001;8D33E99E;198.18.0.1;198.18.0.1');
+  });
+
   it('writes lines at or below its level (-x) through winston, and nothing above', async () => {
     const out = collect();
     const logger = new Logger({ level: 2, to: { stream: out.stream } });

@@ -136,6 +136,18 @@ describe('moveIntoPlace, individually (-i)', () => {
     expect(fs.readdirSync(tmp(''))).toEqual([]);
   });
 
+  test('directories that came empty are reported with the files and links (the real client runs -s on them)', async () => {
+    put(tmp('top/f'), 'x');
+    fs.mkdirSync(tmp('top/empty'), { recursive: true });
+    fs.mkdirSync(tmp('alone'));
+    fs.mkdirSync(at('alone')); // already there: merged, and still reported
+    fs.symlinkSync('f', tmp('top/link'));
+    expect((await moveIntoPlace(temp, 'top', dest, { individually: true })).sort()).toEqual(['top/empty', 'top/f', 'top/link'].map(at));
+    expect(await moveIntoPlace(temp, 'alone', dest, { individually: true })).toEqual([at('alone')]);
+    expect(listTree(tree.dest)).toEqual(['alone', 'top', 'top/empty', 'top/f', 'top/link']);
+    expect(fs.readdirSync(tmp(''))).toEqual([]);
+  });
+
   test('a single file moves like the whole mode', async () => {
     put(tmp('f'), 'x');
     expect(await moveIntoPlace(temp, 'f', dest, { individually: true })).toEqual([at('f')]);

@@ -3,11 +3,9 @@
 // local time with microseconds, then (for session messages) group ID / group instance : file ID,
 // the file ID printed as "0" when there is none and as 4 hex digits otherwise.
 
-export interface LogContext {
-  groupId: number;
-  groupInst?: number;
-  fileId?: number;
-}
+import type { LogContext } from '../../runtime/log-sink';
+
+export type { LogContext } from '../../runtime/log-sink';
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 const hex = (n: number, width: number): string => n.toString(16).toUpperCase().padStart(width, '0');

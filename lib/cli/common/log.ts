@@ -73,6 +73,15 @@ export class Logger {
     this.winston.log(`l${clamped}`, formatLogLine(preciseWallMs(), text, ctx));
   }
 
+  /**
+   * A line as it is, without timestamp or session prefix: the real uftpd writes its `-F @LOG` status lines
+   * (CONNECT;... RESULT;...) into the log so.
+   */
+  bare(level: number, text: string): void {
+    if (!this.enabled(level)) return;
+    this.winston.log(`l${Math.min(5, Math.max(0, Math.trunc(level)))}`, `${text}\n`);
+  }
+
   /** Flushes winston's pipeline and closes the file. */
   close(): Promise<void> {
     return new Promise((resolve) => {

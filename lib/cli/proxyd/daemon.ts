@@ -8,10 +8,10 @@
 import type { Datagram, NetInterface, UdpSocket } from '../../net';
 import type { Clock, Endpoint, ProxyInput, ProxyMachine, ProxyOutput } from '../../proxy/types';
 import type { Logger } from '../common/log';
-import { TimerTable } from '../common/timers';
-import { Memberships } from '../common/memberships';
-import { sendAll } from '../common/send-batch';
-import { SendList } from '../common/send-list';
+import { TimerTable } from '../../runtime/timers';
+import { Memberships } from '../../runtime/memberships';
+import { sendAll } from '../../runtime/send-batch';
+import { SendList } from '../../runtime/send-list';
 
 export interface ProxyDaemonParts {
   machine: ProxyMachine;

@@ -7,10 +7,10 @@
 import type { Datagram, NetInterface, UdpSocket } from '../../net';
 import type { ClientMachine, ClientOutput, Clock, FileResult } from '../../client/types';
 import type { Logger } from '../common/log';
-import { Memberships } from '../common/memberships';
-import { sendAll } from '../common/send-batch';
-import { SendList } from '../common/send-list';
-import { TimerTable } from '../common/timers';
+import { Memberships } from '../../runtime/memberships';
+import { sendAll } from '../../runtime/send-batch';
+import { SendList } from '../../runtime/send-list';
+import { TimerTable } from '../../runtime/timers';
 import type { FileExecutor } from './file-executor';
 import { postReceiveLine, runPostReceive } from './post-receive';
 import type { StatusSink } from './status-file';

@@ -5,7 +5,7 @@
 import { openSync, closeSync, readSync, fstatSync, constants } from 'node:fs';
 import path from 'node:path';
 import {
-  backup, freeSpace, inspect, listDirectory, makeDirectory, makeSymlink, moveIntoPlace, openForWrite, remove, type DirRoot,
+  backup, freeSpace, inspect, listDirectory, makeDirectory, makeSymlink, moveIntoPlace, openForWrite, remove, rename, type DirRoot,
   type WriteHandle,
 } from '../../files';
 import { sessionDirName } from '../../client/names';
@@ -21,7 +21,8 @@ export interface FileRoots {
 const MAX_RESTART_BYTES = 64 * 1024 * 1024;
 
 export class FileExecutor {
-  private readonly handles = new Map<number, { handle: WriteHandle; failed: boolean }>();
+  /** Open files by the machine's handle number, with where each was opened (for -t's rename at close). */
+  private readonly handles = new Map<number, { handle: WriteHandle; failed: boolean; place: Place }>();
   private nextHandle = 1;
   private readonly groupChains = new Map<number, Promise<void>>();
 
@@ -112,9 +113,11 @@ export class FileExecutor {
       case 'open': {
         const root = this.root(req.place.root);
         this.backupIfThere(req.place, req.backupIndex, req.when);
-        const handle = openForWrite(root, req.place.path, { truncate: req.truncate, replaceDirectory: true });
+        // A directory at the name fails (EISDIR: the file is rejected, as by the real client); it is
+        // never deleted to make room. With -A it has just been moved to the backup.
+        const handle = openForWrite(root, req.place.path, { truncate: req.truncate });
         const id = this.nextHandle++;
-        this.handles.set(id, { handle, failed: false });
+        this.handles.set(id, { handle, failed: false, place: req.place });
         return { kind: 'open', handle: id, freeSpace: await freeSpace(root) };
       }
       case 'close': {
@@ -123,6 +126,12 @@ export class FileExecutor {
         if (!entry) throw Object.assign(new Error('file handle is not open'), { code: 'EBADF' });
         await entry.handle.close({ mtimeSec: req.mtimeSec });
         if (entry.failed) throw Object.assign(new Error('an earlier write failed'), { code: 'EIO' });
+        if (req.rename) {
+          // -t: the temp file beside the final name takes its place; what was there goes to the
+          // backup directory first with -A, else the rename replaces it.
+          this.backupIfThere(req.rename, req.backupIndex, req.when);
+          rename(this.root(entry.place.root), entry.place.path, this.root(req.rename.root), req.rename.path);
+        }
         return { kind: 'done' };
       }
       case 'mkdir':

@@ -81,9 +81,10 @@ function start(setup: UftpdSetup, logger: Logger, cleanups: Cleanups, io: UftpdI
     for (const r of bufferReports(options.bufferSize, reported)) logger.log(r.level, r.message);
   }
   if (sockets.length === 0) throw new NetworkError('no address family to listen on');
+  // -F @LOG: the status lines go into the log bare (no timestamp), as the real uftpd writes them.
   const status = setup.statusFile === undefined
     ? undefined
-    : openStatusFile(setup.statusFile.kind === 'log' ? '@LOG' : setup.statusFile.path, (line) => logger.log(0, line));
+    : openStatusFile(setup.statusFile.kind === 'log' ? '@LOG' : setup.statusFile.path, (line) => logger.bare(0, line));
   const names = options.skipNameLookup ? undefined : new HostNames();
   const config: ClientConfig = {
     uid: setup.uid, publicGroups: setup.publicGroups, destDirs: options.destDirs, tempDir: options.tempDir,

@@ -3,7 +3,7 @@
 // stopAll() (afterEach), the lab itself by destroy() (afterAll).
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Lab, type ExecResult, type LabHost, type LabProcess, type LabSpec } from '../../../scripts/lab';
+import { Lab, type ExecResult, type LabHost, type LabProcess, type LabSpec, type SpawnOptions } from '../../../scripts/lab';
 import {
   PROXY_LAB,
   startProxy,
@@ -98,14 +98,17 @@ export class ProxyTestLab {
     return proc;
   }
 
-  /** Starts a uftpd on a host (the real one unless `which` says ours); received files land in dest. */
-  async client(name: AnyHost, dest: string, extra: string[] = [], which: ClientImpl = 'real'): Promise<LabProcess> {
-    return this.keep(await startUftpd(this.host(name), dest, extra, this.ifname(name), which));
+  /**
+   * Starts a uftpd on a host (the real one unless `which` says ours); received files land in dest. `iface`:
+   * the -I value, by default the host's interface (give an IPv6 address for IPv6 groups).
+   */
+  async client(name: AnyHost, dest: string, extra: string[] = [], which: ClientImpl = 'real', iface = this.ifname(name)): Promise<LabProcess> {
+    return this.keep(await startUftpd(this.host(name), dest, extra, iface, which));
   }
 
   /** Any other program on a host, stopped with the rest after each test. */
-  spawn(name: AnyHost, cmd: string, args: string[]): LabProcess {
-    return this.keep(this.host(name).spawn(cmd, args));
+  spawn(name: AnyHost, cmd: string, args: string[], opts?: SpawnOptions): LabProcess {
+    return this.keep(this.host(name).spawn(cmd, args, opts));
   }
 
   /** Starts a proxy on a host, with -I for the host's interface unless the args give one. */

@@ -1,6 +1,6 @@
 // The datagrams to send for one received batch (or one timer), gathered for one sendBatch. Its entries
 // are reused from batch to batch, so forwarding a steady stream allocates nothing per datagram.
-import type { OutgoingDatagram } from '../../net';
+import type { OutgoingDatagram } from '../net';
 
 export class SendList {
   private readonly items: OutgoingDatagram[] = [];

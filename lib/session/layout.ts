@@ -1,4 +1,4 @@
-// How a file is cut up (as the real programs cut it, so block and section numbers agree): blocks of the
+// How a file is cut up, the same on both sides (so block and section numbers agree): blocks of the
 // session's block size; sections of at most min(8 x block size, 65536) blocks, the first `bigSections` of
 // them one block longer than the rest. And which blocks have arrived, section by section.
 

@@ -1,6 +1,6 @@
 // Named timers at deadlines: pushing a deadline back, pulling it forward, cancelling. Jest's fake
 // clock drives them, so the test states what fires when without waiting.
-import { TimerTable } from '../../lib/cli/common/timers';
+import { TimerTable } from '../../lib/runtime/timers';
 
 describe('TimerTable', () => {
   beforeEach(() => jest.useFakeTimers({ now: 0 }));

@@ -1,6 +1,6 @@
 // One sendBatch per received batch or timer; when the kernel refuses one datagram (an address of the wrong
 // family, say) the rest still go, one by one, and those it took before are not sent twice.
-import type { OutgoingDatagram, UdpSocket } from '../../net';
+import type { OutgoingDatagram, UdpSocket } from '../net';
 
 export interface SendLog {
   count(name: string): void;

@@ -1,7 +1,7 @@
 // Group memberships of a daemon's socket(s), counted: machines ask to join and leave per session, and a
 // group shared by several sessions (or a session's private group that is also a public one) is joined on
 // the kernel once and left when the last one leaves. Joins go on each listening interface.
-import type { NetInterface, UdpSocket } from '../../net';
+import type { NetInterface, UdpSocket } from '../net';
 
 export interface MembershipLog {
   count(name: string): void;

@@ -1,0 +1,59 @@
+// What the uftpd lab tests share: the real uftp run with a chosen interface and working directory, the
+// check that its report says a client completed, and the -F status lines of a client.
+import { readFile } from 'node:fs/promises';
+import type { ExecResult, LabProcess } from '../../../scripts/lab';
+import { FAST_SERVER, type AnyHost, type ProxyTestLab } from './proxy-lab';
+
+export interface SendOptions {
+  from?: AnyHost;
+  /** uftp's -I: by default the host's interface (an IPv6 address for IPv6 groups). */
+  iface?: string;
+  /** Where uftp runs (it writes its -f restart file there). */
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+/** Runs the real uftp to its end with the lab's fast timing; `log` is all it printed. */
+export async function sendFiles(t: ProxyTestLab, args: string[], files: string[], opts: SendOptions = {}): Promise<ExecResult & { log: string }> {
+  const from = opts.from ?? 'server';
+  const argv = ['-I', opts.iface ?? t.ifname(from), ...FAST_SERVER, ...args, ...files];
+  const run = await t.host(from).exec('/usr/bin/uftp', argv, { timeoutMs: opts.timeoutMs ?? 90_000, cwd: opts.cwd });
+  return { ...run, log: run.stdout + run.stderr };
+}
+
+/** Starts the real uftp without waiting for it (stopped with the rest after the test). */
+export function sendInBackground(t: ProxyTestLab, args: string[], files: string[], opts: SendOptions = {}): LabProcess {
+  const from = opts.from ?? 'server';
+  const argv = ['-I', opts.iface ?? t.ifname(from), ...FAST_SERVER, ...args, ...files];
+  return t.spawn(from, '/usr/bin/uftp', argv, { cwd: opts.cwd });
+}
+
+/**
+ * The status the real uftp reports for a client at the end of each file, in order: "Completed",
+ * "Completed(overwritten)", "Skipped", "Aborted", ...
+ */
+export function hostStatuses(log: string, uid: string): string[] {
+  return [...log.matchAll(new RegExp(`Host: ${uid}\\s+Status: (\\S+)`, 'gi'))].map((m) => m[1]);
+}
+
+/** Asserts that the real uftp's report says the client completed (and never anything else). */
+export function expectCompleted(log: string, uid: string): void {
+  expect(log).toMatch(new RegExp(`Host: ${uid}\\s+Status: Completed`, 'i'));
+}
+
+/** The -F status file's RESULT lines as `name -> status`, in order. */
+export async function resultStatuses(statusFile: string): Promise<Array<[string, string]>> {
+  const text = await readFile(statusFile, 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('RESULT;'))
+    .map((l) => {
+      const f = l.split(';');
+      return [f[4], f[f.length - 1]] as [string, string];
+    });
+}
+
+/** The client's log so far (uftpd -d logs to stderr). */
+export function logOf(proc: LabProcess): string {
+  return proc.stdout() + proc.stderr();
+}
