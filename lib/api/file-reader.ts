@@ -1,0 +1,29 @@
+// The server's reads of its own files, off the sending path: one descriptor kept open for the file being sent.
+import { open, type FileHandle } from 'node:fs/promises';
+
+export class FileReader {
+  private current?: { path: string; handle: Promise<FileHandle> };
+
+  /** Bytes [offset, offset + length) of `path` (fewer at its end). */
+  async read(path: string, offset: number, length: number): Promise<Buffer> {
+    if (this.current?.path !== path) {
+      await this.close();
+      this.current = { path, handle: open(path, 'r') };
+    }
+    const handle = await this.current.handle;
+    const buf = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const { bytesRead } = await handle.read(buf, got, length - got, offset + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return buf.subarray(0, got);
+  }
+
+  async close(): Promise<void> {
+    const current = this.current;
+    this.current = undefined;
+    if (current) await (await current.handle.catch(() => undefined))?.close().catch(() => undefined);
+  }
+}

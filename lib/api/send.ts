@@ -1,0 +1,127 @@
+// send(): the server as a function. A Node program distributes files without spawning uftp: the same machine,
+// runner and defaults as the uftp command (which is built on this), resolving to each client's result.
+import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import { UdpSocket, interfaces as listInterfaces, type NetInterface } from '../net';
+import { CongestionControl } from '../protocol';
+import { createServer } from '../server';
+import type { CcConfig, EncryptionConfig, ListedHost, Progress, SendItem, ServerConfig, SessionOutcome } from '../server/types';
+import type { LogSink } from '../runtime/log-sink';
+import { ServerRunner } from './runner';
+
+export interface SendOptions {
+  /** What to send, item by item (uftp builds this from its file list; see lib/cli/uftp/send-list.ts). */
+  items: AsyncIterable<SendItem> | Iterable<SendItem>;
+  /** -I: the interface to send from (name or address); default: the system's choice. */
+  interface?: string;
+  /** -U; default: the address of `interface` (the last 4 bytes of an IPv6 one). */
+  uid?: number;
+  port?: number;
+  sourcePort?: number;
+  publicAddress?: string;
+  privateAddress?: string;
+  ttl?: number;
+  dscp?: number;
+  bufferSize?: number;
+  rateKbps?: number;
+  blockSize?: number;
+  robust?: number;
+  grtt?: { init: number; min: number; max: number };
+  maxNakPct?: number;
+  maxNakCount?: number;
+  maxPasses?: number;
+  txWeightPct?: number;
+  quitOnError?: boolean;
+  syncMode?: boolean;
+  syncPreview?: boolean;
+  congestionControl?: CcConfig;
+  encryption?: EncryptionConfig;
+  /** Closed group (-H); default open. */
+  clients?: ListedHost[];
+  proxies?: ListedHost[];
+  groupId?: number;
+  groupInst?: number;
+  restartFiles?: Set<string>;
+  log?: LogSink;
+  onProgress?: (progress: Progress) => void;
+  /** -S lines. */
+  onStatus?: (line: string) => void;
+  /** Aborting stops the session: the clients are told, the promise resolves with exit status 6. */
+  signal?: AbortSignal;
+}
+
+export const DEFAULTS = {
+  port: 1044, sourcePort: 0, publicAddress: '230.4.4.1', privateAddress: '230.5.5.x', ttl: 1, dscp: 0, bufferSize: 262144,
+  rateKbps: 1000, blockSize: 1300, robust: 20, grtt: { init: 0.5, min: 0.01, max: 15 }, maxNakPct: 100, maxNakCount: 1, maxPasses: 65535,
+} as const;
+
+/** 'x' parts of a private address drawn at random (0-255 for IPv4, 0-ffff for IPv6), as -P allows. */
+export function drawAddress(pattern: string): string {
+  if (pattern.includes(':')) return pattern.split(':').map((p) => (p.toLowerCase() === 'x' ? randomBytes(2).readUInt16BE(0).toString(16) : p)).join(':');
+  return pattern.split('.').map((p) => (p.toLowerCase() === 'x' ? String(randomBytes(1)[0]) : p)).join('.');
+}
+
+function findInterface(spec: string, all: NetInterface[]): NetInterface {
+  const iface = all.find((i) => i.name === spec || i.addresses.some((a) => a.address === spec));
+  if (!iface) throw new Error(`interface ${spec} not found`);
+  return iface;
+}
+
+/** The default ID: an IPv4 address as a number, the last 4 bytes of an IPv6 one. */
+function uidOf(address: string): number {
+  if (isIP(address) === 4) return address.split('.').reduce((acc, p) => acc * 256 + Number(p), 0) >>> 0;
+  const hex = address.split('%')[0];
+  const groups = hex.includes('::') ? expand(hex) : hex.split(':');
+  return ((parseInt(groups[6], 16) << 16) | parseInt(groups[7], 16)) >>> 0;
+}
+
+function expand(address: string): string[] {
+  const [head, tail] = address.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  return [...h, ...new Array<string>(8 - h.length - t.length).fill('0'), ...t];
+}
+
+async function* asAsync(items: AsyncIterable<SendItem> | Iterable<SendItem>): AsyncGenerator<SendItem> {
+  for await (const item of items) yield item;
+}
+
+export async function send(options: SendOptions): Promise<SessionOutcome> {
+  const o = { ...DEFAULTS, ...options };
+  const family = o.publicAddress.includes(':') ? 6 : 4;
+  const iface = options.interface === undefined ? undefined : findInterface(options.interface, listInterfaces());
+  const address = iface?.addresses.find((a) => a.family === family)?.address;
+  const uid = options.uid ?? (address ? uidOf(address) : undefined);
+  if (uid === undefined) throw new Error('no unique ID: give uid, or an interface with an address of the group\'s family');
+  const config: ServerConfig = {
+    uid, port: o.port, publicAddr: o.publicAddress, privateAddr: drawAddress(o.privateAddress), blockSize: o.blockSize,
+    rateKbps: o.rateKbps, robust: o.robust, grtt: o.grtt, maxNakPct: o.maxNakPct, maxNakCount: o.maxNakCount, maxPasses: o.maxPasses,
+    txWeightPct: options.txWeightPct, quitOnError: options.quitOnError ?? false, syncMode: options.syncMode ?? false,
+    syncPreview: options.syncPreview ?? false, cc: options.congestionControl ?? { type: CongestionControl.NONE },
+    encryption: options.encryption, clients: options.clients, proxies: options.proxies,
+    groupId: options.groupId ?? randomBytes(4).readUInt32BE(0), groupInst: options.groupInst ?? 0, statusFile: options.onStatus !== undefined,
+    restartFiles: options.restartFiles,
+  };
+  const socket = UdpSocket.open({ family, reuseAddr: false });
+  try {
+    socket.bind(family === 6 ? '::' : '0.0.0.0', o.sourcePort);
+    socket.setRecvBufferSize(o.bufferSize);
+    socket.setSendBufferSize(o.bufferSize);
+    socket.setDscp(o.dscp);
+    socket.setMulticastTtl(o.ttl);
+    if (iface) socket.setMulticastInterface(iface.index);
+    const runner = new ServerRunner({
+      machine: createServer(config), socket, logger: options.log ?? { log: () => undefined }, items: asAsync(options.items),
+      status: options.onStatus, progress: options.onProgress,
+    });
+    const onAbort = (): void => runner.interrupt();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await runner.run();
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  } finally {
+    await socket.close();
+  }
+}

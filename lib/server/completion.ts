@@ -1,0 +1,89 @@
+// The end of a session (protocol.txt 5.1.4): DONE with file ID 0 every 3 x GRTT (at most ROBUST rounds) to
+// those that have not answered, COMPLETE from each, DONE_CONF naming those that have (again only when one
+// repeats its COMPLETE); one more GRTT for late ones once everyone is in.
+import { MessageType, NO_EXTENSIONS, type Complete } from '../protocol';
+import type { ClientRecord } from './clients';
+import { speaksFor } from './files';
+import { idsPerPacket, sendListed, slog } from './outgoing';
+import type { Ctx } from './state';
+
+export function startCompletion(ctx: Ctx): void {
+  const { state } = ctx;
+  state.phase = 'completion';
+  state.fileId = 0;
+  state.attempt = 1;
+  state.lastPass = false;
+  for (const c of state.clients.all()) {
+    if (c.failed || c.state === 'mute') continue;
+    c.state = 'active';
+    c.confirmPending = false;
+  }
+  slog(ctx, 2, 'Finishing group');
+  completionRound(ctx);
+}
+
+function completionRound(ctx: Ctx): void {
+  const { state } = ctx;
+  const waiting = state.clients.inState('active').map((c) => c.id);
+  if (waiting.length > 0) {
+    sendListed(ctx, waiting, idsPerPacket(ctx, 8), (clientIds) => ({
+      type: MessageType.DONE, fileId: 0, section: 0, reserved: 0, extensions: NO_EXTENSIONS, clientIds,
+    }), { name: 'DONE', encrypt: true });
+  }
+  sendDoneConf(ctx);
+  ctx.out.push({ type: 'setTimer', id: 'round', at: ctx.clock.now + 3 * state.grtt.value * 1000 });
+}
+
+function sendDoneConf(ctx: Ctx): void {
+  const confirm = ctx.state.clients.all().filter((c) => c.state === 'done' && c.confirmPending);
+  if (confirm.length === 0) return;
+  sendListed(ctx, confirm.map((c) => c.id), idsPerPacket(ctx, 4), (clientIds) => ({
+    type: MessageType.DONE_CONF, reserved: 0, extensions: NO_EXTENSIONS, clientIds,
+  }), { name: 'DONE_CONF', encrypt: true });
+  for (const c of confirm) c.confirmPending = false;
+}
+
+export function onGroupComplete(ctx: Ctx, sender: ClientRecord, msg: Complete): void {
+  const { state } = ctx;
+  if (msg.fileId !== 0) return;
+  for (const c of speaksFor(ctx, sender, msg.clientIds)) {
+    if (c.failed) continue;
+    const dup = c.state === 'done';
+    c.state = 'done';
+    c.confirmPending = true;
+    slog(ctx, 2, `Got COMPLETE${dup ? '+' : ''} from ${c.isProxy ? 'proxy' : 'client'} ${c.name}`);
+  }
+  if (sender.isProxy) {
+    sender.state = 'done';
+    sender.confirmPending = true;
+  }
+  if (state.lastPass) {
+    sendDoneConf(ctx);
+    return;
+  }
+  if (state.clients.all().every((c) => c.state === 'done' || c.failed || c.state === 'mute')) {
+    slog(ctx, 2, 'Late completions:');
+    state.lastPass = true;
+    sendDoneConf(ctx);
+    ctx.out.push({ type: 'setTimer', id: 'round', at: ctx.clock.now + state.grtt.value * 1000 });
+  }
+}
+
+/** The round timer: another round, or the end; answers true when the session is over. */
+export function onCompletionTimer(ctx: Ctx): boolean {
+  const { state } = ctx;
+  if (state.lastPass) return true;
+  state.attempt++;
+  if (state.attempt > ctx.config.robust) {
+    for (const c of state.clients.inState('active')) {
+      slog(ctx, 1, `Couldn't get COMPLETE for group from ${c.name}`);
+      if (!c.isProxy) {
+        c.state = 'lost';
+        c.reason = 'Lost connection';
+      }
+    }
+    return true;
+  }
+  completionRound(ctx);
+  return false;
+}

@@ -1,0 +1,68 @@
+// The server's state for one session, shared by the handlers of each phase.
+import type { Ctx as SessionCtx } from '../session/context';
+import { ClientTable } from './clients';
+import type { ServerKeys } from './group-keys';
+import { Grtt } from './grtt';
+import type { Transfer } from './transfer';
+import type { SendItem, ServerConfig, ServerOutput } from './types';
+
+/**
+ * announce: registering clients (file ID 0). fileinfo: a FILEINFO out, answers coming in. transfer: data
+ * passes of a regular file. completion: DONE for the session, DONE_CONF. finished: over.
+ */
+export type Phase = 'announce' | 'fileinfo' | 'transfer' | 'completion' | 'finished';
+
+export interface CurrentFile {
+  fileId: number;
+  item: SendItem;
+  /** The name clients see, as text for logs and status lines. */
+  name: string;
+  size: number;
+  /** Monotonic ms the file's FILEINFO phase began (its times are counted from there). */
+  startedAt: number;
+  transfer?: Transfer;
+  /** Done with: the machine reports it and goes on to the next item. */
+  over?: boolean;
+}
+
+export class ServerState {
+  phase: Phase = 'announce';
+  readonly clients: ClientTable;
+  readonly grtt: Grtt;
+  keys?: ServerKeys;
+  /** Header sequence numbers, one counter for every message. */
+  seq = 0;
+  /** The round of the phase's messages (ANNOUNCE 1, 2, ...). */
+  attempt = 1;
+  /** Closed group: everyone answered; one more short round for late ones. */
+  lastPass = false;
+  regDone = false;
+  fileId = 0;
+  file?: CurrentFile;
+  /** Items sent (for -f: those some client did not get). */
+  readonly items: Array<{ item: SendItem; fileId: number }> = [];
+  /** Waiting for the runner's next item. */
+  awaitingItem = false;
+  startedAt = 0;
+  dataBytes = 0;
+  /** Some client got some file (exit 10 otherwise). */
+  filesSent = false;
+  interrupted = false;
+  /** Exit status decided early (7 or 8), else worked out at the end. */
+  exitCode?: number;
+
+  constructor(readonly config: ServerConfig) {
+    this.clients = new ClientTable(config.clients !== undefined);
+    this.grtt = new Grtt(config.grtt);
+  }
+
+  nextSeq(): number {
+    const seq = this.seq;
+    this.seq = (this.seq + 1) & 0xffff;
+    return seq;
+  }
+}
+
+export interface Ctx extends SessionCtx<ServerConfig, ServerOutput> {
+  readonly state: ServerState;
+}
