@@ -7,6 +7,8 @@ import type { ServerMachine, ServerOutput, SessionOutcome, Progress, SendItem } 
 import { sendAll } from '../runtime/send-batch';
 import { SendList } from '../runtime/send-list';
 import { TimerTable } from '../runtime/timers';
+import { Counters } from '../runtime/counters';
+import { LogLines } from '../runtime/log-lines';
 import { FileReader } from './file-reader';
 
 
@@ -27,17 +29,19 @@ export class ServerRunner {
   private readonly timers: TimerTable;
   private readonly sends = new SendList();
   private readonly reader = new FileReader();
-  private readonly counts = new Map<string, number>();
+  private readonly counts = new Counters();
+  private readonly logLines: LogLines;
   private paceTimer?: NodeJS.Timeout;
   private paceImmediate?: NodeJS.Immediate;
   private finished?: (outcome: SessionOutcome) => void;
   private over = false;
   private readonly reporter = {
-    count: (name: string) => this.counts.set(name, (this.counts.get(name) ?? 0) + 1),
+    count: (name: string) => this.counts.add(name),
     error: (message: string) => this.parts.logger.log(1, message),
   };
 
   constructor(private readonly parts: RunnerParts) {
+    this.logLines = new LogLines(parts.logger);
     this.timers = new TimerTable((id) => this.feed(() => parts.machine.handle({ type: 'timer', id }, this.clock())));
   }
 
@@ -54,7 +58,7 @@ export class ServerRunner {
     this.feed(() => this.parts.machine.handle({ type: 'interrupt' }, this.clock()));
   }
 
-  counters(): ReadonlyMap<string, number> {
+  counters(): Counters {
     return this.counts;
   }
 
@@ -97,11 +101,7 @@ export class ServerRunner {
         case 'setTimer': this.timers.set(out.id, out.at); break;
         case 'cancelTimer': this.timers.cancel(out.id); break;
         case 'count': this.reporter.count(out.name); break;
-        case 'log': {
-          const ctx = out.groupId === undefined ? undefined : { groupId: out.groupId, groupInst: out.groupInst, fileId: out.fileId };
-          this.parts.logger.log(out.level, out.message, ctx);
-          break;
-        }
+        case 'log': this.logLines.write(out); break;
         case 'status': this.parts.status?.(out.line); break;
         case 'progress': this.parts.progress?.(out.progress); break;
         case 'nextItem': void this.nextItem(); break;
@@ -167,6 +167,7 @@ export class ServerRunner {
     if (this.paceImmediate) clearImmediate(this.paceImmediate);
     await this.parts.socket.flush().catch(() => undefined);
     await this.reader.close();
+    this.logLines.flush();
     this.finished?.(outcome);
   }
 }

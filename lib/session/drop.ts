@@ -19,7 +19,7 @@ export function dropped<T extends OutputSink>(
   groupId?: number,
   level = 4,
 ): T {
-  out.push({ type: 'log', level, message: `Dropped: ${message}`, groupId }, { type: 'count', name: `drop.${reason}` });
+  out.push({ type: 'log', level, message: `Dropped: ${message}`, groupId, drop: reason }, { type: 'count', name: `drop.${reason}` });
   return out;
 }
 

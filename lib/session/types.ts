@@ -23,7 +23,8 @@ export type SessionOutput =
   | { type: 'setTimer'; id: string; at: number }
   | { type: 'cancelTimer'; id: string }
   /** Levels as the real programs: 0 errors ... 5 most verbose. */
-  | { type: 'log'; level: number; message: string; groupId?: number; groupInst?: number; fileId?: number }
+  /** `drop` names the reason when the line reports a dropped datagram: the runner may thin a flood of them. */
+  | { type: 'log'; level: number; message: string; groupId?: number; groupInst?: number; fileId?: number; drop?: string }
   /** A counter for the daemon's statistics (dropped packets by reason, ...). */
   | { type: 'count'; name: string };
 

@@ -9,6 +9,8 @@ import type { Datagram, NetInterface, UdpSocket } from '../../net';
 import type { Clock, Endpoint, ProxyInput, ProxyMachine, ProxyOutput } from '../../proxy/types';
 import type { Logger } from '../common/log';
 import { TimerTable } from '../../runtime/timers';
+import { Counters } from '../../runtime/counters';
+import { LogLines } from '../../runtime/log-lines';
 import { Memberships } from '../../runtime/memberships';
 import { sendAll } from '../../runtime/send-batch';
 import { SendList } from '../../runtime/send-list';
@@ -29,7 +31,8 @@ export class ProxyDaemon {
   private readonly logger: Logger;
   private readonly interfaces: NetInterface[];
   private readonly timers: TimerTable;
-  private readonly counts = new Map<string, number>();
+  private readonly counts = new Counters();
+  private readonly logLines: LogLines;
   private readonly memberships: Memberships;
   /** Reused by every batch, timer and start: each use is synchronous and starts with clear(). */
   private readonly sends = new SendList();
@@ -37,6 +40,7 @@ export class ProxyDaemon {
 
   constructor(parts: ProxyDaemonParts) {
     ({ machine: this.machine, socket: this.socket, logger: this.logger, interfaces: this.interfaces } = parts);
+    this.logLines = new LogLines(this.logger);
     this.timers = new TimerTable((id) => this.feed({ type: 'timer', id }, `timer ${id}`));
     this.memberships = new Memberships(() => this.socket, this.interfaces, this.reporter);
   }
@@ -59,7 +63,7 @@ export class ProxyDaemon {
     this.socket.onMessages((batch) => this.onBatch(batch), { transient: true });
   }
 
-  counters(): ReadonlyMap<string, number> {
+  counters(): Counters {
     return this.counts;
   }
 
@@ -77,8 +81,8 @@ export class ProxyDaemon {
     await Promise.race([this.socket.flush().catch(() => undefined), giveUp]);
     clearTimeout(timer);
     await this.socket.close();
-    const summary = [...this.counts].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`);
-    this.logger.log(2, `Counters: ${summary.length > 0 ? summary.join(', ') : 'none'}`);
+    this.logLines.flush();
+    this.logger.log(2, this.counts.line());
   }
 
   private clock(): Clock {
@@ -152,9 +156,7 @@ export class ProxyDaemon {
         case 'setTimer': this.timers.set(out.id, out.at); break;
         case 'cancelTimer': this.timers.cancel(out.id); break;
         case 'count': this.count(out.name); break;
-        case 'log':
-          this.logger.log(out.level, out.message, out.groupId === undefined ? undefined : { groupId: out.groupId, fileId: out.fileId });
-          break;
+        case 'log': this.logLines.write(out); break;
       }
     }
   }
@@ -165,6 +167,6 @@ export class ProxyDaemon {
   }
 
   private count(name: string): void {
-    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+    this.counts.add(name);
   }
 }

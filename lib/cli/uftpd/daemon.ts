@@ -11,6 +11,8 @@ import { Memberships } from '../../runtime/memberships';
 import { sendAll } from '../../runtime/send-batch';
 import { SendList } from '../../runtime/send-list';
 import { TimerTable } from '../../runtime/timers';
+import { Counters } from '../../runtime/counters';
+import { LogLines } from '../../runtime/log-lines';
 import type { FileExecutor } from './file-executor';
 import { postReceiveLine, runPostReceive } from './post-receive';
 import type { StatusSink } from './status-file';
@@ -30,7 +32,8 @@ const FLUSH_AT_STOP_MS = 500;
 
 export class ClientDaemon {
   private readonly timers: TimerTable;
-  private readonly counts = new Map<string, number>();
+  private readonly counts = new Counters();
+  private readonly logLines: LogLines;
   private readonly memberships: Memberships;
   private readonly sends = new Map<UdpSocket, SendList>();
   private stopped = false;
@@ -40,6 +43,7 @@ export class ClientDaemon {
   };
 
   constructor(private readonly parts: ClientDaemonParts) {
+    this.logLines = new LogLines(parts.logger);
     this.timers = new TimerTable((id) => this.feed(() => parts.machine.handle({ type: 'timer', id }, this.clock()), `timer ${id}`));
     this.memberships = new Memberships((group) => this.socketFor(group), parts.interfaces, this.reporter);
     for (const socket of parts.sockets) this.sends.set(socket, new SendList());
@@ -61,7 +65,7 @@ export class ClientDaemon {
     this.feed(() => this.parts.machine.handle({ type: 'fileResult', result }, this.clock()), 'file result');
   }
 
-  counters(): ReadonlyMap<string, number> {
+  counters(): Counters {
     return this.counts;
   }
 
@@ -82,8 +86,8 @@ export class ClientDaemon {
     await this.parts.files.closeAll();
     await Promise.all(this.parts.sockets.map((s) => s.close()));
     this.parts.status?.close();
-    const summary = [...this.counts].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`);
-    this.parts.logger.log(2, `Counters: ${summary.length > 0 ? summary.join(', ') : 'none'}`);
+    this.logLines.flush();
+    this.parts.logger.log(2, this.counts.line());
   }
 
   private clock(): Clock {
@@ -143,11 +147,7 @@ export class ClientDaemon {
         case 'setTimer': this.timers.set(out.id, out.at); break;
         case 'cancelTimer': this.timers.cancel(out.id); break;
         case 'count': this.count(out.name); break;
-        case 'log': {
-          const ctx = out.groupId === undefined ? undefined : { groupId: out.groupId, groupInst: out.groupInst, fileId: out.fileId };
-          this.parts.logger.log(out.level, out.message, ctx);
-          break;
-        }
+        case 'log': this.logLines.write(out); break;
         case 'file': this.parts.files.run(out.request); break;
         case 'status': this.parts.status?.write(out.line); break;
         case 'postReceive': this.postReceive(out.groupId, out.paths); break;
@@ -171,6 +171,6 @@ export class ClientDaemon {
   }
 
   private count(name: string): void {
-    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+    this.counts.add(name);
   }
 }
