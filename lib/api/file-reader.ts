@@ -6,9 +6,11 @@ export class FileReader {
 
   /** Bytes [offset, offset + length) of `path` (fewer at its end). */
   async read(path: string, offset: number, length: number): Promise<Buffer> {
+    // Switched synchronously: reads come several at a time, and each must find the one handle of its file.
     if (this.current?.path !== path) {
-      await this.close();
+      const previous = this.current;
       this.current = { path, handle: open(path, 'r') };
+      if (previous) void closeHandle(previous.handle);
     }
     const handle = await this.current.handle;
     const buf = Buffer.allocUnsafe(length);
@@ -24,6 +26,11 @@ export class FileReader {
   async close(): Promise<void> {
     const current = this.current;
     this.current = undefined;
-    if (current) await (await current.handle.catch(() => undefined))?.close().catch(() => undefined);
+    if (current) await closeHandle(current.handle);
   }
+}
+
+/** Node's FileHandle.close waits for the reads still running on it. */
+async function closeHandle(handle: Promise<FileHandle>): Promise<void> {
+  await (await handle.catch(() => undefined))?.close().catch(() => undefined);
 }

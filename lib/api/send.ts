@@ -2,12 +2,11 @@
 // runner and defaults as the uftp command (which is built on this), resolving to each client's result.
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import { UdpSocket, interfaces as listInterfaces, type NetInterface } from '../net';
+import { interfaces as listInterfaces, type NetInterface } from '../net';
 import { CongestionControl } from '../protocol';
-import { createServer } from '../server';
 import type { CcConfig, EncryptionConfig, ListedHost, Progress, SendItem, ServerConfig, SessionOutcome } from '../server/types';
 import type { LogSink } from '../runtime/log-sink';
-import { ServerRunner } from './runner';
+import { runSession } from './session';
 
 export interface SendOptions {
   /** What to send, item by item (uftp builds this from its file list; see lib/cli/uftp/send-list.ts). */
@@ -102,26 +101,9 @@ export async function send(options: SendOptions): Promise<SessionOutcome> {
     groupId: options.groupId ?? randomBytes(4).readUInt32BE(0), groupInst: options.groupInst ?? 0, statusFile: options.onStatus !== undefined,
     restartFiles: options.restartFiles,
   };
-  const socket = UdpSocket.open({ family, reuseAddr: false });
-  try {
-    socket.bind(family === 6 ? '::' : '0.0.0.0', o.sourcePort);
-    socket.setRecvBufferSize(o.bufferSize);
-    socket.setSendBufferSize(o.bufferSize);
-    socket.setDscp(o.dscp);
-    socket.setMulticastTtl(o.ttl);
-    if (iface) socket.setMulticastInterface(iface.index);
-    const runner = new ServerRunner({
-      machine: createServer(config), socket, logger: options.log ?? { log: () => undefined }, items: asAsync(options.items),
-      status: options.onStatus, progress: options.onProgress,
-    });
-    const onAbort = (): void => runner.interrupt();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      return await runner.run();
-    } finally {
-      options.signal?.removeEventListener('abort', onAbort);
-    }
-  } finally {
-    await socket.close();
-  }
+  return runSession({
+    config, family, sourcePort: o.sourcePort, bufferSize: o.bufferSize, dscp: o.dscp, ttl: o.ttl, egress: iface,
+    items: asAsync(options.items), log: options.log ?? { log: () => undefined }, onStatus: options.onStatus,
+    onProgress: options.onProgress, signal: options.signal,
+  });
 }

@@ -61,7 +61,7 @@ export class Transfer {
     const tfmcc = config.cc.type === 2;
     this.packets = new DataPackets({ uid: config.uid, groupId: config.groupId, groupInst: config.groupInst }, fileId, config.blockSize, tfmcc, state.keys);
     const wire = config.blockSize + PACKET_OVERHEAD + (tfmcc ? 8 : 0) + (state.keys ? 12 + 16 + 32 : 0);
-    this.pacer = new Pacer(config.rateKbps < 0 ? Infinity : (config.rateKbps * 1000) / 8, wire);
+    this.pacer = new Pacer(config.rateKbps < 0 ? Infinity : (config.rateKbps * 1024) / 8, wire);
     if (config.cc.type === 2) {
       const kbps = (k?: number): number | undefined => (k === undefined ? undefined : (k * 1000) / 8);
       const receivers = state.clients.receivers().filter((c) => c.state === 'active');

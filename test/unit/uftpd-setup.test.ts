@@ -109,7 +109,7 @@ describe('groups, interfaces and the unique ID', () => {
 
   it.each([
     [['-I', 'nosuch0'], "-I: no interface named 'nosuch0', nor a host name"],
-    [['-I', '203.0.113.77'], "-I: no interface has the address '203.0.113.77'"],
+    [['-I', '203.0.113.77'], "-I: no interface has the address 203.0.113.77"],
     [['-I', 'tun0'], '-I: tun0: interface tun0 is not multicast-capable'],
     [['-I', 'lo'], '-I: lo: interface lo is not multicast-capable'],
     [['-M', '198.18.0.9'], "-M: '198.18.0.9' is not a multicast address"],

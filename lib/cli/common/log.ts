@@ -16,6 +16,11 @@ export interface LoggerOptions {
   level: number;
   /** Where lines go: a stream (stderr with -d) or a file path (-L). */
   to: { stream: NodeJS.WritableStream } | { file: string; maxBytes?: number; maxCount: number };
+  /**
+   * Time stamp and session prefix on each line (default). The real uftp writes its lines bare to stderr unless
+   * given -T or -L.
+   */
+  timestamps?: boolean;
   /** A write or roll of the file failed after start (the programs exit 4 on it). */
   onError?: (err: Error) => void;
 }
@@ -70,7 +75,7 @@ export class Logger {
   log(level: number, text: string, ctx?: LogContext): void {
     if (!this.enabled(level)) return;
     const clamped = Math.min(5, Math.max(0, Math.trunc(level)));
-    this.winston.log(`l${clamped}`, formatLogLine(preciseWallMs(), text, ctx));
+    this.winston.log(`l${clamped}`, this.options.timestamps === false ? `${text}\n` : formatLogLine(preciseWallMs(), text, ctx));
   }
 
   /**

@@ -15,7 +15,7 @@ import { Counters } from '../../runtime/counters';
 import { LogLines } from '../../runtime/log-lines';
 import type { FileExecutor } from './file-executor';
 import { postReceiveLine, runPostReceive } from './post-receive';
-import type { StatusSink } from './status-file';
+import type { StatusSink } from '../common/status-file';
 
 export interface ClientDaemonParts {
   machine: ClientMachine;

@@ -16,7 +16,7 @@ import { FileExecutor, type FileRoots } from './file-executor';
 import { HostNames } from './host-names';
 import { parseUftpdArgs } from './options';
 import { loadUftpdKeys, prepareUftpd, type UftpdSetup } from './setup';
-import { openStatusFile } from './status-file';
+import { openStatusFile } from '../common/status-file';
 import { PROGRAM, USAGE, VERSION_LINE, infoRequest } from './usage';
 
 export interface UftpdIo extends ProgramIo<ClientDaemon> {

@@ -9,6 +9,7 @@ import type { KeySpec } from '../../crypto';
 import { interfaces as listInterfaces, resolveInterface, type Family, type NetInterface } from '../../net';
 import type { Endpoint, LoadedKey, ServerListEntry } from '../../session/types';
 import { isMulticast, isSsm, resolveHost, uidOfAddress } from '../common/addresses';
+import { findInterface, type InterfaceChoice } from '../common/interfaces';
 import { checkKeyOptions, loadKeys } from '../common/keys';
 import { checkExecutable, checkWritableFile } from '../common/paths';
 import { UsageError } from '../exit';
@@ -47,11 +48,6 @@ export interface UftpdSetup {
 }
 
 /** An -I entry found: the interface, and the address it was named by (IP or host name), if any. */
-interface InterfaceChoice {
-  iface: NetInterface;
-  address?: string;
-}
-
 function familyOf(address: string): Family {
   return isIP(address) as Family;
 }
@@ -80,42 +76,10 @@ function checkSsm(groups: string[]): void {
   throw new UsageError(`-S: -M ${bad} is not a source-specific multicast address (232/8, ff30::/96), as a server list requires${hint}`);
 }
 
-function findByAddress(address: string, all: NetInterface[]): NetInterface | undefined {
-  try {
-    return resolveInterface(address, familyOf(address), all);
-  } catch {
-    return undefined;
-  }
-}
-
-/** An -I entry: an interface name, one of its addresses, or a host name whose address is one. */
-async function findInterface(spec: string, all: NetInterface[]): Promise<InterfaceChoice> {
-  if (isIP(spec) !== 0) {
-    try {
-      return { iface: resolveInterface(spec, familyOf(spec), all), address: spec };
-    } catch (err) {
-      throw new UsageError(`-I: ${(err as Error).message}`);
-    }
-  }
-  const named = all.find((i) => i.name === spec);
-  if (named !== undefined) return { iface: named };
-  let addresses: string[];
-  try {
-    addresses = (await lookup(spec, { all: true })).map((a) => a.address);
-  } catch (err) {
-    throw new UsageError(`-I: no interface named '${spec}', nor a host name (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  for (const address of addresses) {
-    const iface = findByAddress(address, all);
-    if (iface !== undefined) return { iface, address };
-  }
-  throw new UsageError(`-I: ${spec} (${addresses.join(', ')}): no interface has that address`);
-}
-
 async function chooseInterfaces(specs: string[], all: NetInterface[]): Promise<InterfaceChoice[]> {
   const choices: InterfaceChoice[] = [];
   for (const spec of specs) {
-    const choice = await findInterface(spec, all);
+    const choice = await findInterface('I', spec, all);
     // The real uftpd accepts these and joins nothing there; a client that hears nothing is worse than an error.
     if (!choice.iface.multicast) throw new UsageError(`-I: ${spec}: interface ${choice.iface.name} is not multicast-capable`);
     if (!choices.some((c) => c.iface.index === choice.iface.index)) choices.push(choice);

@@ -1,0 +1,30 @@
+// The lines the real uftp starts and ends its log with: the version, "Starting at <ctime>", the rate and
+// the wait between data packets it implies, the private address and group ID, and "Finishing at <ctime>".
+// Scripts that watch uftp's output look for these.
+import type { UftpSetup } from './setup';
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** C's ctime() without the newline: "Fri Dec  4 14:55:43 2026". */
+export function ctime(d: Date): string {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const time = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+  return `${DAYS[d.getDay()]} ${MONTHS[d.getMonth()]} ${String(d.getDate()).padStart(2)} ${time} ${d.getFullYear()}`;
+}
+
+/** IP + UDP + UFTP header + FILESEG header: what each data packet adds to a block on the wire. */
+const DATA_OVERHEAD = 20 + 8 + 16 + 8;
+
+/** "Transfer rate: ..." and, for a fixed rate, "Wait between packets: N ns" (rates in units of 1024 bits). */
+export function rateLines(setup: UftpSetup): string[] {
+  const o = setup.options;
+  if (setup.cc.type === 'tfmcc') return ['Transfer rate: dynamic via TFMCC'];
+  if (o.rateKbps < 0) return ['Transfer rate: full interface speed'];
+  const waitNs = Math.round(((o.blockSize + DATA_OVERHEAD) * 8 * 1e9) / (o.rateKbps * 1024));
+  return [`Transfer rate: ${o.rateKbps} Kbps (${Math.floor(o.rateKbps / 8)} KB/s)`, `Wait between packets: ${waitNs} ns`];
+}
+
+export function addressLine(setup: UftpSetup): string {
+  return `Using private multicast address ${setup.privateAddress}  Group ID: ${(setup.groupId >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+}
