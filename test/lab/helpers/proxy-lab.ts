@@ -13,6 +13,9 @@ import {
   type ProxyImpl,
 } from '../../../scripts/bench/proxy-topology';
 import { uftpPrograms } from './gate';
+import { uftpCommand, type ServerImpl } from '../../../scripts/bench/uftp-command';
+
+export type { ServerImpl } from '../../../scripts/bench/uftp-command';
 
 export { proxyCommand, uftpdCommand, uidOf, type ClientImpl, type ProxyImpl } from '../../../scripts/bench/proxy-topology';
 
@@ -126,17 +129,19 @@ export class ProxyTestLab {
     return this.proxy('cproxy', which, ['-c', ...extra]);
   }
 
-  /** Runs the real uftp to its end on `from` (default the server host) and returns its log. */
-  async send(args: string[], files: string[], from: AnyHost = 'server', timeoutMs = 90_000): Promise<ExecResult & { log: string }> {
-    const argv = ['-I', this.ifname(from), ...FAST_SERVER, ...args, ...files];
-    const run = await this.host(from).exec('/usr/bin/uftp', argv, { timeoutMs });
+  /** Runs uftp (the real one unless `which` says ours) to its end on `from` (default the server host); returns its log. */
+  async send(args: string[], files: string[], from: AnyHost = 'server', timeoutMs = 90_000, which: ServerImpl = 'real'): Promise<ExecResult & { log: string }> {
+    const [cmd, ...pre] = uftpCommand(which);
+    const argv = [...pre, '-I', this.ifname(from), ...FAST_SERVER, ...args, ...files];
+    const run = await this.host(from).exec(cmd, argv, { timeoutMs });
     return { ...run, log: run.stdout + run.stderr };
   }
 
   /** Starts uftp without waiting for it (a transfer that something happens during). */
-  sendInBackground(args: string[], files: string[], from: AnyHost = 'server'): LabProcess {
-    const argv = ['-I', this.ifname(from), ...FAST_SERVER, ...args, ...files];
-    return this.keep(this.host(from).spawn('/usr/bin/uftp', argv));
+  sendInBackground(args: string[], files: string[], from: AnyHost = 'server', which: ServerImpl = 'real'): LabProcess {
+    const [cmd, ...pre] = uftpCommand(which);
+    const argv = [...pre, '-I', this.ifname(from), ...FAST_SERVER, ...args, ...files];
+    return this.keep(this.host(from).spawn(cmd, argv));
   }
 
   async stopAll(): Promise<void> {

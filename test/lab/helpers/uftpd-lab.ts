@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ExecResult, LabProcess } from '../../../scripts/lab';
 import { FAST_SERVER, type AnyHost, type ProxyTestLab } from './proxy-lab';
+import { uftpCommand, type ServerImpl } from '../../../scripts/bench/uftp-command';
 
 export interface SendOptions {
   from?: AnyHost;
@@ -11,21 +12,25 @@ export interface SendOptions {
   /** Where uftp runs (it writes its -f restart file there). */
   cwd?: string;
   timeoutMs?: number;
+  /** The real uftp (default) or ours. */
+  server?: ServerImpl;
 }
 
 /** Runs the real uftp to its end with the lab's fast timing; `log` is all it printed. */
 export async function sendFiles(t: ProxyTestLab, args: string[], files: string[], opts: SendOptions = {}): Promise<ExecResult & { log: string }> {
   const from = opts.from ?? 'server';
-  const argv = ['-I', opts.iface ?? t.ifname(from), ...FAST_SERVER, ...args, ...files];
-  const run = await t.host(from).exec('/usr/bin/uftp', argv, { timeoutMs: opts.timeoutMs ?? 90_000, cwd: opts.cwd });
+  const [cmd, ...pre] = uftpCommand(opts.server ?? 'real');
+  const argv = [...pre, '-I', opts.iface ?? t.ifname(from), ...FAST_SERVER, ...args, ...files];
+  const run = await t.host(from).exec(cmd, argv, { timeoutMs: opts.timeoutMs ?? 90_000, cwd: opts.cwd });
   return { ...run, log: run.stdout + run.stderr };
 }
 
 /** Starts the real uftp without waiting for it (stopped with the rest after the test). */
 export function sendInBackground(t: ProxyTestLab, args: string[], files: string[], opts: SendOptions = {}): LabProcess {
   const from = opts.from ?? 'server';
-  const argv = ['-I', opts.iface ?? t.ifname(from), ...FAST_SERVER, ...args, ...files];
-  return t.spawn(from, '/usr/bin/uftp', argv, { cwd: opts.cwd });
+  const [cmd, ...pre] = uftpCommand(opts.server ?? 'real');
+  const argv = [...pre, '-I', opts.iface ?? t.ifname(from), ...FAST_SERVER, ...args, ...files];
+  return t.spawn(from, cmd, argv, { cwd: opts.cwd });
 }
 
 /**
