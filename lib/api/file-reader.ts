@@ -1,8 +1,24 @@
 // The server's reads of its own files, off the sending path: one descriptor kept open for the file being sent.
 import { open, type FileHandle } from 'node:fs/promises';
 
+/** Buffers kept for reuse: about the read-ahead's depth. Reusing them keeps a long file from piling up garbage. */
+const POOL = 16;
+
 export class FileReader {
   private current?: { path: string; handle: Promise<FileHandle> };
+  private readonly pool: ArrayBuffer[] = [];
+
+  /** A buffer handed out by read() and no longer used by anyone. */
+  recycle(data: Uint8Array): void {
+    if (this.pool.length < POOL && data.buffer instanceof ArrayBuffer) this.pool.push(data.buffer);
+  }
+
+  private buffer(length: number): Buffer {
+    const i = this.pool.findIndex((b) => b.byteLength >= length);
+    if (i < 0) return Buffer.alloc(length);
+    const [found] = this.pool.splice(i, 1);
+    return Buffer.from(found, 0, length);
+  }
 
   /** Bytes [offset, offset + length) of `path` (fewer at its end). */
   async read(path: string, offset: number, length: number): Promise<Buffer> {
@@ -13,7 +29,7 @@ export class FileReader {
       if (previous) void closeHandle(previous.handle);
     }
     const handle = await this.current.handle;
-    const buf = Buffer.allocUnsafe(length);
+    const buf = this.buffer(length);
     let got = 0;
     while (got < length) {
       const { bytesRead } = await handle.read(buf, got, length - got, offset + got);

@@ -107,6 +107,7 @@ export class ServerRunner {
         case 'nextItem': void this.nextItem(); break;
         case 'read': void this.read(out.id, out.path, out.offset, out.length); break;
         case 'pace': this.schedulePace(out.at); break;
+        case 'recycle': this.reader.recycle(out.data); break;
         case 'join':
         case 'leave':
           break;

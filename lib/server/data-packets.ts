@@ -1,6 +1,7 @@
 // FILESEG datagrams, built straight into a reused slab (plain) or sealed in ENCRYPTED: UFTP header, the
 // FILESEG header (file ID, section, block in section), EXT_TFMCC_DATA_INFO under TFMCC, the block.
-// Views into the slab are valid until the slab comes round again: the runner sends each batch at once.
+// Views into the slab are valid until the slab comes round again (256 packets later): the runner sends each
+// batch at once, and asks for no more than that at a time (ServerInput 'writable').
 import { HEADER_LEN, MessageType, UFTP_VERSION, encodeMessage, type Extension } from '../protocol';
 import { put16, put32 } from '../protocol/bytes';
 import { wrap } from '../protocol/encrypted';
@@ -38,10 +39,7 @@ export class DataPackets {
   /** One FILESEG for `data` (block `blockNum` of `section`). */
   build(section: number, blockNum: number, data: Uint8Array, f: DataHeaderFields): Uint8Array {
     if (this.keys) return this.sealed(section, blockNum, data, f);
-    if (this.used + this.packetBytes > this.slab.length) {
-      this.slab = Buffer.allocUnsafe(this.packetBytes * SLAB_PACKETS);
-      this.used = 0;
-    }
+    if (this.used + this.packetBytes > this.slab.length) this.used = 0;
     const b = this.slab;
     const at = this.used;
     b[at] = UFTP_VERSION;

@@ -19,6 +19,8 @@ export class ReadAhead {
   constructor(
     private readonly size: number,
     private readonly blockSize: number,
+    /** Chunks let go of, for the runner to read into again. */
+    private readonly recycle: (data: Uint8Array) => void = () => undefined,
   ) {
     this.blocksPerChunk = Math.max(1, Math.floor(CHUNK_TARGET_BYTES / blockSize));
   }
@@ -64,10 +66,15 @@ export class ReadAhead {
   /** Lets go of chunks before `block`'s. */
   release(block: number): void {
     const keep = this.chunkOf(block);
-    for (const chunk of this.chunks.keys()) if (chunk < keep) this.chunks.delete(chunk);
+    for (const [chunk, data] of this.chunks) {
+      if (chunk >= keep) continue;
+      this.chunks.delete(chunk);
+      this.recycle(data);
+    }
   }
 
   clear(): void {
+    for (const data of this.chunks.values()) this.recycle(data);
     this.chunks.clear();
     this.pending.clear();
   }

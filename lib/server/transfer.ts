@@ -11,6 +11,7 @@ import { DataPackets } from './data-packets';
 import { rttFrom } from './grtt';
 import { Pacer } from './pacer';
 import { TfmccSender } from './tfmcc';
+import { RateFinder } from './rate-finder';
 import { ReadAhead } from './read-ahead';
 import { idsPerPacket, sendListed, sendMessage, slog } from './outgoing';
 import type { ClientRecord } from './clients';
@@ -31,6 +32,10 @@ export class Transfer {
   readonly pacer: Pacer;
   /** Under -C tfmcc: the rate's controller. */
   readonly cc?: TfmccSender;
+  /** Under -R -1: the rate the receivers keep up with. */
+  readonly finder?: RateFinder;
+  /** Bytes of a data packet on the wire. */
+  readonly wire: number;
   position = 0;
   pass = 1;
   endOfPass = false;
@@ -54,19 +59,21 @@ export class Transfer {
     const { config, state } = ctx;
     this.layout = new FileLayout(item.size, config.blockSize);
     this.toSend = new Uint8Array(this.layout.blocks).fill(allPartial ? 0 : 1);
-    this.reads = new ReadAhead(item.size, config.blockSize);
+    this.reads = new ReadAhead(item.size, config.blockSize, (data) => ctx.out.push({ type: 'recycle', data }));
     this.perChunk = new Uint32Array(Math.ceil(this.layout.blocks / this.reads.blocksPerChunk) || 1);
     if (!allPartial) for (let b = 0; b < this.layout.blocks; b++) this.perChunk[this.reads.chunkOf(b)]++;
     if (allPartial) this.position = this.layout.blocks;
     const tfmcc = config.cc.type === 2;
     this.packets = new DataPackets({ uid: config.uid, groupId: config.groupId, groupInst: config.groupInst }, fileId, config.blockSize, tfmcc, state.keys);
-    const wire = config.blockSize + PACKET_OVERHEAD + (tfmcc ? 8 : 0) + (state.keys ? 12 + 16 + 32 : 0);
+    const wire = (this.wire = config.blockSize + PACKET_OVERHEAD + (tfmcc ? 8 : 0) + (state.keys ? 12 + 16 + 32 : 0));
     this.pacer = new Pacer(config.rateKbps < 0 ? Infinity : (config.rateKbps * 1024) / 8, wire);
     if (config.cc.type === 2) {
       const kbps = (k?: number): number | undefined => (k === undefined ? undefined : (k * 1000) / 8);
       const receivers = state.clients.receivers().filter((c) => c.state === 'active');
       this.cc = new TfmccSender(wire, { min: kbps(config.cc.minKbps), init: kbps(config.cc.initKbps), max: kbps(config.cc.maxKbps) }, state.grtt.value, ctx.clock.now, receivers, config.robust);
       this.pacer.setRate(this.cc.rate);
+    } else if (config.rateKbps < 0) {
+      this.finder = new RateFinder();
     }
   }
 
@@ -189,7 +196,10 @@ export function onData(ctx: Ctx, id: number, data: Uint8Array | undefined, error
   const t = ctx.state.file?.transfer;
   if (!t) return;
   const chunk = t.readIds.get(id);
-  if (chunk === undefined) return;
+  if (chunk === undefined) {
+    if (data) ctx.out.push({ type: 'recycle', data });
+    return;
+  }
   t.readIds.delete(id);
   if (!data) {
     t.reads.failed(chunk);
@@ -211,6 +221,7 @@ export function onWritable(ctx: Ctx, room: number): void {
   const { t } = transferOf(ctx);
   if (t.endOfPass || t.waiting) return;
   const now = ctx.clock.now;
+  if (t.finder) t.pacer.setRate(t.finder.rate(now, state.grtt.value * 1000));
   let budget = Math.min(room, t.pacer.allowance(now));
   const grtt = t.cc ? quantizeGrtt(t.cc.advGrtt) : state.grtt.quantized;
   const gsize = quantizeGroupSize(state.clients.receivers().length);
@@ -245,6 +256,7 @@ export function onWritable(ctx: Ctx, room: number): void {
     sent++;
   }
   t.pacer.spend(sent);
+  t.finder?.sent(now, sent * t.wire);
   if (now - t.progressAt >= PROGRESS_MS) progress(ctx, now);
   if (t.waiting) return;
   if (t.nextBlock() < 0) {
@@ -368,11 +380,13 @@ export function onStatus(ctx: Ctx, client: ClientRecord, msg: Status, forIds: Cl
     slog(ctx, 1, `Rejecting STATUS from ${client.name}: invalid message size`);
     return;
   }
-  if (!t.endOfPass && t.position < layout.blocks && sectionOf(layout, t.position) === msg.section) {
+  onCcFeedback(ctx, client, msg.extensions.find((e): e is TfmccAckInfoExt => e.kind === 'tfmccAckInfo'));
+  // protocol.txt 3.2: NAKs count only for a section before the one being sent; the rest of the pass sends
+  // that section and the later ones anyway (a STATUS for them is a stale answer to the last pass's DONE).
+  if (!t.endOfPass && t.position < layout.blocks && msg.section >= sectionOf(layout, t.position)) {
     slog(ctx, 3, `Dropping STATUS for section ${msg.section}`);
     return;
   }
-  onCcFeedback(ctx, client, msg.extensions.find((e): e is TfmccAckInfoExt => e.kind === 'tfmccAckInfo'));
   const start = layout.sectionStart(msg.section);
   const naked = nakedBlocks(msg.naks).filter((i) => i < length);
   if ((naked.length * 100) / length > config.maxNakPct) client.nakExceeded++;
@@ -383,6 +397,9 @@ export function onStatus(ctx: Ctx, client: ClientRecord, msg: Status, forIds: Cl
   }
   for (const i of naked) t.mark(start + i);
   if (naked.length > 0) t.gotNaks = true;
+  if (t.finder?.loss(ctx.clock.now, naked.length, length, state.grtt.value * 1000)) {
+    slog(ctx, 3, `Sending rate cut to ${Math.round(t.finder.rate(ctx.clock.now, state.grtt.value * 1000) / 1024)} KB/s`);
+  }
   t.naksReceived += naked.length;
   slog(ctx, 2, `Got ${naked.length} NAKs for section ${msg.section} from ${client.isProxy ? 'proxy' : 'client'} ${client.name}`);
   for (const c of forIds.length > 0 ? forIds : [client]) if (c.state === 'active') c.state = 'naked';

@@ -26,6 +26,8 @@ export interface EncryptionConfig {
 export interface ListedHost {
   id: number;
   fingerprint?: string;
+  /** How -H wrote it ("198.18.0.3", "0x0a0b4702"): the real uftp names the host so in its log and status file. */
+  name?: string;
 }
 
 export type CcConfig = { type: CongestionControl.NONE } | { type: CongestionControl.TFMCC; minKbps?: number; initKbps?: number; maxKbps?: number };
@@ -120,6 +122,8 @@ export type ServerOutput =
   | { type: 'read'; id: number; path: string; offset: number; length: number }
   /** Data packets wanted again at or after `at` (monotonic ms), once the socket has room. */
   | { type: 'pace'; at: number }
+  /** A buffer of a 'data' input the machine is done with: the runner may read into it again. */
+  | { type: 'recycle'; data: Uint8Array }
   | { type: 'status'; line: string }
   | { type: 'progress'; progress: Progress }
   /** The session is over: nothing more will be sent. */
@@ -130,7 +134,10 @@ export type ServerInput =
   /** The next file list item, or none: the list is done. */
   | { type: 'item'; item?: SendItem }
   | { type: 'data'; id: number; data?: Uint8Array; error?: string }
-  /** The socket can take `room` datagrams now (after a 'pace' output). */
+  /**
+   * The socket can take `room` datagrams now (after a 'pace' output). At most 256: data packets are views into
+   * a ring of that many, so the runner must hand each answer's sends to the socket before the next 'writable'.
+   */
   | { type: 'writable'; room: number }
   /** The user asked to stop (SIGINT / SIGTERM): abort everyone, finish with status 6. */
   | { type: 'interrupt' };
