@@ -2,9 +2,10 @@
 // through a server proxy and a client proxy to clients behind a router that does not forward multicast.
 // Prints every command it runs, so they can be pasted onto real hosts. Needs root (network namespaces).
 //
-//   node dist/scripts/demo.js [--proxy PROGRAM] [--size MB]
+//   node dist/scripts/demo.js [--real] [--proxy PROGRAM] [--size MB]
 //
-// --proxy picks the proxy program: ours (bin/uftpproxyd) by default, or e.g. the real `uftpproxyd`.
+// Ours (bin/uftp, bin/uftpd, bin/uftpproxyd) by default; --real runs Debian's uftp and uftpd instead, and
+// --proxy picks the proxy program (e.g. /usr/bin/uftpproxyd).
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -12,19 +13,23 @@ import { parseArgs } from 'node:util';
 import { Lab, labAvailable, sha256File, type LabHost, type LabProcess } from './lab';
 
 const { values } = parseArgs({
-  options: { proxy: { type: 'string' }, size: { type: 'string', default: '4' } },
+  options: { proxy: { type: 'string' }, real: { type: 'boolean', default: false }, size: { type: 'string', default: '4' } },
 });
-// dist/scripts/demo.js -> the repository's bin/uftpproxyd, run by this same node.
-const OURS = [process.execPath, resolve(__dirname, '..', '..', 'bin', 'uftpproxyd')];
-const proxyCommand = values.proxy ? [values.proxy] : OURS;
+/** dist/scripts/demo.js -> the repository's bin/<name>, run by this same node; or the real one. */
+function program(name: string, real = values.real): string[] {
+  return real ? [`/usr/bin/${name}`] : [process.execPath, resolve(__dirname, '..', '..', 'bin', name)];
+}
+const proxyCommand = values.proxy ? [values.proxy] : program('uftpproxyd', false);
 
 function show(host: LabHost, cmd: string, args: string[]): void {
   console.log(`  [${host.name}]$ ${[cmd, ...args].join(' ')}`);
 }
 
-function start(host: LabHost, cmd: string, args: string[]): LabProcess {
-  show(host, cmd, args);
-  return host.spawn(cmd, args);
+/** Shows the command as a person would type it, and runs `argv` (our bin, or the real program) with `args`. */
+function start(host: LabHost, name: string, argv: string[], args: string[]): LabProcess {
+  show(host, name, args);
+  const [cmd, ...pre] = argv;
+  return host.spawn(cmd, [...pre, ...args]);
 }
 
 async function main(): Promise<number> {
@@ -58,21 +63,21 @@ async function main(): Promise<number> {
     for (const host of clients) {
       const dest = join(lab.tmpdir(), host.name);
       await mkdir(dest);
-      const proc = start(host, 'uftpd', ['-d', '-D', dest, '-I', host.ifname(host.name === 'near' ? 'a' : 'b')]);
+      const proc = start(host, 'uftpd', program('uftpd'), ['-d', '-D', dest, '-I', host.ifname(host.name === 'near' ? 'a' : 'b')]);
       running.push(proc);
       await proc.waitForOutput(/Loaded \d+ bit \w+ key/, 10_000);
     }
     const cproxy = lab.host('cproxy');
     const sproxy = lab.host('sproxy');
-    const [cmd, ...pre] = proxyCommand;
-    const cp = start(cproxy, cmd, [...pre, '-d', '-c', '-I', cproxy.ifname('b')]);
-    const sp = start(sproxy, cmd, [...pre, '-d', '-s', cproxy.addr('b'), '-I', sproxy.ifname('a')]);
+    const cp = start(cproxy, 'uftpproxyd', proxyCommand, ['-d', '-c', '-I', cproxy.ifname('b')]);
+    const sp = start(sproxy, 'uftpproxyd', proxyCommand, ['-d', '-s', cproxy.addr('b'), '-I', sproxy.ifname('a')]);
     running.push(cp, sp);
     await new Promise((resolve) => setTimeout(resolve, 1000));
 
     const args = ['-I', server.ifname('a'), '-R', '100000', '-t', '16', file];
     show(server, 'uftp', args);
-    const run = await server.exec('uftp', args, { timeoutMs: 120_000 });
+    const [cmd, ...pre] = program('uftp');
+    const run = await server.exec(cmd, [...pre, ...args], { timeoutMs: 120_000 });
     const summary = (run.stdout + run.stderr).split('\n').filter((l) => /REGISTER|complete|Transfer/i.test(l));
     console.log(summary.map((l) => `    ${l}`).join('\n'));
 
