@@ -14,8 +14,8 @@ import type { SymmetricKeys } from '../crypto/key-schedule';
 import { ReplayWindow } from '../crypto/replay-window';
 import { signatureLength, signMessage, verifyMessage } from '../crypto/signatures';
 import { decryptBlock, decryptRangeInPlace, encryptBlock } from '../crypto/symmetric';
-import { hmacContext } from '../crypto/native-cipher';
-import { u16, u32 } from './bytes';
+import { cipherContext, hmacContext } from '../crypto/native-cipher';
+import { put16, put32, u16, u32 } from './bytes';
 import { HashType, KeyType, MessageType, SigType, UFTP_VERSION } from './constants';
 import { Decoded, fail, ok, ProtocolError } from './errors';
 import { decodeHeader, HEADER_LEN, UftpHeader, writeHeader } from './header';
@@ -173,6 +173,58 @@ export function wrap(
     signMessage(keys.hash, signingKey as KeyObject, packet).copy(packet, BODY_START);
   }
   return packet;
+}
+
+/**
+ * wrap() for the per-packet path: the ENCRYPTED packet is written into `out` from `at`, the inner message
+ * `plain` sealed by the key's native context straight into place, nothing allocated. For HMAC and AUTHENC
+ * signatures (KEYEX signs each packet with the private key: use wrap). Answers the packet's end in `out`, or
+ * -1 when this path does not apply (no native contexts, KEYEX, not enough room): then call wrap().
+ * `header.func` is ignored (ENCRYPTED is written); the IV counter is given as its two 32-bit halves.
+ */
+export function sealInto(
+  out: Buffer,
+  at: number,
+  header: UftpHeader,
+  plain: Uint8Array,
+  keys: SymmetricKeys,
+  counterHi: number,
+  counterLo: number,
+  sigType: SigType,
+): number {
+  const spec = specOf(keys.cipher);
+  const cbc = spec.mode === 'cbc';
+  let sigLen: number;
+  if (sigType === SigType.HMAC) sigLen = hashLength(keys.hash);
+  else if (sigType === SigType.AUTHENC && !cbc) sigLen = 0;
+  else return -1;
+  const ctx = cipherContext(keys.cipher, keys.key, false);
+  const mac = sigLen > 0 ? hmacContext(keys.hash, keys.hmacKey) : undefined;
+  if (ctx === undefined || (sigLen > 0 && mac === undefined) || (spec.mode === 'ccm' && plain.length === 0)) return -1;
+  const payLen = cbc ? (Math.floor(plain.length / spec.blockSize) + 1) * spec.blockSize : plain.length + AUTH_TAG_LEN;
+  const start = at + BODY_START + sigLen;
+  const end = start + payLen;
+  if (end > out.length || payLen > 0xffff) return -1;
+  out[at] = UFTP_VERSION;
+  out[at + 1] = MessageType.ENCRYPTED;
+  put16(out, at + 2, header.seq);
+  put32(out, at + 4, header.srcId);
+  put32(out, at + 8, header.groupId);
+  out[at + 12] = header.groupInst;
+  out[at + 13] = header.grtt;
+  out[at + 14] = header.gsize;
+  out[at + 15] = 0;
+  put32(out, at + HEADER_LEN, counterHi);
+  put32(out, at + HEADER_LEN + 4, counterLo);
+  put16(out, at + HEADER_LEN + 8, sigLen);
+  put16(out, at + HEADER_LEN + 10, payLen);
+  const iv = scratchIv(keys.salt, spec.ivLen, counterHi, counterLo, header.srcId);
+  ctx.seal(iv, cbc ? null : out.subarray(at, at + BODY_START), plain, out.subarray(start, end));
+  if (mac !== undefined) {
+    out.fill(0, at + BODY_START, start);
+    mac.digest(out.subarray(at, end), out.subarray(at + BODY_START, start));
+  }
+  return end;
 }
 
 /** The HMAC or KEYEX signature of `packet` checked (AUTHENC packets have none: their tag is checked in decryption). */

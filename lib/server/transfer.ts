@@ -13,7 +13,7 @@ import { Pacer } from './pacer';
 import { TfmccSender } from './tfmcc';
 import { RateFinder } from './rate-finder';
 import { ReadAhead } from './read-ahead';
-import { idsPerPacket, sendListed, sendMessage, slog } from './outgoing';
+import { idsPerPacket, refused, sendListed, sendMessage, slog } from './outgoing';
 import type { ClientRecord } from './clients';
 import type { CurrentFile, Ctx } from './state';
 import type { SendItem } from './types';
@@ -274,20 +274,27 @@ function sectionOf(layout: FileLayout, block: number): number {
 /** Progress events at most this often (and at each end of a pass). */
 const PROGRESS_MS = 250;
 
-export function progress(ctx: Ctx, now: number): void {
+export function progress(ctx: Ctx, now: number, final = false): void {
   const { state } = ctx;
   const file = state.file;
   const t = file?.transfer;
   if (!file || !t) return;
-  if (now > t.progressAt && t.progressAt > 0) t.rate = ((t.bytesSent - t.progressBytes) * 1000) / (now - t.progressAt);
-  t.progressAt = now;
-  t.progressBytes = t.bytesSent;
+  if (final) {
+    const since = file.timedFrom ?? file.startedAt;
+    t.rate = now > since ? (t.bytesSent * 1000) / (now - since) : 0;
+  } else if (t.progressAt === 0 || now - t.progressAt >= PROGRESS_MS) {
+    // The rate over at least PROGRESS_MS: events in between (a COMPLETE, NAKs) keep the last one.
+    if (t.progressAt > 0) t.rate = ((t.bytesSent - t.progressBytes) * 1000) / (now - t.progressAt);
+    t.progressAt = now;
+    t.progressBytes = t.bytesSent;
+  }
   const receivers = state.clients.receivers().filter((c) => c.registered);
   ctx.out.push({
     type: 'progress',
     progress: {
       fileId: file.fileId, name: file.name, size: file.size, sentBytes: t.pass === 1 ? t.firstPassBytes : file.size, pass: t.pass,
       naks: t.naksReceived, rate: t.rate, clientsDone: receivers.filter((c) => c.state === 'done').length, clientsTotal: receivers.length,
+      ...(final ? { final } : {}),
     },
   });
 }
@@ -305,7 +312,9 @@ function sendDone(ctx: Ctx): void {
   const { state, config } = ctx;
   const { file, t } = transferOf(ctx);
   if (t.doneAttempt <= config.robust) {
-    const ids = state.clients.all().filter((c) => c.state === 'active' || c.state === 'naked').map((c) => c.id);
+    // Those that have not answered this pass: a client that NAKed waits for the next pass (asked again, it
+    // repeats its STATUS, counted twice). With everyone NAKing the list is empty, as the real uftp sends it.
+    const ids = state.clients.all().filter((c) => c.state === 'active').map((c) => c.id);
     const section = t.layout.sections > 0 ? t.layout.sections - 1 : 0;
     const attempt = state.attempt;
     state.attempt = t.doneAttempt;
@@ -367,17 +376,17 @@ export function onStatus(ctx: Ctx, client: ClientRecord, msg: Status, forIds: Cl
   const file = state.file;
   const t = file?.transfer;
   if (!file || !t || msg.fileId !== file.fileId) {
-    slog(ctx, 1, `Rejecting STATUS from ${client.name}: invalid file ID ${msg.fileId.toString(16).toUpperCase().padStart(4, '0')}, expected ${(file?.fileId ?? 0).toString(16).toUpperCase().padStart(4, '0')}`);
+    refused(ctx, 'unexpected', 1, `Rejecting STATUS from ${client.name}: invalid file ID ${msg.fileId.toString(16).toUpperCase().padStart(4, '0')}, expected ${(file?.fileId ?? 0).toString(16).toUpperCase().padStart(4, '0')}`);
     return;
   }
   const layout = t.layout;
   if (msg.section >= layout.sections) {
-    slog(ctx, 1, `Rejecting STATUS from ${client.name}: section ${msg.section} past the file`);
+    refused(ctx, 'malformed', 1, `Rejecting STATUS from ${client.name}: section ${msg.section} past the file`);
     return;
   }
   const length = layout.sectionLength(msg.section);
   if (msg.naks.length < (length >> 3) + 1) {
-    slog(ctx, 1, `Rejecting STATUS from ${client.name}: invalid message size`);
+    refused(ctx, 'malformed', 1, `Rejecting STATUS from ${client.name}: invalid message size`);
     return;
   }
   onCcFeedback(ctx, client, msg.extensions.find((e): e is TfmccAckInfoExt => e.kind === 'tfmccAckInfo'));
@@ -397,12 +406,14 @@ export function onStatus(ctx: Ctx, client: ClientRecord, msg: Status, forIds: Cl
   }
   for (const i of naked) t.mark(start + i);
   if (naked.length > 0) t.gotNaks = true;
-  if (t.finder?.loss(ctx.clock.now, naked.length, length, state.grtt.value * 1000)) {
+  const sending = { pass: t.pass, section: t.endOfPass ? layout.sections : sectionOf(layout, Math.min(t.position, layout.blocks - 1)) };
+  if (t.finder?.loss(ctx.clock.now, { pass: t.pass, section: msg.section }, naked.length, length, sending, state.grtt.value * 1000)) {
     slog(ctx, 3, `Sending rate cut to ${Math.round(t.finder.rate(ctx.clock.now, state.grtt.value * 1000) / 1024)} KB/s`);
   }
   t.naksReceived += naked.length;
   slog(ctx, 2, `Got ${naked.length} NAKs for section ${msg.section} from ${client.isProxy ? 'proxy' : 'client'} ${client.name}`);
   for (const c of forIds.length > 0 ? forIds : [client]) if (c.state === 'active') c.state = 'naked';
+  if (naked.length > 0) progress(ctx, ctx.clock.now);
   maybeRewind(ctx);
 }
 

@@ -3,7 +3,7 @@
 import { generateKeyPairSync, getCiphers, randomBytes } from 'crypto';
 import { CipherName, groupKeys, HashName, ReplayWindow, SymmetricKeys } from '../../lib/crypto';
 import { MessageType, SigType, UFTP_VERSION } from '../../lib/protocol/constants';
-import { decodeEncrypted, unwrap, wrap } from '../../lib/protocol/encrypted';
+import { decodeEncrypted, sealInto, unwrap, wrap } from '../../lib/protocol/encrypted';
 import { UftpHeader } from '../../lib/protocol/header';
 
 const header: UftpHeader = {
@@ -100,4 +100,23 @@ describe('wrap / unwrap', () => {
     expect(unwrap(notEncrypted, keys, w, SigType.HMAC)).toMatchObject({ error: { kind: 'function' } });
     expect(() => wrap(header, inner, keys, 1n, SigType.KEYEX)).toThrow(/sender key/);
   });
+});
+
+describe('sealInto (the server\'s per-packet path)', () => {
+  for (const [cipher, sigType] of CASES) {
+    it(`${cipher} with ${SigType[sigType]}: the same bytes as wrap, written in place`, () => {
+      const keys = keysFor(cipher);
+      const out = Buffer.alloc(3000, 0xee);
+      const at = 100;
+      const end = sealInto(out, at, header, inner, keys, 0x1, 0x2345, sigType);
+      if (sigType === SigType.KEYEX) {
+        expect(end).toBe(-1);
+        return;
+      }
+      expect(out.subarray(at, end)).toEqual(wrap(header, inner, keys, 0x1_0000_2345n, sigType));
+      expect(out[at - 1]).toBe(0xee);
+      expect(out[end]).toBe(0xee);
+      expect(sealInto(Buffer.alloc(end - at - 1), 0, header, inner, keys, 0, 1, sigType)).toBe(-1); // no room
+    });
+  }
 });
