@@ -18,8 +18,10 @@ export interface CurrentFile {
   /** The name clients see, as text for logs and status lines. */
   name: string;
   size: number;
-  /** Monotonic ms the file's FILEINFO phase began (its times are counted from there). */
+  /** Monotonic ms the file's FILEINFO phase began. */
   startedAt: number;
+  /** Monotonic ms its FILEINFO phase ended and its transfer (if any) began: the report's times count from here. */
+  timedFrom?: number;
   transfer?: Transfer;
   /** Done with: the machine reports it and goes on to the next item. */
   over?: boolean;
@@ -47,13 +49,19 @@ export class ServerState {
   dataBytes = 0;
   /** Some client got some file (exit 10 otherwise). */
   filesSent = false;
+  /** SIGINT / SIGTERM came (in the announce phase: the first file is given up on without a FILEINFO). */
   interrupted = false;
-  /** Exit status decided early (7 or 8), else worked out at the end. */
+  /** Exit status decided early (6, 7, 8, 9), else worked out at the end (0 or 10). */
   exitCode?: number;
 
   constructor(readonly config: ServerConfig) {
     this.clients = new ClientTable(config.clients !== undefined);
     this.grtt = new Grtt(config.grtt);
+  }
+
+  /** GRTT from the RTTs measured so far: after each REGISTER and FILEINFO_ACK too, as the real uftp does. */
+  recalculateGrtt(): void {
+    this.grtt.recalculate(this.clients.all().filter((c) => c.rttMeasured && !c.failed).map((c) => c.rtt));
   }
 
   nextSeq(): number {
