@@ -45,7 +45,10 @@ export interface SendOptions {
   onProgress?: (progress: Progress) => void;
   /** -S lines. */
   onStatus?: (line: string) => void;
-  /** Aborting stops the session: the clients are told, the promise resolves with exit status 6. */
+  /**
+   * Aborting stops the session as SIGINT stops uftp: during a file the clients are told and the outcome has
+   * exit status 6; while announcing it ends with 7 or 8 (nothing was sent); at the session's end with 0.
+   */
   signal?: AbortSignal;
 }
 

@@ -60,10 +60,11 @@ export class ClientRecord {
   /** For the session's STATS line. */
   readonly stats = { copies: 0, overwrites: 0, skips: 0, rejects: 0, bytes: 0, seconds: 0 };
 
-  constructor(readonly id: number, readonly listed: boolean) {}
+  /** As -H wrote it; a client that joins an open group is named by its ID. */
+  name: string;
 
-  get name(): string {
-    return `0x${(this.id >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+  constructor(readonly id: number, readonly listed: boolean) {
+    this.name = `0x${(id >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
   }
 
   /** Lost or aborted: it takes no further part. */

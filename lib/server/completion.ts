@@ -1,10 +1,12 @@
 // The end of a session (protocol.txt 5.1.4): DONE with file ID 0 every 3 x GRTT (at most ROBUST rounds) to
 // those that have not answered, COMPLETE from each, DONE_CONF naming those that have (again only when one
-// repeats its COMPLETE); one more GRTT for late ones once everyone is in.
+// repeats its COMPLETE); one more GRTT for late ones once everyone is in. Then the session's STATS lines
+// and "Group complete", as the real uftp ends a group it got this far with.
 import { MessageType, NO_EXTENSIONS, type Complete } from '../protocol';
 import type { ClientRecord } from './clients';
 import { speaksFor } from './files';
 import { idsPerPacket, sendListed, slog } from './outgoing';
+import { sessionStats } from './report';
 import type { Ctx } from './state';
 
 export function startCompletion(ctx: Ctx): void {
@@ -18,6 +20,7 @@ export function startCompletion(ctx: Ctx): void {
     c.state = 'active';
     c.confirmPending = false;
   }
+  slog(ctx, 2, '-----------------------------');
   slog(ctx, 2, 'Finishing group');
   completionRound(ctx);
 }
@@ -34,12 +37,13 @@ function completionRound(ctx: Ctx): void {
   ctx.out.push({ type: 'setTimer', id: 'round', at: ctx.clock.now + 3 * state.grtt.value * 1000 });
 }
 
-function sendDoneConf(ctx: Ctx): void {
+/** `round`: between rounds (everyone has answered) it is the next round's number. */
+function sendDoneConf(ctx: Ctx, round?: number): void {
   const confirm = ctx.state.clients.all().filter((c) => c.state === 'done' && c.confirmPending);
   if (confirm.length === 0) return;
   sendListed(ctx, confirm.map((c) => c.id), idsPerPacket(ctx, 4), (clientIds) => ({
     type: MessageType.DONE_CONF, reserved: 0, extensions: NO_EXTENSIONS, clientIds,
-  }), { name: 'DONE_CONF', encrypt: true });
+  }), { name: 'DONE_CONF', encrypt: true, round });
   for (const c of confirm) c.confirmPending = false;
 }
 
@@ -58,13 +62,13 @@ export function onGroupComplete(ctx: Ctx, sender: ClientRecord, msg: Complete): 
     sender.confirmPending = true;
   }
   if (state.lastPass) {
-    sendDoneConf(ctx);
+    sendDoneConf(ctx, state.attempt + 1);
     return;
   }
   if (state.clients.all().every((c) => c.state === 'done' || c.failed || c.state === 'mute')) {
     slog(ctx, 2, 'Late completions:');
     state.lastPass = true;
-    sendDoneConf(ctx);
+    sendDoneConf(ctx, state.attempt + 1);
     ctx.out.push({ type: 'setTimer', id: 'round', at: ctx.clock.now + state.grtt.value * 1000 });
   }
 }
@@ -72,18 +76,23 @@ export function onGroupComplete(ctx: Ctx, sender: ClientRecord, msg: Complete): 
 /** The round timer: another round, or the end; answers true when the session is over. */
 export function onCompletionTimer(ctx: Ctx): boolean {
   const { state } = ctx;
-  if (state.lastPass) return true;
-  state.attempt++;
-  if (state.attempt > ctx.config.robust) {
-    for (const c of state.clients.inState('active')) {
-      slog(ctx, 1, `Couldn't get COMPLETE for group from ${c.name}`);
-      if (!c.isProxy) {
-        c.state = 'lost';
-        c.reason = 'Lost connection';
-      }
-    }
-    return true;
+  if (!state.lastPass && ++state.attempt <= ctx.config.robust) {
+    completionRound(ctx);
+    return false;
   }
-  completionRound(ctx);
-  return false;
+  endGroup(ctx);
+  return true;
+}
+
+/** The group is over (all answered, the rounds ran out, or SIGINT): the silent ones are lost. */
+export function endGroup(ctx: Ctx): void {
+  for (const c of ctx.state.clients.inState('active')) {
+    slog(ctx, 1, `Couldn't get COMPLETE for group from ${c.name}`);
+    if (!c.isProxy) {
+      c.state = 'lost';
+      c.reason = 'Lost connection';
+    }
+  }
+  sessionStats(ctx);
+  slog(ctx, 2, 'Group complete');
 }

@@ -6,10 +6,11 @@ import { nameFieldLength } from '../protocol/fileinfo';
 import { wallToTimestamp } from '../session/timing';
 import type { ClientRecord } from './clients';
 import { rttFrom } from './grtt';
-import { idsPerPacket, sendListed, slog } from './outgoing';
+import { abortEveryone } from './aborts';
+import { idsPerPacket, refused, sendListed, slog } from './outgoing';
 import { fileReport } from './report';
 import type { Ctx, CurrentFile } from './state';
-import { progress, startTransfer } from './transfer';
+import { finishFile, progress, startTransfer } from './transfer';
 import type { SendItem } from './types';
 
 const FILEINFO_FIXED = 28;
@@ -52,7 +53,8 @@ export function startItem(ctx: Ctx, item: SendItem): void {
     c.state = c.isProxy ? 'active' : 'registered';
     c.partial = false;
   }
-  slog(ctx, 2, `File ID: ${file.fileId.toString(16).toUpperCase().padStart(4, '0')}  Name: ${item.kind === 'file' ? item.localPath : file.name}`);
+  const localName = item.kind === 'file' || item.kind === 'directory' || item.kind === 'symlink' ? item.localName : undefined;
+  slog(ctx, 2, `File ID: ${file.fileId.toString(16).toUpperCase().padStart(4, '0')}  Name: ${localName ?? file.name}`);
   slog(ctx, 2, `  sending as: ${file.name}`);
   if (item.kind === 'file') {
     const blocks = Math.ceil(item.size / config.blockSize);
@@ -61,7 +63,9 @@ export function startItem(ctx: Ctx, item: SendItem): void {
   else if (item.kind === 'symlink') slog(ctx, 2, `Symbolic link to ${item.target.toString()}`);
   else if (item.kind === 'delete') slog(ctx, 2, 'Delete file/directory with this name');
   else slog(ctx, 2, 'Free disk space query');
-  fileInfoRound(ctx);
+  // Interrupted while announcing: the real uftp gives up on the first file before its first FILEINFO.
+  if (state.interrupted) endFileInfo(ctx);
+  else fileInfoRound(ctx);
 }
 
 function fileInfoRound(ctx: Ctx): void {
@@ -88,7 +92,7 @@ export function speaksFor(ctx: Ctx, sender: ClientRecord, ids: number[]): Client
   for (const id of ids) {
     const c = ctx.state.clients.get(id);
     if (c) found.push(c);
-    else slog(ctx, 1, `Client ${(id >>> 0).toString(16).toUpperCase().padStart(8, '0')} via proxy ${sender.name} not found`);
+    else refused(ctx, 'access', 1, `Client ${(id >>> 0).toString(16).toUpperCase().padStart(8, '0')} via proxy ${sender.name} not found`);
   }
   return found;
 }
@@ -97,7 +101,7 @@ export function onFileInfoAck(ctx: Ctx, sender: ClientRecord, msg: FileInfoAck):
   const { state } = ctx;
   const file = state.file;
   if (!file || msg.fileId !== file.fileId || state.phase !== 'fileinfo') {
-    slog(ctx, 3, `Received FILEINFO_ACK+ from ${sender.name}`);
+    refused(ctx, 'unexpected', 3, `Received FILEINFO_ACK+ from ${sender.name}`);
     return;
   }
   const rtt = rttFrom(msg.tsSec, msg.tsUsec, ctx.clock.wall);
@@ -112,6 +116,7 @@ export function onFileInfoAck(ctx: Ctx, sender: ClientRecord, msg: FileInfoAck):
   }
   sender.rtt = rtt;
   sender.rttMeasured = true;
+  state.recalculateGrtt();
   if (allAnswered(ctx)) endFileInfo(ctx);
 }
 
@@ -124,7 +129,7 @@ export function onFileComplete(ctx: Ctx, sender: ClientRecord, msg: Complete): v
   const { state } = ctx;
   const file = state.file;
   if (!file || msg.fileId !== file.fileId) {
-    if (msg.fileId !== 0 && file) slog(ctx, 1, `Rejecting COMPLETE from ${sender.name}: invalid file ID ${msg.fileId.toString(16).toUpperCase().padStart(4, '0')}, expected ${file.fileId.toString(16).toUpperCase().padStart(4, '0')}`);
+    if (msg.fileId !== 0 && file) refused(ctx, 'unexpected', 1, `Rejecting COMPLETE from ${sender.name}: invalid file ID ${msg.fileId.toString(16).toUpperCase().padStart(4, '0')}, expected ${file.fileId.toString(16).toUpperCase().padStart(4, '0')}`);
     return;
   }
   const freespace = msg.extensions.find((e) => e.kind === 'freespaceInfo');
@@ -142,6 +147,7 @@ export function onFileComplete(ctx: Ctx, sender: ClientRecord, msg: Complete): v
   }
   if (state.phase === 'fileinfo' && allAnswered(ctx)) endFileInfo(ctx);
   else if (state.phase === 'transfer' && allDone(ctx)) file.over = true;
+  else if (state.phase === 'transfer') progress(ctx, ctx.clock.now); // one more client done
 }
 
 function allAnswered(ctx: Ctx): boolean {
@@ -161,7 +167,16 @@ export function onFileInfoTimer(ctx: Ctx): void {
   else fileInfoRound(ctx);
 }
 
-function endFileInfo(ctx: Ctx): void {
+/** Someone left (an ABORT): the file's phase ends at once when nobody it waits for is left. */
+export function afterDeparture(ctx: Ctx): void {
+  const { state } = ctx;
+  if (!state.file || state.file.over) return;
+  if (state.phase === 'fileinfo' && allAnswered(ctx)) endFileInfo(ctx);
+  else if (state.phase === 'transfer' && allDone(ctx)) finishFile(ctx, 'complete');
+}
+
+/** The FILEINFO phase is over (all answered, the rounds ran out, or SIGINT): the silent ones are lost. */
+export function endFileInfo(ctx: Ctx): void {
   const { state } = ctx;
   const file = state.file!;
   ctx.out.push({ type: 'cancelTimer', id: 'round' });
@@ -170,7 +185,10 @@ function endFileInfo(ctx: Ctx): void {
     c.state = 'lost';
     c.reason = 'Lost connection';
   }
+  file.timedFrom = ctx.clock.now;
   const receivers = state.clients.receivers();
+  // -q: one that dropped out here takes everyone with it (the real uftp then ends with exit 8).
+  if (ctx.config.quitOnError && receivers.some((c) => c.failed)) abortEveryone(ctx, 'A client dropped out, aborting all');
   if (!receivers.some((c) => c.state === 'active' || c.state === 'done')) {
     slog(ctx, 0, 'Announce timed out');
     state.exitCode ??= 8;
@@ -186,7 +204,7 @@ export function fileFinished(ctx: Ctx): void {
   const { state } = ctx;
   const file = state.file!;
   file.over = false;
-  if (file.transfer) progress(ctx, ctx.clock.now);
+  if (file.transfer) progress(ctx, ctx.clock.now, true);
   fileReport(ctx, file);
   state.file = undefined;
   state.phase = 'fileinfo';

@@ -7,12 +7,12 @@ import { unwrap } from '../protocol/encrypted';
 import { dropped, hexId } from '../session/drop';
 import { abortEveryone } from './aborts';
 import type { ClientRecord } from './clients';
-import { onCompletionTimer, onGroupComplete, startCompletion } from './completion';
-import { askNextItem, fileFinished, onFileComplete, onFileInfoAck, onFileInfoTimer, speaksFor, startItem } from './files';
+import { endGroup, onCompletionTimer, onGroupComplete, startCompletion } from './completion';
+import { afterDeparture, askNextItem, endFileInfo, fileFinished, onFileComplete, onFileInfoAck, onFileInfoTimer, speaksFor, startItem } from './files';
 import { makeServerKeys } from './group-keys';
 import { slog } from './outgoing';
 import { endAnnounce, announceRound, onAnnounceTimer, onClientKey, onKeyInfoAck, onRegister } from './registration';
-import { outcome, sessionStats } from './report';
+import { outcome } from './report';
 import { ServerState, type Ctx } from './state';
 import { onCcAck, onCcTimer, onData, onDoneTimer, onRewindTimer, onStatus, onWritable } from './transfer';
 import type { Clock, Endpoint, ServerConfig, ServerInput, ServerMachine, ServerOutput } from './types';
@@ -41,11 +41,16 @@ export class Server implements ServerMachine {
     const { state, config } = this;
     state.startedAt = clock.now;
     if (config.encryption) state.keys = makeServerKeys(config.encryption, clock.wall);
-    for (const host of config.clients ?? []) state.clients.add(host.id, true).fingerprint = host.fingerprint;
+    for (const host of config.clients ?? []) {
+      const c = state.clients.add(host.id, true);
+      c.fingerprint = host.fingerprint;
+      if (host.name !== undefined) c.name = host.name;
+    }
     for (const proxy of config.proxies ?? []) {
       const p = state.clients.get(proxy.id) ?? state.clients.add(proxy.id, true);
       p.isProxy = true;
       p.fingerprint = proxy.fingerprint;
+      if (proxy.name !== undefined) p.name = proxy.name;
     }
     slog(ctx, 2, 'Initializing group');
     announceRound(ctx);
@@ -149,11 +154,13 @@ export class Server implements ServerMachine {
       c.state = 'aborted';
       c.reason = 'Aborted';
     }
-    if (this.config.quitOnError && this.state.phase !== 'completion') {
-      abortEveryone(ctx, 'A client dropped out, aborting all');
-      this.state.exitCode = 9;
-      this.finish(ctx);
-    }
+    const { phase } = this.state;
+    // -q: everyone goes with it; the phase then ends as it does with nobody left (exit 7, 8 or 9 by phase).
+    if (this.config.quitOnError && phase !== 'completion') abortEveryone(ctx, 'A client aborted, aborting all');
+    if (phase === 'announce' && this.config.quitOnError) {
+      ctx.out.push({ type: 'cancelTimer', id: 'round' });
+      this.endRegistration(ctx);
+    } else afterDeparture(ctx);
   }
 
   handle(input: ServerInput, clock: Clock): ServerOutput[] {
@@ -168,11 +175,7 @@ export class Server implements ServerMachine {
         break;
       case 'data': onData(ctx, input.id, input.data, input.error); break;
       case 'writable': onWritable(ctx, input.room); break;
-      case 'interrupt':
-        this.state.interrupted = true;
-        abortEveryone(ctx, 'Server quit, aborting all');
-        this.finish(ctx);
-        break;
+      case 'interrupt': this.interrupt(ctx); break;
     }
     this.afterEvent(ctx);
     return this.out;
@@ -193,6 +196,30 @@ export class Server implements ServerMachine {
     }
   }
 
+  /**
+   * SIGINT / SIGTERM, as the real uftp takes it: while announcing or waiting for FILEINFO_ACKs, the phase
+   * ends as if its rounds had run out (exit 7, or 8 when nobody acknowledged the file, nobody told); in the
+   * group's completion the group ends (exit 0); otherwise everyone is aborted and the file reported (exit 6).
+   */
+  private interrupt(ctx: Ctx): void {
+    const { state } = this;
+    state.interrupted = true;
+    ctx.out.push({ type: 'cancelTimer', id: 'round' });
+    if (state.phase === 'announce') return this.endRegistration(ctx);
+    if (state.phase === 'completion') {
+      endGroup(ctx);
+      return this.finish(ctx);
+    }
+    if (state.phase === 'fileinfo' && state.file && !state.file.over) {
+      endFileInfo(ctx);
+      if (state.exitCode === 8) return; // afterEvent ends the session
+    }
+    abortEveryone(ctx, 'Server quit, aborting all');
+    if (state.file) fileFinished(ctx);
+    state.exitCode = 6;
+    this.finish(ctx);
+  }
+
   private endRegistration(ctx: Ctx): void {
     if (!endAnnounce(ctx)) {
       this.state.exitCode ??= 7;
@@ -207,14 +234,11 @@ export class Server implements ServerMachine {
   private afterEvent(ctx: Ctx): void {
     const { state } = this;
     if (state.phase === 'finished' || !state.file?.over) return;
-    const fileId = state.file.fileId;
-    fileFinished(ctx);
+    // Nobody acknowledged the FILEINFO: the real uftp ends without a report of the file.
     if (state.exitCode === 8) return this.finish(ctx);
+    fileFinished(ctx);
     const receivers = state.clients.receivers();
-    const someoneGotIt = receivers.some((c) => c.files.has(fileId));
-    const someoneLeft = receivers.some((c) => !c.failed && c.state !== 'mute');
-    if (!someoneLeft || (!someoneGotIt && receivers.every((c) => c.failed || c.state === 'mute'))) {
-      slog(ctx, 0, 'All clients dropped or aborted');
+    if (!receivers.some((c) => !c.failed && c.state !== 'mute')) {
       state.exitCode ??= 9;
       return this.finish(ctx);
     }
@@ -230,7 +254,6 @@ export class Server implements ServerMachine {
     if (this.state.phase === 'finished') return;
     this.state.phase = 'finished';
     for (const id of ['round', 'done', 'rewind', 'cc']) ctx.out.push({ type: 'cancelTimer', id });
-    sessionStats(ctx);
     ctx.out.push({ type: 'finished', outcome: outcome(ctx) });
   }
 }

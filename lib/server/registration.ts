@@ -17,7 +17,7 @@ import { abortClient, abortEveryone } from './aborts';
 import type { ClientRecord } from './clients';
 import { announcePacket, encInfo } from './group-keys';
 import { rttFrom } from './grtt';
-import { idsPerPacket, privateGroup, publicGroup, sendListed, serverHeader, slog } from './outgoing';
+import { idsPerPacket, privateGroup, publicGroup, refused, sendListed, serverHeader, slog } from './outgoing';
 import type { Ctx } from './state';
 import { connectLine } from './status-lines';
 import type { Endpoint } from './types';
@@ -66,13 +66,14 @@ function sendAnnounce(ctx: Ctx): void {
   }
 }
 
-function sendRegConf(ctx: Ctx): void {
+/** `round`: between rounds (the last listed client just registered) it is the next round's number. */
+function sendRegConf(ctx: Ctx, round?: number): void {
   const { state } = ctx;
   // Unencrypted: every registered client; encrypted: the clients behind a proxy (their proxy hands them the key).
   const ids = state.clients.all().filter((c) => c.confirmPending && c.state === 'active' && (!state.keys || c.proxy !== undefined)).map((c) => c.id);
   if (ids.length === 0) return;
   sendListed(ctx, ids, idsPerPacket(ctx, 4), (clientIds) => ({ type: MessageType.REG_CONF, reserved: 0, extensions: NO_EXTENSIONS, clientIds }), {
-    name: 'REG_CONF', encrypt: false,
+    name: 'REG_CONF', encrypt: false, round,
   });
   for (const id of ids) state.clients.get(id)!.confirmPending = false;
 }
@@ -111,9 +112,16 @@ export function onRegister(ctx: Ctx, header: UftpHeader, msg: Register, from: En
   const { state } = ctx;
   const id = header.srcId >>> 0;
   let client = state.clients.get(id);
+  // Past the announce phase nobody joins, and a REGISTER changes nothing (forged ones least of all): as the real
+  // uftp, an unknown host is not in the host list even in an open group, and a known one's REGISTER is ignored.
+  if (state.phase !== 'announce') {
+    if (client) refused(ctx, 'unexpected', 2, `Received REGISTER+ from ${client.name}`);
+    else refused(ctx, 'access', 1, `Host ${hexId(id)} not in host list`);
+    return;
+  }
   if (!client) {
     if (state.clients.closed && !ctx.config.proxies?.some((p) => p.id >>> 0 === id)) {
-      slog(ctx, 1, `Host ${hexId(id)} not in host list`);
+      refused(ctx, 'access', 1, `Host ${hexId(id)} not in host list`);
       abortClient(ctx, id, 'Not in host list', from);
       return;
     }
@@ -121,18 +129,16 @@ export function onRegister(ctx: Ctx, header: UftpHeader, msg: Register, from: En
   }
   if (client.failed) return;
   const isProxy = msg.clientIds.length > 0 || client.isProxy;
-  if (msg.clientIds.length > 0 && !client.isProxy && state.clients.closed && !ctx.config.proxies?.some((p) => p.id >>> 0 === id)) {
-    slog(ctx, 1, `Rejecting REGISTER from ${client.name}: specified multiple clients but not a proxy`);
+  // A host is a proxy from its first REGISTER on (or by -j): one registered as a client does not turn into one.
+  if (msg.clientIds.length > 0 && !client.isProxy && (client.registered || (state.clients.closed && !ctx.config.proxies?.some((p) => p.id >>> 0 === id)))) {
+    refused(ctx, 'access', 1, `Rejecting REGISTER from ${client.name}: specified multiple clients but not a proxy`);
+    if (client.registered) return; // a forgery in its name: the client itself stays in
     abortClient(ctx, id, 'specified multiple clients but not a proxy', from);
     client.state = 'aborted';
     return;
   }
   client.isProxy = isProxy;
-  client.from = { ...from };
-  if (state.phase !== 'announce') {
-    slog(ctx, 2, `Received REGISTER+ from ${client.name}`);
-    return;
-  }
+  if (!client.registered) client.from = { ...from };
   const dup = client.registered;
   if (client.state === 'mute') {
     if (state.keys && !registerKeys(ctx, client, msg)) return;
@@ -142,6 +148,7 @@ export function onRegister(ctx: Ctx, header: UftpHeader, msg: Register, from: En
   client.rtt = rttFrom(msg.tsSec, msg.tsUsec, ctx.clock.wall);
   client.rttMeasured = true;
   client.registered = true;
+  state.recalculateGrtt();
   if (!state.keys) client.confirmPending = true;
   slog(ctx, 2, `Received REGISTER${dup && !isProxy ? '+' : ''} from ${isProxy ? 'proxy' : 'client'} ${client.name}`);
   slog(ctx, 3, `  rtt = ${client.rtt.toFixed(6)}`);
@@ -161,7 +168,7 @@ function addProxyClients(ctx: Ctx, proxy: ClientRecord, ids: number[], from: End
     let client = state.clients.get(id);
     if (!client) {
       if (state.clients.closed) {
-        slog(ctx, 1, `Host ${hexId(id)} not in host list`);
+        refused(ctx, 'access', 1, `Host ${hexId(id)} not in host list`);
         abortClient(ctx, id, 'Not in host list', from);
         continue;
       }
@@ -188,14 +195,14 @@ function registerKeys(ctx: Ctx, client: ClientRecord, msg: Register): boolean {
     const accepted = acceptRegistration(suite, own, msg.random, msg.keyInfo);
     client.crypto = { ...client.crypto, random: Buffer.from(msg.random), ...accepted };
   } catch (err) {
-    slog(ctx, 1, `Rejecting REGISTER from ${client.name}: failed to decrypt premaster secret (${(err as Error).message})`);
+    refused(ctx, 'crypto', 1, `Rejecting REGISTER from ${client.name}: failed to decrypt premaster secret (${(err as Error).message})`);
     return false;
   }
   const sig = client.crypto.pendingSignature;
   if (client.crypto.publicKey && sig) {
     client.crypto.pendingSignature = undefined;
     if (!clientKeyValid(keys.hash, client.crypto.publicKey, handshake(ctx, client), sig)) {
-      slog(ctx, 1, `Rejecting CLIENT_KEY from ${client.name}: verify data mismatch`);
+      refused(ctx, 'crypto', 1, `Rejecting CLIENT_KEY from ${client.name}: verify data mismatch`);
       client.crypto.publicKey = undefined;
       client.crypto.keyBlob = undefined;
     }
@@ -208,34 +215,40 @@ export function onClientKey(ctx: Ctx, header: UftpHeader, msg: ClientKey, from: 
   const keys = state.keys;
   const id = header.srcId >>> 0;
   if (!keys) {
-    slog(ctx, 1, `Received CLIENT_KEY from ${hexId(id)} in an unencrypted session`);
+    refused(ctx, 'unexpected', 1, `Received CLIENT_KEY from ${hexId(id)} in an unencrypted session`);
     return;
   }
   let client = state.clients.get(id);
+  // As REGISTER: past the announce phase nobody joins and nobody's key changes.
+  if (state.phase !== 'announce') {
+    if (client) refused(ctx, 'unexpected', 2, `Received CLIENT_KEY+ from ${client.name}`);
+    else refused(ctx, 'access', 1, `Host ${hexId(id)} not in host list`);
+    return;
+  }
   if (!client) {
     if (state.clients.closed) {
-      slog(ctx, 1, `Host ${hexId(id)} not in host list`);
+      refused(ctx, 'access', 1, `Host ${hexId(id)} not in host list`);
       abortClient(ctx, id, 'Not in host list', from);
       return;
     }
     client = state.clients.add(id);
   }
   if (client.crypto?.publicKey) {
-    slog(ctx, 2, `Received CLIENT_KEY+ from ${client.name}`);
+    refused(ctx, 'unexpected', 2, `Received CLIENT_KEY+ from ${client.name}`);
     return;
   }
   const key = keyOfBlob(msg.publicKey);
   if (!key) {
-    slog(ctx, 1, `Rejecting CLIENT_KEY from ${client.name}: failed to import key`);
+    refused(ctx, 'crypto', 1, `Rejecting CLIENT_KEY from ${client.name}: failed to import key`);
     return;
   }
   const listedFp = client.fingerprint;
   if (keys.config.clientAuth && listedFp !== undefined && !sameFingerprint(fingerprint(key), listedFp)) {
-    slog(ctx, 1, `Rejecting CLIENT_KEY from ${client.name}: key fingerprint mismatch`);
+    refused(ctx, 'crypto', 1, `Rejecting CLIENT_KEY from ${client.name}: key fingerprint mismatch`);
     return;
   }
   if (keys.config.sigType === SigType.KEYEX && signatureLength(key) !== signatureLength(keys.config.key.key)) {
-    slog(ctx, 1, `Rejecting CLIENT_KEY from ${client.name}: key does not match the server's for signatures`);
+    refused(ctx, 'crypto', 1, `Rejecting CLIENT_KEY from ${client.name}: key does not match the server's for signatures`);
     return;
   }
   const blob = keyBlob(key);
@@ -246,7 +259,7 @@ export function onClientKey(ctx: Ctx, header: UftpHeader, msg: ClientKey, from: 
     return;
   }
   if (!clientKeyValid(keys.hash, key, handshake(ctx, client), msg.verifySignature)) {
-    slog(ctx, 1, `Rejecting CLIENT_KEY from ${client.name}: verify data mismatch`);
+    refused(ctx, 'crypto', 1, `Rejecting CLIENT_KEY from ${client.name}: verify data mismatch`);
     return;
   }
   client.crypto.publicKey = key;
@@ -263,7 +276,7 @@ export function onKeyInfoAck(ctx: Ctx, header: UftpHeader, msg: KeyInfoAck): voi
   if (!client || !keys || !client.crypto?.sessionKeys) return;
   const values = { ...handshake(ctx, client), clientKeyBlob: client.crypto.keyBlob, groupMaster: keys.groupMaster };
   if (!keyInfoAckValid(keys.hash, values, msg.verifyData)) {
-    slog(ctx, 1, `Rejecting KEYINFO_ACK from ${client.name}: verify data mismatch`);
+    refused(ctx, 'crypto', 1, `Rejecting KEYINFO_ACK from ${client.name}: verify data mismatch`);
     return;
   }
   const dup = client.state === 'active';
@@ -284,7 +297,7 @@ function checkAllRegistered(ctx: Ctx): void {
   if (gotAll) {
     if (!state.lastPass) slog(ctx, 2, 'Late registers:');
     state.lastPass = true;
-    sendRegConf(ctx);
+    sendRegConf(ctx, state.attempt + 1);
     ctx.out.push({ type: 'setTimer', id: 'round', at: ctx.clock.now + state.grtt.value * 1000 });
   } else if (allReg && !state.regDone) {
     state.regDone = true;

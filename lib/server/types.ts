@@ -72,6 +72,8 @@ export interface ServerConfig {
   groupInst: number;
   /** -S: status-file lines are wanted. */
   statusFile: boolean;
+  /** -x: below 2 a file's report is a level-0 line per failed host, as the real uftp prints it (default 2). */
+  logLevel?: number;
   /** Resent files of a -F restart: FILEINFO only these (undefined: every item). */
   restartFiles?: Set<string>;
 }
@@ -90,7 +92,7 @@ export interface ClientResult {
 }
 
 export interface SessionOutcome {
-  /** The page's EXIT STATUS: 0, 7, 8, 9, 10 (6 for an interrupted session). */
+  /** The real uftp's exit status (docs/server-notes.md §2): 0, 6 (interrupted during a file), 7, 8, 9, 10. */
   exitCode: number;
   clients: ClientResult[];
   /** Bytes of data sent in FILESEG (all passes). */
@@ -112,6 +114,8 @@ export interface Progress {
   rate: number;
   clientsDone: number;
   clientsTotal: number;
+  /** The file is over: its last event (the report follows); `rate` is then the transfer's average. */
+  final?: boolean;
 }
 
 export type ServerOutput =
@@ -139,7 +143,11 @@ export type ServerInput =
    * a ring of that many, so the runner must hand each answer's sends to the socket before the next 'writable'.
    */
   | { type: 'writable'; room: number }
-  /** The user asked to stop (SIGINT / SIGTERM): abort everyone, finish with status 6. */
+  /**
+   * The user asked to stop (SIGINT / SIGTERM). As the real uftp: while announcing, the phase ends as if it
+   * timed out and the first file is given up on (status 7 or 8); at the group's end, the group ends (0);
+   * otherwise everyone is aborted (6).
+   */
   | { type: 'interrupt' };
 
 export interface ServerMachine {

@@ -77,7 +77,7 @@ describe('parseUftpArgs', () => {
       followLinks: true, timestamps: true, blockSize: 8800, ttl: 16, dscp: 46, syncMode: false, syncPreview: false,
       interface: 'eth0', port: 2000, sourcePort: 3000, proxyListFile: '/etc/proxies', quitOnError: true, restartable: true,
       uid: 0x11223344, maxPasses: 10, logLevel: 5, txWeightPct: 200,
-      hosts: [{ id: 1 }, { id: 0xc6120007 }, { host: 'client.lab' }], hostListFiles: [], excludeFiles: ['/etc/excl'],
+      hosts: [{ id: 1, text: '0x1' }, { id: 0xc6120007, text: '198.18.0.7' }, { host: 'client.lab' }], hostListFiles: [], excludeFiles: ['/etc/excl'],
       publicAddress: '232.1.1.1', privateAddress: { text: '232.2.x.x', family: 4 }, maxNakPct: 50,
       cc: { type: 'tfmcc', minKbps: 10, maxKbps: 900 }, destAsDir: true, destName: 'dest/dir', baseDirs: ['/srv/a', '/srv/b'],
       statusFile: '@LOG', grtt: { init: 0.1, min: 0.01, max: 2 }, robust: 50, files: ['a', 'b'],
@@ -280,7 +280,9 @@ describe('-U and -H', () => {
   });
 
   it('-H: 0x IDs, IPv4 addresses (the address as ID) and host names; repeats add up', () => {
-    expect(parse(['-H', '0x1,0xAbC', '-H', '198.18.99.7', '-H', 'client1']).hosts).toEqual([{ id: 1 }, { id: 0xabc }, { id: 0xc6126307 }, { host: 'client1' }]);
+    expect(parse(['-H', '0x1,0xAbC', '-H', '198.18.99.7', '-H', 'client1']).hosts).toEqual([
+      { id: 1, text: '0x1' }, { id: 0xabc, text: '0xAbC' }, { id: 0xc6126307, text: '198.18.99.7' }, { host: 'client1' },
+    ]);
     expect(parse(['-H', '@/etc/a', '-H', '@b']).hostListFiles).toEqual(['/etc/a', 'b']);
   });
 

@@ -19,7 +19,7 @@ const DATA: RestartData = {
   groupInst: 2,
   cwd: '/srv/data',
   sources: [Buffer.from('file20k.bin'), Buffer.from('/abs/tree'), Buffer.concat([Buffer.from('raw-'), Buffer.from([0xe9, 0xff])]), Buffer.from('@DELETE:old')],
-  clients: [{ id: 0x0a0b4702 }, { id: 0x0a0b47ff, fingerprint: FP }],
+  clients: [{ id: 0x0a0b4702, name: '198.18.71.2' }, { id: 0x0a0b47ff, fingerprint: FP }],
 };
 
 function refused(content: string | Buffer): string {
@@ -90,5 +90,6 @@ describe('restart file', () => {
     expect(refused(withJson({ clients: [null] }))).toBe('client 1 is not an object');
     expect(refused(withJson({ clients: [{ id: '00000000' }] }))).toBe('client 1 has a reserved ID');
     expect(refused(withJson({ clients: [{ id: '0A0B4702', fingerprint: '12:34' }] }))).toMatch(/invalid fingerprint '12:34'/);
+    expect(refused(withJson({ clients: [{ id: '0A0B4702', name: 7 }] }))).toBe("client 1's name is not a short string");
   });
 });

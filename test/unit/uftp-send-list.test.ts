@@ -100,10 +100,17 @@ describe('walking', () => {
   it('file items carry the local path, size and mtime', async () => {
     const { raw } = await walk([join(tree, 'a.txt'), 'tree/b.txt']);
     expect(raw).toEqual([
-      { kind: 'file', name: Buffer.from('a.txt'), localPath: join(tree, 'a.txt'), size: 3, mtimeSec: 1_600_000_000 },
+      { kind: 'file', name: Buffer.from('a.txt'), localPath: join(tree, 'a.txt'), localName: 'a.txt', size: 3, mtimeSec: 1_600_000_000 },
       // relative sources are made absolute: the runner may change directory
       expect.objectContaining({ kind: 'file', name: Buffer.from('b.txt'), localPath: join(tree, 'b.txt'), size: 2 }),
     ]);
+  });
+
+  it('items carry their local name for the log: the path below where the argument was split, whatever -D says', async () => {
+    const { raw } = await walk([join(tree, 'sub'), 'top.txt'], { destName: Buffer.from('elsewhere') });
+    const named = raw.map((i) => [i.kind === 'freespace' ? '' : i.name.toString(), 'localName' in i ? i.localName : undefined]);
+    expect(named).toContainEqual(['elsewhere/top.txt', 'top.txt']);
+    expect(named.filter(([n]) => n!.startsWith('elsewhere/sub/')).every(([n, l]) => l === n!.slice('elsewhere/'.length))).toBe(true);
   });
 
   it('strips leading path elements (and trailing slashes): the last element is the name', async () => {
@@ -127,7 +134,7 @@ describe('walking', () => {
   it('a missing path gets the real message and the walk goes on', async () => {
     const { items, log } = await walk([join(root, 'nonexist'), 'top.txt']);
     expect(items).toEqual([['file', 'top.txt']]);
-    expect(log).toEqual([`0 Error getting file status for ${root}/nonexist: no such file or directory`]);
+    expect(log).toEqual([`0 Error getting file status for ${root}/nonexist: No such file or directory`]);
   });
 
   it('a special file given by name is skipped too', async () => {
@@ -159,7 +166,7 @@ describe('links', () => {
   it('with -l: followed (a link to a directory is walked under the link\'s name); dangling ones skipped', async () => {
     const { items, log } = await walk([join(root, 'loopy/flink'), join(root, 'loopy/dirlink'), join(tree, 'dangle')], { followLinks: true });
     expect(items).toEqual([['file', 'flink'], ['file', 'dirlink/r']]);
-    expect(log).toEqual([`0 Error getting file status for ${tree}/dangle: no such file or directory`]);
+    expect(log).toEqual([`0 Error getting file status for ${tree}/dangle: No such file or directory`]);
   });
 
   it('with -l a link back up is not followed round (the real uftp recurses until ELOOP)', async () => {
@@ -291,7 +298,8 @@ describe('names', () => {
     mkdirSync(dir);
     try {
       const { raw } = await walk([dir]);
-      expect(raw).toEqual([{ kind: 'directory', name: Buffer.concat([Buffer.from('raw-'), Buffer.from([0xe9, 0xff])]) }]);
+      const name = Buffer.concat([Buffer.from('raw-'), Buffer.from([0xe9, 0xff])]);
+      expect(raw).toEqual([{ kind: 'directory', name, localName: name.toString('utf8') }]);
     } finally {
       rmSync(dir, { recursive: true });
     }

@@ -131,7 +131,10 @@ describe('closed group and proxies', () => {
   it('-H items and files add up; IPv4 addresses and names become IDs; fingerprints kept', async () => {
     const hosts = file('hosts', `# clients\n0x00001111|${FP.toLowerCase()}\n 0x2222 \n198.18.0.9\n`);
     const s = await prepare(['-H', '0x1,198.18.0.7', '-H', 'localhost', '-H', `@${hosts}`, 'f']);
-    expect(s.clients).toEqual([{ id: 1 }, { id: 0xc6120007 }, { id: 0x7f000001 }, { id: 0x1111, fingerprint: FP }, { id: 0x2222 }, { id: 0xc6120009 }]);
+    expect(s.clients).toEqual([
+      { id: 1, name: '0x1' }, { id: 0xc6120007, name: '198.18.0.7' }, { id: 0x7f000001, name: 'localhost' }, { id: 0x1111, fingerprint: FP, name: '0x00001111' },
+      { id: 0x2222, name: '0x2222' }, { id: 0xc6120009, name: '198.18.0.9' },
+    ]);
   });
 
   it('no -H: an open group', async () => {
@@ -155,7 +158,7 @@ describe('closed group and proxies', () => {
   it('-j: the proxies; warnings where fingerprints or -j have no effect', async () => {
     const proxies = file('proxies', `0x00001111|${FP}\n0x00002222\n`);
     const s = await prepare(['-j', proxies, '-H', '0x5', 'f']);
-    expect(s.proxies).toEqual([{ id: 0x1111, fingerprint: FP }, { id: 0x2222 }]);
+    expect(s.proxies).toEqual([{ id: 0x1111, fingerprint: FP, name: '0x00001111' }, { id: 0x2222, name: '0x00002222' }]);
     expect(s.warnings).toEqual(['Warning: key fingerprints of listed clients and proxies are not checked: -Y is none']);
     const enc = await prepare(['-Y', 'aes128-cbc', '-j', proxies, 'f']);
     expect(enc.warnings).toEqual([
@@ -221,7 +224,7 @@ describe('-F restart', () => {
   it('restartDataOf: this session, its sources and directory, the failed clients with their known fingerprints', async () => {
     const s = await prepare(['-H', `0x1,0x2`, 'a', 'b']);
     s.clients![1].fingerprint = FP;
-    expect(restartDataOf(s, [2, 1])).toEqual({ groupId: s.groupId, groupInst: 0, cwd: process.cwd(), sources: [Buffer.from('a'), Buffer.from('b')], clients: [{ id: 2, fingerprint: FP }, { id: 1 }] });
+    expect(restartDataOf(s, [2, 1])).toEqual({ groupId: s.groupId, groupInst: 0, cwd: process.cwd(), sources: [Buffer.from('a'), Buffer.from('b')], clients: [{ id: 2, fingerprint: FP, name: '0x2' }, { id: 1, name: '0x1' }] });
     const again = await prepare(['-F', restart('r3', 1)]);
     expect(restartDataOf(again, [0x0a0b47ff])).toMatchObject({ groupId: 0x5aaa6942, groupInst: 2, cwd: '/srv/data', clients: [{ id: 0x0a0b47ff }] });
   });

@@ -21,7 +21,8 @@ export function rateLines(setup: UftpSetup): string[] {
   const o = setup.options;
   if (setup.cc.type === 'tfmcc') return ['Transfer rate: dynamic via TFMCC'];
   if (o.rateKbps < 0) return ['Transfer rate: full interface speed'];
-  const waitNs = Math.round(((o.blockSize + DATA_OVERHEAD) * 8 * 1e9) / (o.rateKbps * 1024));
+  // Whole nanoseconds, rounded down as the real uftp prints them (52812 for 1352-byte packets at 200000 Kbps).
+  const waitNs = Math.floor(((o.blockSize + DATA_OVERHEAD) * 8 * 1e9) / (o.rateKbps * 1024));
   return [`Transfer rate: ${o.rateKbps} Kbps (${Math.floor(o.rateKbps / 8)} KB/s)`, `Wait between packets: ${waitNs} ns`];
 }
 

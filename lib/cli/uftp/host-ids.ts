@@ -7,8 +7,8 @@ import { isIP } from 'node:net';
 import { addressTail32 } from '../common/addresses';
 import { UsageError } from '../exit';
 
-/** An ID, or a host name to look up (IPv4) whose address is the ID. */
-export type HostRef = { id: number } | { host: string };
+/** An ID (with the text it was written as: the host's name in logs), or a host name to look up (IPv4) whose address is the ID. */
+export type HostRef = { id: number; text: string } | { host: string };
 
 export const ID_FORM = '0xNNNNNNNN (1-8 hex digits), an IPv4 address or a host name';
 
@@ -21,9 +21,9 @@ function checkId(where: string, text: string, id: number): number {
 export function parseHostRef(where: string, text: string): HostRef {
   if (/^0x/i.test(text)) {
     if (!/^0x[0-9a-f]{1,8}$/i.test(text)) throw new UsageError(`${where}: invalid ID '${text}': want 0x and 1-8 hex digits`);
-    return { id: checkId(where, text, parseInt(text.slice(2), 16)) };
+    return { id: checkId(where, text, parseInt(text.slice(2), 16)), text };
   }
-  if (isIP(text) === 4) return { id: checkId(where, text, addressTail32(text)) };
+  if (isIP(text) === 4) return { id: checkId(where, text, addressTail32(text)), text };
   if (isIP(text) === 6) throw new UsageError(`${where}: invalid ID '${text}': an IPv6 address is not an ID (the real uftp reads it as hex up to the first ':'): want ${ID_FORM}`);
   if (/^[0-9a-f]+$/i.test(text)) {
     throw new UsageError(`${where}: ambiguous ID '${text}': write 0x${text} for a hex ID, or a dotted IPv4 address (the real uftp reads bare digits as an IPv4 address)`);

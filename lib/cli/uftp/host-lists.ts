@@ -44,7 +44,7 @@ function fileEntries(opt: string, path: string): Entry[] {
 async function resolveEntries(entries: Entry[], what: string): Promise<ListedHost[]> {
   const hosts = await Promise.all(
     entries.map(async (e) => {
-      const host: ListedHost = { id: await idOf(e.where, e.ref) };
+      const host: ListedHost = { id: await idOf(e.where, e.ref), name: 'id' in e.ref ? e.ref.text : e.ref.host };
       if (e.fingerprint !== undefined) host.fingerprint = e.fingerprint;
       return { where: e.where, host };
     }),

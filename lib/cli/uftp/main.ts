@@ -1,6 +1,7 @@
-// uftp: the server, run once over its file list. Exit statuses as uftp(1): 1 bad command line, 2 network
-// set-up, 3 key data, 4 log file, 6 interrupted, 7 no client answered, 8 every client failed, 9 some did,
-// 10 files rejected or skipped. Log lines go bare to stderr (with -T stamped, with -L to the file); on a
+// uftp: the server, run once over its file list. Exit statuses as the real uftp 4.10.2 gives them
+// (docs/server-notes.md §2): 1 bad command line, 2 network set-up, 3 key data, 4 log file, 6 interrupted
+// during a file, 7 nobody registered, 8 nobody acknowledged a file, 9 everyone lost or aborted during a
+// file, 10 nothing delivered; a signal while announcing ends as 7 or 8, at the group's end as 0. Log lines go bare to stderr (with -T stamped, with -L to the file); on a
 // terminal a progress line sits under them.
 import { runSession, SessionSocketError } from '../../api/session';
 import type { UdpSocket } from '../../net';
@@ -89,20 +90,25 @@ function configOf(setup: UftpSetup, key: ReturnType<typeof loadUftpKey>, statusF
     rateKbps: o.rateKbps, robust: o.robust, grtt: setup.grtt, maxNakPct: o.maxNakPct, maxNakCount: o.maxNakCount,
     maxPasses: o.maxPasses, txWeightPct: o.txWeightPct, quitOnError: o.quitOnError, syncMode: o.syncMode,
     syncPreview: o.syncPreview, cc: ccOf(setup), clients: setup.clients, proxies: setup.proxies, groupId: setup.groupId,
-    groupInst: setup.groupInst, statusFile,
+    groupInst: setup.groupInst, statusFile, logLevel: o.logLevel,
     encryption: setup.encryption && key ? { ...setup.encryption, key } : undefined,
   };
 }
 
 async function run(setup: UftpSetup, logger: Logger, io: UftpIo, display?: ProgressDisplay): Promise<number> {
   const o = setup.options;
-  logger.log(0, VERSION_LINE);
-  if (!o.timestamps) logger.log(0, `Starting at ${ctime(new Date())}`);
+  // With -T every line of the session carries its group, as the real uftp's do ("[29B34E74/00:0]: ").
+  const group = { groupId: setup.groupId, groupInst: setup.groupInst };
+  const say = (level: number, text: string): void => logger.log(level, text, group);
+  // As the real uftp: an empty line first (without -T), and none of this below -x 2.
+  if (!o.timestamps) say(2, '');
+  say(2, VERSION_LINE);
+  if (!o.timestamps) say(2, `Starting at ${ctime(new Date())}`);
   const key = loadUftpKey(setup);
-  if (key) logger.log(0, describeLoadedKey(key));
-  for (const line of setup.warnings) logger.log(0, line);
-  for (const line of rateLines(setup)) logger.log(2, line);
-  logger.log(2, addressLine(setup));
+  if (key) say(0, describeLoadedKey(key));
+  for (const line of setup.warnings) say(0, line);
+  for (const line of rateLines(setup)) say(2, line);
+  say(2, addressLine(setup));
 
   let status: StatusSink | undefined;
   if (setup.statusFile) {
@@ -111,12 +117,12 @@ async function run(setup: UftpSetup, logger: Logger, io: UftpIo, display?: Progr
   }
   const abort = new AbortController();
   const removeHandlers = onShutdownSignal((signal) => {
-    logger.log(0, `Got signal ${signal === 'SIGINT' ? 2 : 15}, aborting`);
+    say(0, `Got signal ${signal === 'SIGINT' ? 2 : 15}, aborting`);
     abort.abort();
   });
   const onRequest = (): void => abort.abort();
   io.signal?.addEventListener('abort', onRequest, { once: true });
-  const items = walkSendList(setup.sendList, (level, message) => logger.log(level, message));
+  const items = walkSendList(setup.sendList, say);
   let outcome: SessionOutcome;
   try {
     outcome = await runSession({
@@ -125,7 +131,7 @@ async function run(setup: UftpSetup, logger: Logger, io: UftpIo, display?: Progr
       onStatus: status ? (line) => status!.write(line) : undefined,
       onProgress: display ? (p) => display.update(p) : undefined,
       signal: abort.signal,
-      onSocket: (socket) => reportBuffers(socket, o.bufferSize, logger),
+      onSocket: (socket) => reportBuffers(socket, o.bufferSize, say),
     });
   } finally {
     removeHandlers();
@@ -133,25 +139,27 @@ async function run(setup: UftpSetup, logger: Logger, io: UftpIo, display?: Progr
     await items.return(undefined);
     status?.close();
   }
-  writeRestart(setup, outcome, logger);
-  logger.log(0, `${PROGRAM}: Finishing at ${ctime(new Date())}`);
+  writeRestart(setup, outcome, say);
+  if (!o.timestamps) say(2, `${PROGRAM}: Finishing at ${ctime(new Date())}`);
   return outcome.exitCode;
 }
 
-function reportBuffers(socket: UdpSocket, requested: number, logger: Logger): void {
+type Say = (level: number, text: string) => void;
+
+function reportBuffers(socket: UdpSocket, requested: number, say: Say): void {
   const reported = { receive: socket.getRecvBufferSize(), send: socket.getSendBufferSize() };
-  for (const r of bufferReports(requested, reported)) logger.log(r.level, r.message);
+  for (const r of bufferReports(requested, reported)) say(r.level, r.message);
 }
 
 /** -f: the clients that did not get everything, for a later -F. */
-function writeRestart(setup: UftpSetup, outcome: SessionOutcome, logger: Logger): void {
+function writeRestart(setup: UftpSetup, outcome: SessionOutcome, say: Say): void {
   if (!setup.restartDir) return;
   const failed = outcome.clients.filter((c) => c.status !== 'completed' && c.proxy === undefined).map((c) => c.id);
   if (failed.length === 0) return;
   try {
     const path = writeRestartFile(restartDataOf(setup, failed), setup.restartDir);
-    logger.log(2, `Wrote restart file ${path}`);
+    say(3, `Wrote restart file ${path}`); // the real uftp says nothing here
   } catch (err) {
-    logger.log(0, `Failed to write restart file: ${(err as Error).message}`);
+    say(0, `Failed to write restart file: ${(err as Error).message}`);
   }
 }

@@ -32,7 +32,8 @@ interface RestartJson {
   groupInst: number;
   cwd: string;
   sources: string[];
-  clients: Array<{ id: string; fingerprint?: string }>;
+  /** name: as -H wrote it (the restart's log and status file name the host the same way). */
+  clients: Array<{ id: string; fingerprint?: string; name?: string }>;
 }
 
 const hex8 = (n: number): string => n.toString(16).toUpperCase().padStart(8, '0');
@@ -47,7 +48,11 @@ function toJson(data: RestartData): RestartJson {
     groupInst: data.groupInst,
     cwd: data.cwd,
     sources: data.sources.map((b) => b.toString('base64')),
-    clients: data.clients.map((c) => (c.fingerprint === undefined ? { id: hex8(c.id) } : { id: hex8(c.id), fingerprint: c.fingerprint })),
+    clients: data.clients.map((c) => ({
+      id: hex8(c.id),
+      ...(c.fingerprint === undefined ? {} : { fingerprint: c.fingerprint }),
+      ...(c.name === undefined ? {} : { name: c.name }),
+    })),
   };
 }
 
@@ -80,13 +85,17 @@ function hexId(value: unknown, field: string, bad: (why: string) => never): numb
 function clientList(value: unknown, bad: (why: string) => never, path: string): ListedHost[] {
   if (!Array.isArray(value)) bad('clients is not a list');
   return (value as unknown[]).map((c, i) => {
-    const entry = c as { id?: unknown; fingerprint?: unknown };
+    const entry = c as { id?: unknown; fingerprint?: unknown; name?: unknown };
     if (typeof entry !== 'object' || entry === null) bad(`client ${i + 1} is not an object`);
     const host: ListedHost = { id: hexId(entry.id, `client ${i + 1}'s id`, bad) };
     if (host.id === 0 || host.id === 0xffffffff) bad(`client ${i + 1} has a reserved ID`);
     if (entry.fingerprint !== undefined) {
       if (typeof entry.fingerprint !== 'string') bad(`client ${i + 1}'s fingerprint is not a string`);
       host.fingerprint = parseFingerprint(`-F ${path}`, entry.fingerprint as string);
+    }
+    if (entry.name !== undefined) {
+      if (typeof entry.name !== 'string' || entry.name === '' || entry.name.length > 255) bad(`client ${i + 1}'s name is not a short string`);
+      host.name = entry.name as string;
     }
     return host;
   });

@@ -44,9 +44,11 @@ const bytes = (s: string): Buffer => Buffer.from(s, 'latin1');
 const shown = (s: string): string => bytes(s).toString('utf8');
 const join = (a: string, b: string): string => (a === '' ? b : `${a}/${b}`);
 
+/** The error as C's strerror says it ("No such file or directory"): libuv's text, capitalized as the real uftp prints it. */
 function why(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
-  return (typeof e.errno === 'number' ? getSystemErrorMap().get(e.errno)?.[1] : undefined) ?? e.code ?? e.message;
+  const text = typeof e.errno === 'number' ? getSystemErrorMap().get(e.errno)?.[1] : undefined;
+  return text ? text.charAt(0).toUpperCase() + text.slice(1) : e.code ?? e.message;
 }
 
 /**
@@ -162,13 +164,14 @@ class Walker {
       this.log(0, `Error getting file status for ${shown(written)}: ${why(err)}`);
       return;
     }
-    if (st.isSymbolicLink()) yield* this.link(local, sentName, written);
-    else if (st.isFile()) yield* this.file(local, sentName, st, written);
+    const localName = shown(walkName || '.');
+    if (st.isSymbolicLink()) yield* this.link(local, sentName, written, localName);
+    else if (st.isFile()) yield* this.file(local, sentName, st, written, localName);
     else if (st.isDirectory()) yield* this.directory(local, walkName, sentName, st, ancestors, written);
     else this.log(1, `Skipping special file ${shown(written)}`);
   }
 
-  private async *link(local: string, sentName: string, written: string): AsyncGenerator<SendItem, void, undefined> {
+  private async *link(local: string, sentName: string, written: string, localName: string): AsyncGenerator<SendItem, void, undefined> {
     if (!this.nameFits(written, sentName)) return;
     let target: Buffer;
     try {
@@ -181,10 +184,10 @@ class Walker {
       this.log(0, `Skipping ${shown(written)}: link target longer than ${MAX_NAME_BYTES} bytes`);
       return;
     }
-    yield { kind: 'symlink', name: bytes(sentName), target };
+    yield { kind: 'symlink', name: bytes(sentName), target, localName };
   }
 
-  private async *file(local: string, sentName: string, st: BigIntStats, written: string): AsyncGenerator<SendItem, void, undefined> {
+  private async *file(local: string, sentName: string, st: BigIntStats, written: string, localName: string): AsyncGenerator<SendItem, void, undefined> {
     if (!this.nameFits(written, sentName)) return;
     // SendItem.localPath is a string: Node opens string paths as UTF-8, so other bytes cannot be reached.
     const localPath = bytes(local).toString('utf8');
@@ -192,7 +195,7 @@ class Walker {
       this.log(0, `Skipping ${shown(written)}: its path is not valid UTF-8, which this server cannot open`);
       return;
     }
-    yield { kind: 'file', name: bytes(sentName), localPath, size: Number(st.size), mtimeSec: Number(st.mtimeMs / 1000n) };
+    yield { kind: 'file', name: bytes(sentName), localPath, localName, size: Number(st.size), mtimeSec: Number(st.mtimeMs / 1000n) };
   }
 
   private async *directory(local: string, walkName: string, sentName: string, st: BigIntStats, ancestors: string[], written: string): AsyncGenerator<SendItem, void, undefined> {
@@ -216,7 +219,7 @@ class Walker {
       this.log(0, `Error reading directory ${shown(written)}: ${why(err)}`);
       return;
     }
-    if (empty && this.nameFits(written, sentName)) yield { kind: 'directory', name: bytes(sentName) };
+    if (empty && this.nameFits(written, sentName)) yield { kind: 'directory', name: bytes(sentName), localName: shown(walkName || '.') };
   }
 }
 
