@@ -1,16 +1,19 @@
 // send(): the server as a function. A Node program distributes files without spawning uftp: the same machine,
 // runner and defaults as the uftp command (which is built on this), resolving to each client's result.
 import { randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
 import { interfaces as listInterfaces, type NetInterface } from '../net';
 import { CongestionControl } from '../protocol';
 import type { CcConfig, EncryptionConfig, ListedHost, Progress, SendItem, ServerConfig, SessionOutcome } from '../server/types';
 import type { LogSink } from '../runtime/log-sink';
 import { runSession } from './session';
+import { walkFiles } from './file-list';
+import { uidOfAddress } from '../session/unique-id';
 
 export interface SendOptions {
-  /** What to send, item by item (uftp builds this from its file list; see lib/cli/uftp/send-list.ts). */
-  items: AsyncIterable<SendItem> | Iterable<SendItem>;
+  /** Paths to send (files, directories, @DELETE:name, @FREESPACE), walked as uftp walks its operands... */
+  files?: string[];
+  /** ...or the items themselves (walkFiles() with its options, or items of your own). */
+  items?: AsyncIterable<SendItem> | Iterable<SendItem>;
   /** -I: the interface to send from (name or address); default: the system's choice. */
   interface?: string;
   /** -U; default: the address of `interface` (the last 4 bytes of an IPv6 one). */
@@ -69,31 +72,17 @@ function findInterface(spec: string, all: NetInterface[]): NetInterface {
   return iface;
 }
 
-/** The default ID: an IPv4 address as a number, the last 4 bytes of an IPv6 one. */
-function uidOf(address: string): number {
-  if (isIP(address) === 4) return address.split('.').reduce((acc, p) => acc * 256 + Number(p), 0) >>> 0;
-  const hex = address.split('%')[0];
-  const groups = hex.includes('::') ? expand(hex) : hex.split(':');
-  return ((parseInt(groups[6], 16) << 16) | parseInt(groups[7], 16)) >>> 0;
-}
-
-function expand(address: string): string[] {
-  const [head, tail] = address.split('::');
-  const h = head ? head.split(':') : [];
-  const t = tail ? tail.split(':') : [];
-  return [...h, ...new Array<string>(8 - h.length - t.length).fill('0'), ...t];
-}
-
 async function* asAsync(items: AsyncIterable<SendItem> | Iterable<SendItem>): AsyncGenerator<SendItem> {
   for await (const item of items) yield item;
 }
 
 export async function send(options: SendOptions): Promise<SessionOutcome> {
+  if (options.files === undefined && options.items === undefined) throw new TypeError('send(): give files or items');
   const o = { ...DEFAULTS, ...options };
   const family = o.publicAddress.includes(':') ? 6 : 4;
   const iface = options.interface === undefined ? undefined : findInterface(options.interface, listInterfaces());
   const address = iface?.addresses.find((a) => a.family === family)?.address;
-  const uid = options.uid ?? (address ? uidOf(address) : undefined);
+  const uid = options.uid ?? (address ? uidOfAddress(address) : undefined);
   if (uid === undefined) throw new Error('no unique ID: give uid, or an interface with an address of the group\'s family');
   const config: ServerConfig = {
     uid, port: o.port, publicAddr: o.publicAddress, privateAddr: drawAddress(o.privateAddress), blockSize: o.blockSize,
@@ -106,7 +95,7 @@ export async function send(options: SendOptions): Promise<SessionOutcome> {
   };
   return runSession({
     config, family, sourcePort: o.sourcePort, bufferSize: o.bufferSize, dscp: o.dscp, ttl: o.ttl, egress: iface,
-    items: asAsync(options.items), log: options.log ?? { log: () => undefined }, onStatus: options.onStatus,
+    items: asAsync(options.items ?? walkFiles(options.files ?? [])), log: options.log ?? { log: () => undefined }, onStatus: options.onStatus,
     onProgress: options.onProgress, signal: options.signal,
   });
 }

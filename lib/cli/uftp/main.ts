@@ -20,7 +20,7 @@ import { addressLine, ctime, rateLines } from './banner';
 import { parseUftpArgs } from './options';
 import { ProgressDisplay, type Terminal } from './progress-display';
 import { writeRestartFile } from './restart-file';
-import { walkSendList } from './send-list';
+import { walkSendList } from '../../api/file-list';
 import { loadUftpKey, prepareUftp, restartDataOf, type UftpSetup } from './setup';
 import { PROGRAM, USAGE, VERSION_LINE, infoRequest } from './usage';
 

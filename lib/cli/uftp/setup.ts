@@ -20,7 +20,7 @@ import { STATUS_TO_LOG, type UftpOptions } from './options';
 import type { DrawPart } from './private-address';
 import type { CongestionOption, Grtt } from './rates';
 import { readRestartFile, type RestartData } from './restart-file';
-import type { SendListOptions } from './send-list';
+import type { SendListOptions } from '../../api/file-list';
 
 /** The network part (network.ts: -M, -P, -I, -U resolved) and the rest of what the server runs with. */
 export interface UftpSetup extends Omit<UftpNetwork, 'warnings'> {

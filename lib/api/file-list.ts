@@ -9,9 +9,9 @@ import type { BigIntStats } from 'node:fs';
 import { lstat, opendir, readlink, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { getSystemErrorMap } from 'node:util';
-import type { SendItem } from '../../server/send-item';
+import type { SendItem } from '../server/send-item';
 
-export type { SendItem } from '../../server/send-item';
+export type { SendItem } from '../server/send-item';
 
 /** The longest name (and link target) the real client takes: its MAXPATHNAME. */
 export const MAX_NAME_BYTES = 300;
@@ -226,4 +226,35 @@ class Walker {
 /** The items to send, in order; skipped paths are reported through `log`. */
 export function walkSendList(options: SendListOptions, log: WalkLog): AsyncGenerator<SendItem, void, undefined> {
   return new Walker(options, log).items();
+}
+
+export interface WalkFilesOptions {
+  /** -E: leading directories cut from the names sent. */
+  baseDirs?: string[];
+  /** -D: the name the (one) path is sent as, or with `destAsDir` the directory everything goes into. */
+  destName?: string;
+  /** -o. */
+  destAsDir?: boolean;
+  /** -X: names left out. */
+  exclude?: string[];
+  /** -l: send what links point to, not the links. */
+  followLinks?: boolean;
+  cwd?: string;
+  /** Paths skipped, and the `----- name -----` lines uftp logs. */
+  log?: WalkLog;
+}
+
+/** send()'s items from paths (files, directories, @DELETE:name, @FREESPACE), walked as uftp walks its operands. */
+export function walkFiles(paths: string[], options: WalkFilesOptions = {}): AsyncGenerator<SendItem, void, undefined> {
+  const cwd = options.cwd ?? process.cwd();
+  const list: SendListOptions = {
+    sources: paths.map((p) => Buffer.from(p)),
+    baseDirs: (options.baseDirs ?? []).map((b) => Buffer.from(posix.resolve(cwd, b))),
+    destAsDir: options.destAsDir ?? false,
+    excludes: (options.exclude ?? []).map((x) => Buffer.from(x)),
+    followLinks: options.followLinks ?? false,
+    cwd,
+  };
+  if (options.destName !== undefined) list.destName = Buffer.from(options.destName);
+  return walkSendList(list, options.log ?? (() => undefined));
 }

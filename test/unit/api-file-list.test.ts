@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../lib/cli/exit';
 import { readExcludeLists, readFileList, splitNameLines } from '../../lib/cli/uftp/name-lists';
-import { MAX_NAME_BYTES, walkSendList, type SendItem, type SendListOptions } from '../../lib/cli/uftp/send-list';
+import { MAX_NAME_BYTES, walkSendList, type SendItem, type SendListOptions } from '../../lib/api/file-list';
 
 let root: string;
 let tree: string;
