@@ -1,11 +1,12 @@
 // The group round trip time (protocol.txt 3.1): the largest RTT among the receivers, within -r's bounds,
 // never falling below 0.9 of its previous value once set (RFC 5401). RTTs come from the timestamps
-// REGISTER, FILEINFO_ACK and congestion feedback echo; none is taken as under 10 ms.
+// REGISTER, FILEINFO_ACK and congestion feedback echo; none is taken as under 1 ms (as the real uftp:
+// `rtt = 0.001000` at -x 3, and 1 ms in CONG_CTRL's items, from which TFMCC receivers compute their rate).
 import { quantizeGrtt } from '../protocol';
 import { timestampToWall } from '../session/timing';
 
 /** The smallest RTT a client is taken to have, in seconds. */
-export const CLIENT_RTT_MIN = 0.01;
+export const CLIENT_RTT_MIN = 0.001;
 
 export class Grtt {
   /** Seconds. */

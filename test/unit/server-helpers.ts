@@ -5,7 +5,7 @@ import { Client } from '../../lib/client';
 import type { ClientConfig } from '../../lib/client/types';
 import { CongestionControl } from '../../lib/protocol';
 import { Server } from '../../lib/server';
-import type { SendItem, ServerConfig, ServerOutput, SessionOutcome } from '../../lib/server/types';
+import type { Progress, SendItem, ServerConfig, ServerInput, ServerOutput, SessionOutcome } from '../../lib/server/types';
 import { prng } from '../helpers/prng';
 import { Harness, clientConfig } from './client-helpers';
 
@@ -27,6 +27,7 @@ export class Loop {
   wall = Date.UTC(2026, 11, 4, 12, 0, 0);
   readonly logs: string[] = [];
   readonly status: string[] = [];
+  readonly progress: Progress[] = [];
   outcome?: SessionOutcome;
   private readonly timers = new Map<string, number>();
   private pace = -1;
@@ -77,6 +78,7 @@ export class Loop {
         case 'cancelTimer': this.timers.delete(o.id); break;
         case 'log': this.logs.push(o.message); break;
         case 'status': this.status.push(o.line); break;
+        case 'progress': this.progress.push(o.progress); break;
         case 'pace': this.pace = o.at; break;
         case 'nextItem': {
           const item = this.items.shift();
@@ -97,8 +99,20 @@ export class Loop {
 
   /** Runs until the session is over (or `limitMs` of fake time pass). */
   run(limitMs = 120_000): SessionOutcome {
+    this.runUntil(() => false, limitMs);
+    if (!this.outcome) throw new Error(`session did not finish in ${limitMs} ms:\n${this.logs.slice(-30).join('\n')}`);
+    return this.outcome;
+  }
+
+  /** Server input from outside (an interrupt, say), its outputs delivered like the rest. */
+  input(input: ServerInput): void {
+    this.take(this.server.handle(input, this.clock()));
+  }
+
+  /** Runs until `stop()` holds, the session is over, or `limitMs` of fake time pass. */
+  runUntil(stop: () => boolean, limitMs = 120_000): void {
     const end = this.now + limitMs;
-    while (!this.outcome && this.now < end) {
+    while (!this.outcome && !stop() && this.now < end) {
       if (this.pace >= 0 && this.pace <= this.now) {
         this.pace = -1;
         this.take(this.server.handle({ type: 'writable', room: 64 }, this.clock()));
@@ -122,8 +136,6 @@ export class Loop {
         this.fromClients();
       }
     }
-    if (!this.outcome) throw new Error(`session did not finish in ${limitMs} ms:\n${this.logs.slice(-30).join('\n')}`);
-    return this.outcome;
   }
 }
 
