@@ -12,14 +12,13 @@ import { rttFrom } from './grtt';
 import { Pacer } from './pacer';
 import { TfmccSender } from './tfmcc';
 import { RateFinder } from './rate-finder';
+import { dataPacketBytes } from './packet-size';
 import { ReadAhead } from './read-ahead';
 import { idsPerPacket, refused, sendListed, sendMessage, slog } from './outgoing';
 import type { ClientRecord } from './clients';
 import type { CurrentFile, Ctx } from './state';
 import type { SendItem } from './types';
 
-/** Bytes a data packet takes on the wire besides its block: IP, UDP, UFTP and FILESEG headers. */
-const PACKET_OVERHEAD = 20 + 8 + 16 + 8;
 
 export class Transfer {
   readonly layout: FileLayout;
@@ -65,7 +64,7 @@ export class Transfer {
     if (allPartial) this.position = this.layout.blocks;
     const tfmcc = config.cc.type === 2;
     this.packets = new DataPackets({ uid: config.uid, groupId: config.groupId, groupInst: config.groupInst }, fileId, config.blockSize, tfmcc, state.keys);
-    const wire = (this.wire = config.blockSize + PACKET_OVERHEAD + (tfmcc ? 8 : 0) + (state.keys ? 12 + 16 + 32 : 0));
+    const wire = (this.wire = dataPacketBytes(config));
     this.pacer = new Pacer(config.rateKbps < 0 ? Infinity : (config.rateKbps * 1024) / 8, wire);
     if (config.cc.type === 2) {
       const kbps = (k?: number): number | undefined => (k === undefined ? undefined : (k * 1000) / 8);

@@ -13,16 +13,14 @@ export function ctime(d: Date): string {
   return `${DAYS[d.getDay()]} ${MONTHS[d.getMonth()]} ${String(d.getDate()).padStart(2)} ${time} ${d.getFullYear()}`;
 }
 
-/** IP + UDP + UFTP header + FILESEG header: what each data packet adds to a block on the wire. */
-const DATA_OVERHEAD = 20 + 8 + 16 + 8;
 
 /** "Transfer rate: ..." and, for a fixed rate, "Wait between packets: N ns" (rates in units of 1024 bits). */
-export function rateLines(setup: UftpSetup): string[] {
+export function rateLines(setup: UftpSetup, packetBytes: number): string[] {
   const o = setup.options;
   if (setup.cc.type === 'tfmcc') return ['Transfer rate: dynamic via TFMCC'];
   if (o.rateKbps < 0) return ['Transfer rate: full interface speed'];
   // Whole nanoseconds, rounded down as the real uftp prints them (52812 for 1352-byte packets at 200000 Kbps).
-  const waitNs = Math.floor(((o.blockSize + DATA_OVERHEAD) * 8 * 1e9) / (o.rateKbps * 1024));
+  const waitNs = Math.floor((packetBytes * 8 * 1e9) / (o.rateKbps * 1024));
   return [`Transfer rate: ${o.rateKbps} Kbps (${Math.floor(o.rateKbps / 8)} KB/s)`, `Wait between packets: ${waitNs} ns`];
 }
 

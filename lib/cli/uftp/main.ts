@@ -16,6 +16,7 @@ import { NetworkError } from '../common/socket';
 import { openStatusFile, type StatusSink } from '../common/status-file';
 import { onShutdownSignal } from '../common/daemon';
 import { ExitCode } from '../exit';
+import { dataPacketBytes } from '../../server/packet-size';
 import { addressLine, ctime, rateLines } from './banner';
 import { parseUftpArgs } from './options';
 import { ProgressDisplay, type Terminal } from './progress-display';
@@ -107,7 +108,8 @@ async function run(setup: UftpSetup, logger: Logger, io: UftpIo, display?: Progr
   const key = loadUftpKey(setup);
   if (key) say(0, describeLoadedKey(key));
   for (const line of setup.warnings) say(0, line);
-  for (const line of rateLines(setup)) say(2, line);
+  const config = configOf(setup, key, setup.statusFile !== undefined);
+  for (const line of rateLines(setup, dataPacketBytes(config))) say(2, line);
   say(2, addressLine(setup));
 
   let status: StatusSink | undefined;
@@ -126,7 +128,7 @@ async function run(setup: UftpSetup, logger: Logger, io: UftpIo, display?: Progr
   let outcome: SessionOutcome;
   try {
     outcome = await runSession({
-      config: configOf(setup, key, status !== undefined), family: setup.family, sourcePort: o.sourcePort,
+      config, family: setup.family, sourcePort: o.sourcePort,
       bufferSize: o.bufferSize, dscp: o.dscp, ttl: o.ttl, egress: setup.interface, items, log: logger,
       onStatus: status ? (line) => status!.write(line) : undefined,
       onProgress: display ? (p) => display.update(p) : undefined,
