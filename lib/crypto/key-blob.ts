@@ -2,9 +2,10 @@
 // them: RSA = type 1 | 0 | modulus length | 32-bit exponent | modulus (no leading zeros);
 // EC = type 2 | curve | key length | X | Y, zero-padded to a multiple of 4 (the padding is not
 // counted in the key length, but is part of the blob and of its fingerprint).
-import { createPublicKey, generateKeyPairSync, KeyObject } from 'crypto';
+import { createPublicKey, KeyObject } from 'crypto';
 import { curveById, curveId } from './curves';
 import { spkiKeyBits } from './der';
+import { generateKeyPair } from './key-pair';
 
 export const KEYBLOB_RSA = 1;
 export const KEYBLOB_EC = 2;
@@ -91,7 +92,7 @@ const spkiPrefixes = new Map<string, Buffer>();
 function spkiPrefix(curve: string): Buffer {
   let prefix = spkiPrefixes.get(curve);
   if (prefix === undefined) {
-    const { publicKey } = generateKeyPairSync('ec', { namedCurve: curve });
+    const { publicKey } = generateKeyPair({ type: 'ec', curve });
     const spki = publicKey.export({ type: 'spki', format: 'der' });
     prefix = spki.subarray(0, spki.length - ecPoint(publicKey).length);
     spkiPrefixes.set(curve, prefix);

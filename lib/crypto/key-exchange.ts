@@ -6,13 +6,13 @@ import {
   constants,
   createHash,
   diffieHellman,
-  generateKeyPairSync,
   KeyObject,
   privateDecrypt,
   publicEncrypt,
   randomBytes,
 } from 'crypto';
 import { rsaModulusLength } from './key-blob';
+import { generateKeyPair } from './key-pair';
 import { MASTER_LEN } from './key-schedule';
 
 export type RsaPadding = 'pkcs1' | 'oaep';
@@ -71,7 +71,7 @@ export function decryptPremaster(serverPrivateKey: KeyObject, encrypted: Uint8Ar
 }
 
 export function generateEcdhKey(curve: string): { privateKey: KeyObject; publicKey: KeyObject } {
-  return generateKeyPairSync('ec', { namedCurve: curve });
+  return generateKeyPair({ type: 'ec', curve });
 }
 
 /** SHA-1 of the ECDH shared secret (the X coordinate, full field length). */

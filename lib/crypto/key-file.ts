@@ -1,9 +1,10 @@
 // Private key files in the PEM flavours the real uftp_keymgt writes (PKCS#1 "RSA PRIVATE KEY",
 // SEC1 "EC PRIVATE KEY" with a named curve) and reads (those two and PKCS#8 "PRIVATE KEY").
-import { createPrivateKey, generateKeyPairSync, KeyObject } from 'crypto';
+import { createPrivateKey, KeyObject } from 'crypto';
 import { closeSync, openSync, readFileSync, writeSync } from 'fs';
 import { canonicalCurveName } from './curves';
 import { ecCurveOf, KeyBlobError } from './key-blob';
+import { generateKeyPair } from './key-pair';
 import { signatureLength } from './signatures';
 
 export class KeyFileError extends Error {
@@ -80,9 +81,7 @@ export function checkKeySpec(spec: KeySpec): KeySpec {
 
 export function generateKey(spec: KeySpec): KeyObject {
   const checked = checkKeySpec(spec);
-  return checked.type === 'rsa'
-    ? generateKeyPairSync('rsa', { modulusLength: checked.bits, publicExponent: 65537 }).privateKey
-    : generateKeyPairSync('ec', { namedCurve: checked.curve }).privateKey;
+  return generateKeyPair(checked).privateKey;
 }
 
 export function privateKeyPem(key: KeyObject): string {
