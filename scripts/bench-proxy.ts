@@ -8,25 +8,13 @@
 // --only runs one side (to check the set-up, or to profile ours); ratios need both.
 // --profile DIR: our proxies run under `node --cpu-prof` and leave their .cpuprofile files in DIR
 // (profiling slows them: take its throughput with a grain of salt); summarize with scripts/cpuprofile-top.
-import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Lab, labAvailable, sha256File } from './lab';
+import { oneOf, positiveInt, profileFlags, writeRandom } from './bench/common';
 import { printRun, printSummary } from './bench/proxy-report';
 import { runRound, type RoundResult } from './bench/proxy-round';
 import { PROXY_LAB, type ProxyImpl } from './bench/proxy-topology';
-
-function positiveInt(name: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number, got ${JSON.stringify(text)}`);
-  return n;
-}
-
-async function writeRandom(file: string, bytes: number): Promise<void> {
-  await writeFile(file, '');
-  for (let done = 0; done < bytes; done += 1 << 24) await appendFile(file, randomBytes(Math.min(1 << 24, bytes - done)));
-}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -37,17 +25,10 @@ async function main(): Promise<number> {
       profile: { type: 'string' },
     },
   });
-  if (values.only !== undefined && values.only !== 'real' && values.only !== 'ours') {
-    throw new Error(`--only must be real or ours, got ${JSON.stringify(values.only)}`);
-  }
+  const only = oneOf<ProxyImpl>('only', values.only, ['real', 'ours']);
   const bytes = positiveInt('size', values.size!) * 1024 * 1024;
   const rounds = positiveInt('rounds', values.rounds!);
-  const nodeFlags: string[] = [];
-  if (values.profile !== undefined) {
-    const dir = path.resolve(values.profile);
-    await mkdir(dir, { recursive: true });
-    nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
-  }
+  const nodeFlags = await profileFlags(values.profile);
   const available = labAvailable();
   if (!available.ok) throw new Error(`cannot build the lab: ${available.why}`);
 
@@ -60,7 +41,7 @@ async function main(): Promise<number> {
     const results: RoundResult[] = [];
     for (let round = 1; round <= rounds; round++) {
       const order: ProxyImpl[] = round % 2 ? ['real', 'ours'] : ['ours', 'real'];
-      for (const which of order.filter((w) => values.only === undefined || w === values.only)) {
+      for (const which of order.filter((w) => only === undefined || w === only)) {
         const r = await runRound(lab, which, file, sha, `round${round}-${which}`, nodeFlags);
         printRun(round, r, bytes);
         results.push(r);

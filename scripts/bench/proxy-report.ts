@@ -1,4 +1,5 @@
 // Prints the proxy benchmark: one line per run, then ours/C ratios against the issue's goals.
+import { median, spread } from './common';
 import type { RoundResult } from './proxy-round';
 
 const MIB = 1024 * 1024;
@@ -14,8 +15,6 @@ function cpuPerGiB(r: RoundResult, bytes: number): number {
 function peakRss(r: RoundResult): number {
   return Math.max(r.sproxy.peakRssMiB, r.cproxy.peakRssMiB);
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export function printRun(round: number, r: RoundResult, bytes: number): void {
   const drops = Object.entries(r.drops).map(([h, n]) => `${h}=${n}`).join(' ');
@@ -50,8 +49,6 @@ export function printSummary(results: RoundResult[], bytes: number): boolean {
   console.log(`\nfiles intact in every run: ${intact ? 'yes' : 'NO'}; goals met: ${met ? 'yes' : 'no'}`);
   return intact;
 }
-
-const spread = (xs: number[]): string => `${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}`;
 
 /**
  * The noise: per-run ranges, and ours/C within each round (the two runs of a round are back to back,

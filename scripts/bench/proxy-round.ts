@@ -3,8 +3,9 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256File, type Lab, type LabProcess } from '../lab';
-import { cpuSnapshot, foreignCpuSeconds, processUsage, rcvbufErrors, type ProcessUsage } from './proxy-measure';
+import { cpuSnapshot, foreignCpuSeconds, processUsage, rcvbufErrors, type ProcessUsage } from './measure';
 import { UFTP_PORT, startProxy, startUftpd, type ProxyImpl } from './proxy-topology';
+import { parseUftpLog } from './uftp-log';
 
 export const BUFFERS = ['-B', '8388608'];
 const CLIENTS = ['far1', 'far2'];
@@ -47,8 +48,8 @@ export async function runRound(lab: Lab, which: ProxyImpl, file: string, sha: st
     const run = await server.exec('/usr/bin/uftp', args, { timeoutMs: 900_000 });
     const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const log = run.stdout + run.stderr;
-    const elapsed = log.match(/Total elapsed time: ([\d.]+) seconds/);
-    if (run.code !== 0 || !elapsed) throw new Error(`uftp failed (${run.code}) with ${which} proxies:\n${log.slice(-3000)}`);
+    const elapsed = parseUftpLog(log).elapsedSeconds;
+    if (run.code !== 0 || elapsed === undefined) throw new Error(`uftp failed (${run.code}) with ${which} proxies:\n${log.slice(-3000)}`);
 
     const [spUsage, cpUsage] = [await processUsage(sp.pid), await processUsage(cp.pid)];
     await Promise.all(started.map((p) => p.stop()));
@@ -58,7 +59,7 @@ export async function runRound(lab: Lab, which: ProxyImpl, file: string, sha: st
     return {
       which,
       intact: got.every((g) => g === sha),
-      fileSeconds: Number(elapsed[1]),
+      fileSeconds: elapsed,
       wallSeconds,
       sproxy: spUsage,
       cproxy: cpUsage,

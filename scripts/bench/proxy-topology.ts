@@ -1,14 +1,14 @@
 // The proxy lab of the issue, shared by the proxy lab tests and `npm run bench:proxy`: net A holds the
 // server, a server proxy and local clients; net B, behind a router that forwards unicast only, holds a
 // client proxy and two clients. Proxies and clients are started the same way whichever proxy is measured.
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { LabHost, LabProcess, LabSpec } from '../lab';
 import { repoRoot } from './diag-lab';
+import { UFTP_PORT, launchUftpd, waitForUdpPort, type ClientImpl } from './programs';
+
+export { UFTP_PORT, uftpdCommand, uidOf, waitForUdpPort, type ClientImpl } from './programs';
 
 export type ProxyImpl = 'ours' | 'real';
-export const UFTP_PORT = 1044;
-const READY_POLL_MS = 50;
 
 export const PROXY_LAB: LabSpec = {
   segments: ['a', 'b'],
@@ -37,27 +37,6 @@ export function proxyCommand(which: ProxyImpl, nodeFlags: string[] = []): string
   return which === 'real' ? ['/usr/bin/uftpproxyd'] : [process.execPath, ...nodeFlags, path.join(repoRoot(), 'bin/uftpproxyd')];
 }
 
-// The default UID of a program on an IPv4 interface is the address itself.
-export function uidOf(v4: string): string {
-  return `0x${v4.split('.').map((o) => Number(o).toString(16).padStart(2, '0').toUpperCase()).join('')}`;
-}
-
-/** Resolves once `port` is bound for UDP in the host's namespace; fails early if `proc` exits first. */
-export async function waitForUdpPort(host: LabHost, port: number, proc: LabProcess, timeoutMs: number): Promise<void> {
-  let exited = false;
-  proc.exited.then(() => (exited = true), () => (exited = true));
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const ss = await host.exec('ss', ['-Hlun', `sport = :${port}`]);
-    if (ss.stdout.trim() !== '') return;
-    if (exited || Date.now() > end) {
-      const why = exited ? 'exited' : `did not bind UDP port ${port} within ${timeoutMs} ms`;
-      throw new Error(`proxy on ${host.name} ${why}\n--- stdout:\n${proc.stdout()}\n--- stderr:\n${proc.stderr()}`);
-    }
-    await new Promise((r) => setTimeout(r, READY_POLL_MS));
-  }
-}
-
 /** Starts a proxy in the foreground (-d, log to stderr) and waits until it listens. */
 export async function startProxy(host: LabHost, which: ProxyImpl, args: string[], port = UFTP_PORT, nodeFlags: string[] = []): Promise<LabProcess> {
   const [cmd, ...pre] = proxyCommand(which, nodeFlags);
@@ -65,16 +44,6 @@ export async function startProxy(host: LabHost, which: ProxyImpl, args: string[]
   await waitForUdpPort(host, port, proc, 15_000);
   await new Promise((r) => setTimeout(r, 200)); // the group joins follow the bind
   return proc;
-}
-
-export type ClientImpl = 'ours' | 'real';
-
-/**
- * argv that starts a client: ours from this repository's bin/, or the real one of Debian's uftp package, by
- * absolute path (after `npm install -g .` ours is on PATH under the same name).
- */
-export function uftpdCommand(which: ClientImpl, nodeFlags: string[] = []): string[] {
-  return which === 'real' ? ['/usr/bin/uftpd'] : [process.execPath, ...nodeFlags, path.join(repoRoot(), 'bin/uftpd')];
 }
 
 /**
@@ -89,10 +58,5 @@ export async function startUftpd(
   which: ClientImpl = 'real',
   port = UFTP_PORT,
 ): Promise<LabProcess> {
-  await mkdir(dest, { recursive: true });
-  const [cmd, ...pre] = uftpdCommand(which);
-  const proc = host.spawn(cmd, [...pre, '-d', '-q', '-D', dest, '-I', ifname, ...extra]);
-  await proc.waitForOutput(/Loaded (\d+ bit \w+|ECDSA) key/, 15_000);
-  if (which === 'ours') await waitForUdpPort(host, port, proc, 15_000);
-  return proc;
+  return launchUftpd(host, dest, { which, ifname, extra, port });
 }

@@ -1,0 +1,47 @@
+// What the lab benchmarks' drivers share: their command-line checks, the random payload, node flags for
+// --profile, and the statistics of their summaries.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open } from 'node:fs/promises';
+import path from 'node:path';
+
+export function positiveInt(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+/** --name, when given, must be one of `allowed`. */
+export function oneOf<T extends string>(name: string, text: string | undefined, allowed: readonly T[]): T | undefined {
+  if (text === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(text)) throw new Error(`--${name} must be ${allowed.join(' or ')}, got ${JSON.stringify(text)}`);
+  return text as T;
+}
+
+/**
+ * A file of `bytes` random bytes, written 16 MiB at a time (each writeFile goes on where the last one
+ * ended), then flushed to disk: its write-back must not compete with the first runs for the CPU.
+ */
+export async function writeRandom(file: string, bytes: number): Promise<void> {
+  const handle = await open(file, 'w');
+  try {
+    for (let done = 0; done < bytes; done += 1 << 24) await handle.writeFile(randomBytes(Math.min(1 << 24, bytes - done)));
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * --profile DIR: node flags that make our programs leave .cpuprofile files in DIR (created), to summarize
+ * with scripts/cpuprofile-top. None without a DIR.
+ */
+export async function profileFlags(dir: string | undefined): Promise<string[]> {
+  if (dir === undefined) return [];
+  const abs = path.resolve(dir);
+  await mkdir(abs, { recursive: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${abs}`];
+}
+
+export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export const spread = (xs: number[], digits = 1): string => `${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)}`;
