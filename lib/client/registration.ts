@@ -3,6 +3,7 @@
 // (unencrypted) or KEYINFO (encrypted; answered with KEYINFO_ACK), or gives up after 4 x ROBUST x GRTT.
 import { MessageType, NO_EXTENSIONS, type KeyInfo, type RegConf, type Register, type UftpHeader } from '../protocol';
 import { acceptKeyInfo } from '../session/registrant';
+import { warmOpen } from '../protocol/encrypted';
 import { glog, type Ctx } from './context';
 import { abortSession, type Sessions } from './ending';
 import { listed } from './messages';
@@ -57,6 +58,7 @@ export function onKeyInfo(ctx: Ctx, sessions: Sessions, session: ClientSession, 
   const first = session.phase === 'registered';
   if (first) session.phase = 'midgroup';
   sendToServer(ctx, session, accepted.value.ack);
+  if (accepted.value.first) warmOpen(reg.groupKeys!, reg.sigType);
   glog(ctx, session, 2, 'KEYINFO_ACK sent');
   resetTimeout(ctx, session);
   if (first) loadRestart(ctx, session);

@@ -1,7 +1,10 @@
 // The data phase (protocol.txt 3.2, 5.2.11-5.2.13): FILESEG blocks go to the write cache; a new section in
 // the newest data, or a DONE, starts a 1 x GRTT timer after which a STATUS goes out for each section with
 // blocks missing; once every block is there the file is closed and COMPLETE answers the server.
-import { FileType, MessageType, NO_EXTENSIONS, type Done, type Extension, type Status } from '../protocol';
+// Straight from their modules, not lib/protocol's index (its re-exports are getters, read per FILESEG).
+import type { Done, Extension, Status } from '../protocol';
+import { FileType, MessageType } from '../protocol/constants';
+import { NO_EXTENSIONS } from '../protocol/extensions';
 import { u16 } from '../protocol/bytes';
 import { count } from '../session/context';
 import { dropped } from '../session/drop';

@@ -56,6 +56,12 @@ export interface ReceiveOptions {
    * as an Error with code 'EMSGSIZE', syscall 'recvmmsg' and `dropped` (how many in that batch).
    */
   maxDatagramSize?: number;
+  /**
+   * Fewer, fuller batches for a steady stream: after a wake-up that found fewer than `below` datagrams,
+   * the socket rests `waitMs` (1..100) before it looks again, and what came meanwhile arrives as one
+   * batch. Costs up to waitMs of latency; the receive buffer must hold waitMs of the stream. Default off.
+   */
+  gather?: { below: number; waitMs: number };
 }
 
 export interface OutgoingDatagram {

@@ -38,7 +38,7 @@ export class UdpSocket {
   private messages?: (batch: Datagram[]) => void;
   private errors: (err: SyscallError) => void = (err) => process.emitWarning(err);
   /** What the native side receives with now: undefined until onMessages. */
-  private receiving?: { transient: boolean; slotSize: number };
+  private receiving?: { transient: boolean; slotSize: number; below: number; waitMs: number };
   private transient?: TransientDecoder;
   private flushWaiters: Waiter[] = [];
   private readonly outgoing = { datas: [] as Uint8Array[], addresses: [] as string[], ports: [] as number[] };
@@ -140,10 +140,12 @@ export class UdpSocket {
     const transient = options?.transient === undefined ? false : checkBoolean('transient', options.transient);
     const slotSize =
       options?.maxDatagramSize === undefined ? MAX_DATAGRAM_BYTES : checkInteger('maxDatagramSize', options.maxDatagramSize, 1, MAX_DATAGRAM_BYTES);
+    const below = options?.gather === undefined ? 0 : checkInteger('gather.below', options.gather.below, 1, 1_000_000);
+    const waitMs = options?.gather === undefined ? 0 : checkInteger('gather.waitMs', options.gather.waitMs, 1, 100);
     const now = this.receiving;
-    if (!now || now.transient !== transient || now.slotSize !== slotSize) {
-      this.native.startReceiving(transient, slotSize);
-      this.receiving = { transient, slotSize };
+    if (!now || now.transient !== transient || now.slotSize !== slotSize || now.below !== below || now.waitMs !== waitMs) {
+      this.native.startReceiving(transient, slotSize, below, waitMs);
+      this.receiving = { transient, slotSize, below, waitMs };
       this.transient = transient ? new TransientDecoder() : undefined;
     }
     this.messages = cb;

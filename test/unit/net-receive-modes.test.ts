@@ -96,3 +96,41 @@ test('bad receive options name themselves', () => {
   expect(() => rx.onMessages(() => undefined, { maxDatagramSize: 65537 })).toThrow(RangeError);
   expect(() => rx.onMessages(() => undefined, { transient: 'yes' as unknown as boolean })).toThrow('transient must be a boolean');
 });
+
+describe('gather', () => {
+  /** Datagrams sent a few at a time, `gapMs` apart: the batch sizes the receiver saw. */
+  async function trickle(options: Parameters<UdpSocket['onMessages']>[1], bursts: number, perBurst: number, gapMs: number): Promise<number[]> {
+    const { rx, tx, port } = pair();
+    const sizes: number[] = [];
+    let got = 0;
+    const done = new Promise<void>((resolve) => {
+      rx.onMessages((batch) => {
+        sizes.push(batch.length);
+        got += batch.length;
+        if (got >= bursts * perBurst) resolve();
+      }, options);
+    });
+    for (let b = 0; b < bursts; b++) {
+      tx.sendBatch(Array.from({ length: perBurst }, (_, k) => ({ data: numbered(b * perBurst + k, 200), address: '127.0.0.1', port })));
+      await sleep(gapMs);
+    }
+    await done;
+    return sizes;
+  }
+
+  test('a thin wake-up rests the receive side: the same datagrams arrive in fewer, fuller batches', async () => {
+    const plain = await trickle({ transient: true }, 40, 2, 1);
+    const gathered = await trickle({ transient: true, gather: { below: 32, waitMs: 20 } }, 40, 2, 1);
+    expect(plain.reduce((a, b) => a + b, 0)).toBe(80);
+    expect(gathered.reduce((a, b) => a + b, 0)).toBe(80);
+    // Every wake-up takes 20 ms of 2-datagram bursts sent about 1 ms apart.
+    expect(gathered.length).toBeLessThan(plain.length / 2);
+    expect(Math.max(...gathered)).toBeGreaterThan(4);
+  });
+
+  test('bad gather values are refused', () => {
+    const { rx } = pair();
+    expect(() => rx.onMessages(() => undefined, { gather: { below: 0, waitMs: 1 } })).toThrow(RangeError);
+    expect(() => rx.onMessages(() => undefined, { gather: { below: 8, waitMs: 500 } })).toThrow(RangeError);
+  });
+});

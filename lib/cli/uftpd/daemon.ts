@@ -17,6 +17,13 @@ import type { FileExecutor } from './file-executor';
 import { postReceiveLine, runPostReceive } from './post-receive';
 import type { StatusSink } from '../common/status-file';
 
+/**
+ * A file arrives as a steady stream of datagrams: woken for each few of them, the daemon spent more CPU per
+ * GiB than the real uftpd (bench:client, 2.5-3.5 datagrams a wake-up). Resting 1 ms after a thin wake-up
+ * gathers them into full batches; 1 ms of a fast stream (about 130 KB at 1 Gbit/s) fits any -B.
+ */
+const GATHER = { below: 32, waitMs: 1 };
+
 export interface ClientDaemonParts {
   machine: ClientMachine;
   /** One socket per address family listened on. */
@@ -56,7 +63,7 @@ export class ClientDaemon {
         this.count('socket_error');
         this.parts.logger.log(1, `Socket error: ${err.message}`);
       });
-      socket.onMessages((batch) => this.onBatch(batch), { transient: true });
+      socket.onMessages((batch) => this.onBatch(batch), { transient: true, gather: GATHER });
     }
   }
 
