@@ -6,7 +6,7 @@ import { MessageType, NO_EXTENSIONS, quantizeGroupSize, quantizeGrtt, quantizeRa
 import { wallToTimestamp } from '../session/timing';
 import { nakedBlocks } from '../protocol/transfer';
 import { FileLayout } from '../session/layout';
-import { abortClient } from './aborts';
+import { abortClient, abortEveryone } from './aborts';
 import { DataPackets } from './data-packets';
 import { rttFrom } from './grtt';
 import { Pacer } from './pacer';
@@ -35,6 +35,9 @@ export class Transfer {
   readonly finder?: RateFinder;
   /** Bytes of a data packet on the wire. */
   readonly wire: number;
+  /** -W: the whole seconds the file may take, and the wall-clock second it started in. */
+  maxSeconds?: number;
+  startSecond = 0;
   position = 0;
   pass = 1;
   endOfPass = false;
@@ -128,6 +131,7 @@ export function startTransfer(ctx: Ctx, file: CurrentFile): void {
   const allPartial = active.length > 0 && active.every((c) => c.partial);
   file.transfer = new Transfer(ctx, item, file.fileId, allPartial);
   ctx.state.phase = 'transfer';
+  limitTime(ctx, file.transfer);
   slog(ctx, 2, 'Sending file');
   slog(ctx, 2, 'Starting pass 1');
   requestReads(ctx);
@@ -213,12 +217,34 @@ export function onData(ctx: Ctx, id: number, data: Uint8Array | undefined, error
   }
 }
 
+/**
+ * -W: at a fixed rate (not TFMCC, not -R -1) the file may take pct% of its time at that rate, in whole seconds
+ * rounded down, as the real uftp counts them; past that (seconds on the wall clock, as it counts too) everyone
+ * is aborted.
+ */
+function limitTime(ctx: Ctx, t: Transfer): void {
+  const { config } = ctx;
+  if (config.txWeightPct === undefined || config.cc.type === 2 || config.rateKbps < 0) return;
+  t.maxSeconds = Math.floor(((config.txWeightPct / 100) * t.item.size) / ((config.rateKbps * 1024) / 8));
+  t.startSecond = Math.floor(ctx.clock.wall / 1000);
+  slog(ctx, 2, `Maximum file transfer time: ${t.maxSeconds} seconds`);
+}
+
+/** True (and everyone aborted, the file over) once the file has taken longer than -W allows. */
+function overTime(ctx: Ctx, t: Transfer): boolean {
+  if (t.maxSeconds === undefined || Math.floor(ctx.clock.wall / 1000) - t.startSecond <= t.maxSeconds) return false;
+  slog(ctx, 1, 'Maximum file transfer time exceeded');
+  abortEveryone(ctx, 'Max file transfer time exceeded');
+  finishFile(ctx, 'complete');
+  return true;
+}
+
 /** The socket can take `room` datagrams: the blocks due by the pacer go out. */
 export function onWritable(ctx: Ctx, room: number): void {
   const { state } = ctx;
   if (state.phase !== 'transfer' || !state.file?.transfer) return;
   const { t } = transferOf(ctx);
-  if (t.endOfPass || t.waiting) return;
+  if (t.endOfPass || t.waiting || overTime(ctx, t)) return;
   const now = ctx.clock.now;
   if (t.finder) t.pacer.setRate(t.finder.rate(now, state.grtt.value * 1000));
   let budget = Math.min(room, t.pacer.allowance(now));
@@ -361,6 +387,7 @@ export function onRewindTimer(ctx: Ctx): void {
   }
   t.pass++;
   slog(ctx, 2, `Starting pass ${t.pass}`);
+  if (overTime(ctx, t)) return;
   t.position = 0;
   t.endOfPass = false;
   t.lastSection = -1;

@@ -164,4 +164,25 @@ describe('SIGINT, by phase (the real uftp: 7 or 8 while announcing, 6 in a file,
     expect(loop.logs.slice(-2)).toEqual(["Couldn't get COMPLETE for group from 0x0A000002", 'Group complete']);
     expect(loop.status.slice(-2)).toEqual([HSTATS_LINE, expect.stringMatching(/^STATS;0x0A000002;1;0;0;0MB;/)]);
   });
+
+  test('-W: the time a file may take at its rate, then everyone aborted, exit 9', () => {
+    // 400 000 bytes at 2000 Kbps (256 000 B/s) take 1.56 s; 110% of that is 1 whole second. Seconds are counted
+    // on the wall clock, as the real uftp counts them: started late in a second, the file crosses two.
+    const loop = new Loop(serverConfig({ clients: [{ id: C1 }], rateKbps: 2000, txWeightPct: 110 }), [fileItem('big', 400_000), fileItem('next', 10)], [clientOf(C1)]);
+    loop.wall += 900;
+    expect(loop.run().exitCode).toBe(9);
+    const logs = loop.logs;
+    expect(logs.indexOf('Maximum file transfer time: 1 seconds')).toBe(logs.indexOf('Sending file') - 1);
+    const over = logs.indexOf('Maximum file transfer time exceeded');
+    expect(over).toBeGreaterThan(logs.indexOf('Starting pass 1'));
+    expect(logs[over + 1]).toBe('Aborting all clients');
+    expect(logs.filter((l) => l.startsWith('Host: '))).toEqual([expect.stringMatching(/Status: Aborted$/)]);
+    expect(logs).not.toContain('File ID: 0002  Name: next');
+  });
+
+  test('-W is not applied under -R -1 or TFMCC', () => {
+    const loop = new Loop(serverConfig({ clients: [{ id: C1 }], rateKbps: -1, txWeightPct: 110 }), [fileItem('big', 400_000)], [clientOf(C1)]);
+    expect(loop.run().exitCode).toBe(0);
+    expect(loop.logs.some((l) => l.startsWith('Maximum file transfer time'))).toBe(false);
+  });
 });
