@@ -50,12 +50,15 @@ function sendDoneConf(ctx: Ctx, round?: number): void {
 export function onGroupComplete(ctx: Ctx, sender: ClientRecord, msg: Complete): void {
   const { state } = ctx;
   if (msg.fileId !== 0) return;
+  // As for a file: the sender's line, then one for each client a proxy answers for.
+  if (sender.isProxy) slog(ctx, 2, `Got COMPLETE from proxy ${sender.name}`);
   for (const c of speaksFor(ctx, sender, msg.clientIds)) {
     if (c.failed) continue;
     const dup = c.state === 'done';
     c.state = 'done';
     c.confirmPending = true;
-    slog(ctx, 2, `Got COMPLETE${dup ? '+' : ''} from ${c.isProxy ? 'proxy' : 'client'} ${c.name}`);
+    if (c === sender) slog(ctx, 2, `Got COMPLETE${dup ? '+' : ''} from client ${c.name}`);
+    else slog(ctx, 2, `  For client${dup ? '+' : ''} ${c.name}`);
   }
   if (sender.isProxy) {
     sender.state = 'done';
