@@ -11,7 +11,7 @@ import { fileSegVerdict, isFileSegDrop } from './fileseg';
 import { HEARTBEAT_TIMER, HeartbeatSender } from '../session/heartbeat';
 import { HeartbeatGate } from './heartbeat';
 import { onKeyInfoTimer } from './group-key';
-import { newProxyKeyState, onKeyReq, type ProxyKeyState } from './proxy-key';
+import { newProxyKeyState, onKeyReq, onProxyKeyTimer, PROXY_KEY_TIMER, type ProxyKeyState } from './proxy-key';
 import { Session, sessionKey } from './session';
 import { flushAggregates, onClientResponse, passUpstream } from './upstream';
 import type { Clock, Endpoint, ProxyConfig, ProxyInput, ProxyMachine, ProxyOutput } from './types';
@@ -134,6 +134,10 @@ export class Proxy implements ProxyMachine {
   private onTimer(ctx: Ctx, id: string): void {
     if (id === HEARTBEAT_TIMER) {
       this.heartbeats.onTimer(ctx);
+      return;
+    }
+    if (id === PROXY_KEY_TIMER) {
+      onProxyKeyTimer(ctx, this.proxyKey);
       return;
     }
     const owner = this.byTimer.get(id);

@@ -37,7 +37,7 @@ describe('response proxy', () => {
     expect((decoded(out[0].data).message as Register).clientIds).toEqual([0xc6121503]);
   });
 
-  test('KEY_REQ is answered with PROXY_KEY on the public group, nonce signed with SHA-1, at most every 5 s', () => {
+  test('KEY_REQ is answered with PROXY_KEY on the public group, nonce signed with SHA-1, at most once a second', () => {
     const clock = new FakeClock();
     const machine = createProxy(config('response', { keys: KEYS, ecdhCurve: 'prime256v1' }));
     const out = sends(machine.handle(datagram(keyReq, C1, CLIENT_PROXY.address), clock));
@@ -46,8 +46,14 @@ describe('response proxy', () => {
     expect(fingerprint(keyOfBlob(msg.publicKey)!)).toBe(fingerprint(KEY));
     expect(msg.dhKey).not.toBeNull();
     expect(verifyMessage('sha1', keyOfBlob(msg.publicKey)!, nonceBytes(msg.nonce), msg.signedNonce)).toBe(true);
-    clock.advance(4000);
-    expect(sends(machine.handle(datagram(keyReq, C1, CLIENT_PROXY.address), clock))).toEqual([]);
+    clock.advance(400);
+    const held = machine.handle(datagram(keyReq, C1, CLIENT_PROXY.address), clock);
+    expect(sends(held)).toEqual([]);
+    expect(held).toContainEqual({ type: 'setTimer', id: 'proxy-key', at: clock.now + 600 });
+    expect(machine.handle(datagram(keyReq, C1, CLIENT_PROXY.address), clock).filter((o) => o.type === 'setTimer')).toEqual([]);
+    clock.advance(600);
+    expect(sends(machine.handle({ type: 'timer', id: 'proxy-key' }, clock))).toHaveLength(1); // the held ones, answered once
+    expect(sends(machine.handle({ type: 'timer', id: 'proxy-key' }, clock))).toEqual([]);
     clock.advance(1000);
     expect(sends(machine.handle(datagram(keyReq, C1, CLIENT_PROXY.address), clock))).toHaveLength(1);
   });
