@@ -97,6 +97,24 @@ export class ClientTable {
     return [...this.byId.values()];
   }
 
+  /** Every record, in the order added, without copying them into an array (for the per-datagram paths). */
+  values(): IterableIterator<ClientRecord> {
+    return this.byId.values();
+  }
+
+  /** Whether `test` holds for every record; counted out without an array per call. */
+  every(test: (c: ClientRecord) => boolean): boolean {
+    for (const c of this.byId.values()) if (!test(c)) return false;
+    return true;
+  }
+
+  /** How many receivers there are (receivers().length, without the arrays): the header's group size. */
+  receiverCount(): number {
+    let n = 0;
+    for (const c of this.byId.values()) if (!c.isProxy) n++;
+    return n;
+  }
+
   /** The receivers that count for results: clients, not proxies. */
   receivers(): ClientRecord[] {
     return this.all().filter((c) => !c.isProxy);

@@ -150,19 +150,20 @@ export function onFileComplete(ctx: Ctx, sender: ClientRecord, msg: Complete): v
   else if (state.phase === 'transfer') progress(ctx, ctx.clock.now); // one more client done
 }
 
+// Both are asked after each client's answer: no array per call.
 function allAnswered(ctx: Ctx): boolean {
-  return ctx.state.clients.all().every((c) => c.state === 'active' || c.state === 'done' || c.state === 'mute' || c.failed);
+  return ctx.state.clients.every((c) => c.state === 'active' || c.state === 'done' || c.state === 'mute' || c.failed);
 }
 
 function allDone(ctx: Ctx): boolean {
-  return ctx.state.clients.all().every((c) => c.state === 'done' || c.state === 'mute' || c.failed || c.isProxy);
+  return ctx.state.clients.every((c) => c.state === 'done' || c.state === 'mute' || c.failed || c.isProxy);
 }
 
 /** The FILEINFO round timer: another round, or the end of the phase. */
 export function onFileInfoTimer(ctx: Ctx): void {
   const { state } = ctx;
   state.attempt++;
-  state.grtt.recalculate(state.clients.all().filter((c) => c.rttMeasured && !c.failed).map((c) => c.rtt));
+  state.recalculateGrtt();
   if (state.attempt > ctx.config.robust) endFileInfo(ctx);
   else fileInfoRound(ctx);
 }

@@ -28,8 +28,13 @@ export class Grtt {
    */
   recalculate(rtts: number[]): void {
     if (rtts.length === 0) return;
-    let next = Math.max(...rtts);
-    next = Math.min(this.bounds.max, Math.max(this.bounds.min, next));
+    this.recalculateFrom(Math.max(...rtts));
+  }
+
+  /** As recalculate(), given the largest RTT measured (undefined: none measured). */
+  recalculateFrom(largest: number | undefined): void {
+    if (largest === undefined) return;
+    let next = Math.min(this.bounds.max, Math.max(this.bounds.min, largest));
     if (this.set && next < 0.9 * this.value) next = 0.9 * this.value;
     this.value = next;
     this.set = true;

@@ -12,7 +12,7 @@ export function serverHeader(ctx: Ctx, func: number, grttByte?: number): UftpHea
   const { state, config } = ctx;
   return {
     version: UFTP_VERSION, func, seq: state.nextSeq(), srcId: config.uid, groupId: config.groupId, groupInst: config.groupInst,
-    grtt: grttByte ?? state.grtt.quantized, gsize: quantizeGroupSize(state.clients.receivers().length), reserved: 0,
+    grtt: grttByte ?? state.grtt.quantized, gsize: quantizeGroupSize(state.clients.receiverCount()), reserved: 0,
   };
 }
 

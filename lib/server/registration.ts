@@ -291,9 +291,17 @@ export function onKeyInfoAck(ctx: Ctx, header: UftpHeader, msg: KeyInfoAck): voi
 function checkAllRegistered(ctx: Ctx): void {
   const { state } = ctx;
   if (!state.clients.closed) return;
-  const all = state.clients.all();
-  const gotAll = all.every((c) => c.state === 'active' || c.state === 'aborted');
-  const allReg = all.every((c) => c.state === 'active' || c.state === 'registered' || c.state === 'aborted');
+  // Asked after each client's REGISTER, CLIENT_KEY and KEYINFO_ACK: one pass, no array.
+  let gotAll = true;
+  let allReg = true;
+  for (const c of state.clients.values()) {
+    if (c.state === 'active' || c.state === 'aborted') continue;
+    gotAll = false;
+    if (c.state !== 'registered') {
+      allReg = false;
+      break;
+    }
+  }
   if (gotAll) {
     if (!state.lastPass) slog(ctx, 2, 'Late registers:');
     state.lastPass = true;
@@ -310,7 +318,7 @@ export function onAnnounceTimer(ctx: Ctx): boolean {
   const { state } = ctx;
   if (state.lastPass) return true;
   state.attempt++;
-  state.grtt.recalculate(state.clients.all().filter((c) => c.rttMeasured && !c.failed).map((c) => c.rtt));
+  state.recalculateGrtt();
   if (state.attempt > ctx.config.robust) return true;
   announceRound(ctx);
   return false;

@@ -59,9 +59,16 @@ export class ServerState {
     this.grtt = new Grtt(config.grtt);
   }
 
-  /** GRTT from the RTTs measured so far: after each REGISTER and FILEINFO_ACK too, as the real uftp does. */
+  /**
+   * GRTT from the RTTs measured so far: after each REGISTER and FILEINFO_ACK too, as the real uftp does, so
+   * once per answer of each of hundreds of clients: one pass over the table, no arrays.
+   */
   recalculateGrtt(): void {
-    this.grtt.recalculate(this.clients.all().filter((c) => c.rttMeasured && !c.failed).map((c) => c.rtt));
+    let largest: number | undefined;
+    for (const c of this.clients.values()) {
+      if (c.rttMeasured && !c.failed && (largest === undefined || c.rtt > largest)) largest = c.rtt;
+    }
+    this.grtt.recalculateFrom(largest);
   }
 
   nextSeq(): number {

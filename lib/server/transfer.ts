@@ -249,7 +249,7 @@ export function onWritable(ctx: Ctx, room: number): void {
   if (t.finder) t.pacer.setRate(t.finder.rate(now, state.grtt.value * 1000));
   let budget = Math.min(room, t.pacer.allowance(now));
   const grtt = t.cc ? quantizeGrtt(t.cc.advGrtt) : state.grtt.quantized;
-  const gsize = quantizeGroupSize(state.clients.receivers().length);
+  const gsize = quantizeGroupSize(state.clients.receiverCount());
   const cc = t.cc ? { sendRate: quantizeRate(t.cc.rate), ccSeq: t.cc.ccSeq, ccRate: quantizeRate(t.cc.ccRate) } : undefined;
   let sent = 0;
   while (budget > 0) {

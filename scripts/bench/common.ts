@@ -10,6 +10,11 @@ export function positiveInt(name: string, text: string): number {
   return n;
 }
 
+/** A count that may be 0 (0 turns something off). */
+export function nonNegativeInt(name: string, text: string): number {
+  return text === '0' ? 0 : positiveInt(name, text);
+}
+
 /** --name, when given, must be one of `allowed`. */
 export function oneOf<T extends string>(name: string, text: string | undefined, allowed: readonly T[]): T | undefined {
   if (text === undefined) return undefined;
@@ -45,3 +50,29 @@ export async function profileFlags(dir: string | undefined): Promise<string[]> {
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export const spread = (xs: number[], digits = 1): string => `${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)}`;
+
+/**
+ * One line of a summary table: the real program's figure, ours, ours/real and the goal (no ratio when
+ * the real one's is 0 or a figure is missing).
+ */
+export function ratioRow(name: string, real: number, ours: number, goal = '', digits = 2, width = 40): void {
+  const fmt = (n: number): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+  const ratio = real > 0 && Number.isFinite(real) && Number.isFinite(ours) ? (ours / real).toFixed(2) : '-';
+  console.log(`${name.padEnd(width)} ${fmt(real).padStart(9)} ${fmt(ours).padStart(9)} ${ratio.padStart(9)}   ${goal}`);
+}
+
+/** The header above ratioRow lines. */
+export function ratioHeader(title: string, real: string, ours: string, width = 40): void {
+  console.log(`\n${title.padEnd(width)} ${real.padStart(9)} ${ours.padStart(9)} ${'ours/real'.padStart(9)}   goal`);
+}
+
+/**
+ * The CPU others took: `shares` are cores busy with programs outside the benchmark, per run. On two
+ * cores more than a tenth of one makes a run's figures suspect.
+ */
+export function foreignLine(shares: number[]): string {
+  const worst = Math.max(0, ...shares);
+  const busy = shares.filter((s) => s > 0.1).length;
+  const note = busy > 0 ? `  WARNING: ${busy} of ${shares.length} runs shared the machine with other programs` : '';
+  return `other programs' CPU (cores busy outside the benchmark): up to ${worst.toFixed(2)}${note}`;
+}

@@ -47,6 +47,32 @@ export interface CpuSnapshot {
   machine: number; // user + nice + system seconds of every CPU (/proc/stat)
   interrupts: number; // irq + softirq seconds of every CPU: much of the kernel's packet delivery
   tree: number; // this process and its reaped children (the lab programs once stopped)
+  /**
+   * Kernel threads' CPU seconds (ksoftirqd delivering packets, kworkers writing received files back):
+   * work the benchmark causes, though no program of it runs it.
+   */
+  kernelThreads: number;
+  /** CPU seconds of each other process (not a kernel thread, not this one or below it), by pid. */
+  others: Map<number, { comm: string; seconds: number }>;
+}
+
+const PF_KTHREAD = 0x00200000;
+
+/** Every task's CPU seconds, whether a kernel thread, and its parent (/proc/PID/stat). */
+async function allTasks(): Promise<Map<number, { comm: string; ppid: number; kernel: boolean; seconds: number }>> {
+  const tasks = new Map<number, { comm: string; ppid: number; kernel: boolean; seconds: number }>();
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => undefined); // it may just have ended
+    if (stat === undefined) continue;
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    // Fields after the name: state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const pid = Number(name);
+    const kernel = (Number(f[6]) & PF_KTHREAD) !== 0 || pid === 2;
+    tasks.set(pid, { comm, ppid: Number(f[1]), kernel, seconds: (Number(f[11]) + Number(f[12])) / CLK_TCK });
+  }
+  return tasks;
 }
 
 export async function cpuSnapshot(): Promise<CpuSnapshot> {
@@ -57,7 +83,41 @@ export async function cpuSnapshot(): Promise<CpuSnapshot> {
   // utime, stime, cutime, cstime: fields 14-17.
   const f = self.slice(self.lastIndexOf(')') + 2).split(' ');
   const tree = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
-  return { machine: (user + nice + system) / CLK_TCK, interrupts: (irq + softirq) / CLK_TCK, tree: tree / CLK_TCK };
+  const tasks = await allTasks();
+  const mine = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 64; p = tasks.get(p)?.ppid ?? 0, hops++) if (p === process.pid) return true;
+    return false;
+  };
+  let kernelThreads = 0;
+  const others = new Map<number, { comm: string; seconds: number }>();
+  for (const [pid, t] of tasks) {
+    if (t.kernel) kernelThreads += t.seconds;
+    else if (!mine(pid)) others.set(pid, { comm: t.comm, seconds: t.seconds });
+  }
+  return { machine: (user + nice + system) / CLK_TCK, interrupts: (irq + softirq) / CLK_TCK, tree: tree / CLK_TCK, kernelThreads, others };
+}
+
+/**
+ * What other programs did between two snapshots: their CPU seconds (processes seen in both, and those
+ * that came and went: what the machine used beyond this process tree, `own` (the lab programs still
+ * running) and the kernel threads), and the busiest of them by name.
+ */
+export function otherPrograms(before: CpuSnapshot, after: CpuSnapshot, own: number): { seconds: number; busiest: string } {
+  // Interrupt time included: without IRQ time accounting the kernel charges the softirq work it does in
+  // a process's context to that process's stime, while /proc/stat counts it as softirq.
+  const tree = after.tree - before.tree;
+  const residual = machineCpuSeconds(before, after) - tree - own - (after.kernelThreads - before.kernelThreads);
+  const byName = new Map<string, number>();
+  let seen = 0;
+  for (const [pid, t] of after.others) {
+    const used = t.seconds - (before.others.get(pid)?.seconds ?? 0);
+    if (used <= 0) continue;
+    byName.set(t.comm, (byName.get(t.comm) ?? 0) + used);
+    seen += used;
+  }
+  const busiest = [...byName].sort((a, b) => b[1] - a[1]).slice(0, 3).filter(([, s]) => s >= 0.05).map(([n, s]) => `${n} ${s.toFixed(1)} s`).join(', ');
+  // Those seen in both snapshots are counted exactly; the residual also has those that came and went.
+  return { seconds: Math.max(0, seen, residual), busiest: busiest || 'none' };
 }
 
 /** Whole-machine CPU seconds between two snapshots, interrupt time included: every program and the kernel. */
