@@ -10,10 +10,13 @@ describe('uftp_diag dispatcher', () => {
     for (const name of ['interfaces', 'socket', 'listen', 'send']) expect(r.stderr).toContain(`  ${name}`);
   });
 
-  test('--help: usage on stdout, exit 0', async () => {
+  test('--help: the manual page on stdout, exit 0; -h: the usage', async () => {
     const r = await runDiag(['--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^usage: uftp_diag SUBCOMMAND/);
+    expect(r.stdout).toMatch(/^NAME\n {7}uftp_diag - /);
+    const h = await runDiag(['-h']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toMatch(/^usage: uftp_diag SUBCOMMAND/);
   });
 
   test('unknown subcommand is named', async () => {

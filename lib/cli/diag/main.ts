@@ -6,12 +6,14 @@ import { decodeCommand } from './decode';
 import { interfacesCommand } from './interfaces';
 import { listenCommand } from './listen';
 import { parseOptions } from './options';
+import { diagManual } from './manual';
+import { renderManual } from '../common/manual';
 import { DiagIo, LineWriter, describeError } from './output';
 import { sendCommand } from './send';
 import { sniffCommand } from './sniff';
 import { socketCommand } from './socket';
 
-const SUBCOMMANDS: Subcommand[] = [
+export const SUBCOMMANDS: Subcommand[] = [
   interfacesCommand, socketCommand, listenCommand, sendCommand, decodeCommand, sniffCommand,
 ];
 
@@ -42,6 +44,10 @@ export async function main(argv: string[], io: Partial<DiagIo> = {}): Promise<nu
   if (name === undefined) {
     say(full.stderr, overallUsage());
     return ExitCode.USAGE;
+  }
+  if (name === '--help' && args.length === 0) {
+    full.stdout.write(renderManual(diagManual(SUBCOMMANDS)));
+    return ExitCode.OK;
   }
   if (name === '--help' || name === '-h' || name === 'help') {
     say(full.stdout, overallUsage());

@@ -2,8 +2,21 @@
 import { ExitCode, UsageError } from '../exit';
 import { runKeymgt } from './commands';
 import { parseKeymgtArgs, USAGE } from './options';
+import { MANUAL } from './manual';
+import { infoRequest, renderManual } from '../common/manual';
 
-export function main(argv: readonly string[], writeErr: (text: string) => void): number {
+export const VERSION_LINE = 'uftp-ts uftp_keymgt, UFTP version 4.10.2 compatible';
+
+export function main(
+  argv: readonly string[],
+  writeErr: (text: string) => void,
+  writeOut: (text: string) => void = (text) => process.stdout.write(text),
+): number {
+  const info = infoRequest(argv);
+  if (info !== undefined) {
+    writeOut(info === 'help' ? renderManual(MANUAL) : `${VERSION_LINE}\n`);
+    return ExitCode.OK;
+  }
   try {
     return runKeymgt(parseKeymgtArgs(argv), (line) => writeErr(`${line}\n`));
   } catch (err) {

@@ -10,6 +10,9 @@ export type KeymgtCommand =
   | { mode: 'generate'; spec: KeySpec; file: string; systemStore: boolean }
   | { mode: 'delete'; file: string; systemStore: boolean };
 
+/** The real uftp_keymgt's optstring. */
+export const OPTSTRING = 'g:d:m';
+
 export const USAGE = [
   'Usage: uftp_keymgt [ -m ] [ key_file [ key_file ...] ]',
   '       uftp_keymgt [ -m ] -g { rsa:key_length | ec:curve } key_file',
@@ -29,7 +32,7 @@ export function parseKeymgtArgs(argv: readonly string[]): KeymgtCommand {
   let generate: string | undefined;
   let remove: string | undefined;
   let systemStore = false;
-  const { options, operands: files } = getopt(argv, 'g:d:m');
+  const { options, operands: files } = getopt(argv, OPTSTRING);
   for (const { opt, arg } of options) {
     if (opt === 'm') systemStore = true;
     else if (opt === 'g') generate = arg;

@@ -12,15 +12,24 @@ import { ProxyDaemon } from './daemon';
 import { parseProxydArgs } from './options';
 import { loadProxyKeys, prepare } from './setup';
 import { PROGRAM, USAGE } from './usage';
+import { MANUAL } from './manual';
+import { infoRequest, renderManual } from '../common/manual';
 
 export const VERSION_LINE = 'uftp-ts uftpproxyd, UFTP version 4.10.2 compatible';
 
 export interface ProxydIo extends ProgramIo<ProxyDaemon> {
+  /** Where --help and --version go; default process.stdout. */
+  stdout?: (text: string) => void;
   /** The proxy machine; default lib/proxy's. Tests put a small one here. */
   createMachine?: (config: ProxyConfig) => ProxyMachine;
 }
 
-export function main(argv: readonly string[], io: ProxydIo): Promise<number> {
+export async function main(argv: readonly string[], io: ProxydIo): Promise<number> {
+  const info = infoRequest(argv);
+  if (info !== undefined) {
+    (io.stdout ?? ((t: string) => process.stdout.write(t)))(info === 'help' ? renderManual(MANUAL) : `${VERSION_LINE}\n`);
+    return 0;
+  }
   return daemonMain(argv, io, {
     name: PROGRAM,
     usage: USAGE,

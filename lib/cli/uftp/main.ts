@@ -24,6 +24,8 @@ import { writeRestartFile } from './restart-file';
 import { walkSendList } from '../../api/file-list';
 import { loadUftpKey, prepareUftp, restartDataOf, type UftpSetup } from './setup';
 import { PROGRAM, USAGE, VERSION_LINE, infoRequest } from './usage';
+import { MANUAL } from './manual';
+import { renderManual } from '../common/manual';
 
 export interface UftpIo {
   /** Where the log goes without -L, and error messages; a terminal gets the progress line too. */
@@ -36,7 +38,7 @@ export interface UftpIo {
 export async function main(argv: readonly string[], io: UftpIo): Promise<number> {
   const info = infoRequest(argv);
   if (info !== undefined) {
-    (io.stdout ?? ((t: string) => process.stdout.write(t)))(`${info === 'help' ? USAGE : VERSION_LINE}\n`);
+    (io.stdout ?? ((t: string) => process.stdout.write(t)))(`${info === 'help' ? renderManual(MANUAL) : `${VERSION_LINE}\n`}`);
     return 0;
   }
   let setup: UftpSetup;

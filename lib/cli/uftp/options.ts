@@ -28,7 +28,7 @@ export const STATUS_TO_LOG = '@LOG';
 export const LIST_FROM_STDIN = '-';
 
 /** The real uftp's optstring: every option takes one argument or none. */
-const OPTSTRING = 'R:L:B:g:n:Y:h:w:e:cm:k:K:lTb:t:Q:zZI:p:u:j:qfyU:a:x:W:H:F:X:M:P:N:C:oD:E:S:r:s:i:';
+export const OPTSTRING = 'R:L:B:g:n:Y:h:w:e:cm:k:K:lTb:t:Q:zZI:p:u:j:qfyU:a:x:W:H:F:X:M:P:N:C:oD:E:S:r:s:i:';
 
 /** Ranges of the page, where the real program agrees (the doc lists where it does not). */
 export const UFTP_RANGES = {

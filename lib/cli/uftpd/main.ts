@@ -18,6 +18,8 @@ import { parseUftpdArgs } from './options';
 import { loadUftpdKeys, prepareUftpd, type UftpdSetup } from './setup';
 import { openStatusFile } from '../common/status-file';
 import { PROGRAM, USAGE, VERSION_LINE, infoRequest } from './usage';
+import { MANUAL } from './manual';
+import { renderManual } from '../common/manual';
 
 export interface UftpdIo extends ProgramIo<ClientDaemon> {
   stdout?: (text: string) => void;
@@ -28,7 +30,7 @@ export interface UftpdIo extends ProgramIo<ClientDaemon> {
 export async function main(argv: readonly string[], io: UftpdIo): Promise<number> {
   const info = infoRequest(argv);
   if (info !== undefined) {
-    (io.stdout ?? ((t: string) => process.stdout.write(t)))(`${info === 'help' ? USAGE : VERSION_LINE}\n`);
+    (io.stdout ?? ((t: string) => process.stdout.write(t)))(`${info === 'help' ? renderManual(MANUAL) : `${VERSION_LINE}\n`}`);
     return 0;
   }
   return daemonMain(argv, io, {

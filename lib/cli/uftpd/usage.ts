@@ -20,12 +20,5 @@ export const USAGE = [
   '    [ -M pub_mcast_addr[,pub_mcast_addr...] ]',
 ].join('\n');
 
-/**
- * `uftpd --help` and `uftpd --version`, ours only (the real one answers "invalid option -- '-'" and
- * exits 1): honoured only as the sole argument, so no command line the real program accepts changes
- * meaning. main prints USAGE (help) or VERSION_LINE (version) on stdout and exits 0.
- */
-export function infoRequest(argv: readonly string[]): 'help' | 'version' | undefined {
-  if (argv.length !== 1) return undefined;
-  return argv[0] === '--help' ? 'help' : argv[0] === '--version' ? 'version' : undefined;
-}
+/** `--help` / `--version` as the sole argument: lib/cli/common/manual.ts. */
+export { infoRequest } from '../common/manual';

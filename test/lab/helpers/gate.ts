@@ -34,3 +34,12 @@ export function describeLab(title: string, body: () => void, needs: Need[] = [])
     describe.skip(title, body);
   }
 }
+
+/** A need: these programs on PATH (systemd-analyze, dpkg-deb, ...), named by the apt package that has them. */
+export function programs(apt: string, ...names: string[]): Need {
+  return () => {
+    const dirs = (process.env.PATH ?? '').split(':').filter((d) => d !== '');
+    const missing = names.filter((n) => !dirs.some((d) => existsSync(`${d}/${n}`)));
+    return missing.length ? `${missing.join(', ')} not found: apt-get install ${apt}` : undefined;
+  };
+}
