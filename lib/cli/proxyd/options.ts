@@ -17,7 +17,7 @@ export const DEFAULT_BUFFER_SIZE = 262144;
 export const DEFAULT_HEARTBEAT_SEC = 20;
 export const DEFAULT_MAX_LOG_COUNT = 5;
 
-const OPTSTRING = 's:cr::dp:t:Q:N:O:U:q:mx:H:h:g:n:B:L:P:C:S:k:K:e:I:M:T:';
+export const OPTSTRING = 's:cr::dp:t:Q:N:O:U:q:mx:H:h:g:n:B:L:P:C:S:k:K:e:I:M:T:';
 
 export interface ProxydOptions {
   mode: ProxyMode;

@@ -29,7 +29,7 @@ export const STATUS_TO_LOG = '@LOG';
 export const MAX_DEST_DIRS = 10;
 
 /** The real uftpd's optstring: every option takes one argument or none. */
-const OPTSTRING = 'dx:qF:L:P:s:c:I:p:tT:D:A:M:B:Q:EU:S:R:k:K:mN:ig:n:h:H:';
+export const OPTSTRING = 'dx:qF:L:P:s:c:I:p:tT:D:A:M:B:Q:EU:S:R:k:K:mN:ig:n:h:H:';
 
 /** -Q as the real uftpd reads it (strtol base 0): decimal, 0x hex, and a leading 0 for octal. */
 const DSCP = { ...RANGES.dscp, octal: true };
