@@ -47,6 +47,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
                            InstanceMethod<&NativeSocket::Queued>("queued"),
                            InstanceMethod<&NativeSocket::SetSegmentOffload>("setSegmentOffload"),
                            InstanceMethod<&NativeSocket::SegmentLimit>("segmentLimit"),
+                           InstanceMethod<&NativeSocket::ReceiveDrops>("receiveDrops"),
                            InstanceMethod<&NativeSocket::Close>("close"),
                        });
   }
@@ -317,6 +318,13 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
 
   Napi::Value SegmentLimit(const Napi::CallbackInfo&) {
     return Napi::Number::New(env_, static_cast<double>(core_.segment_limit()));
+  }
+
+  // receiveDrops() -> the kernel's cumulative drop count for this socket, or null where it is not reported
+  Napi::Value ReceiveDrops(const Napi::CallbackInfo&) {
+    uint64_t drops = 0;
+    if (!core_.receive_drops(&drops)) return env_.Null();  // still known after close()
+    return Napi::Number::New(env_, static_cast<double>(drops));
   }
 
   Napi::Value Queued(const Napi::CallbackInfo&) { return Napi::Number::New(env_, static_cast<double>(core_.queued())); }

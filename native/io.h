@@ -47,6 +47,10 @@ struct RecvSlot {
   SockAddr to;  // destination address only (port 0), from IP_PKTINFO / IPV6_PKTINFO
   unsigned ifindex = 0;
   int tos = 0;
+  // The socket's cumulative kernel drop counter as of this datagram (SO_RXQ_OVFL); has_drops is
+  // false when the control message was absent (Linux leaves it out while the counter is 0).
+  uint32_t drops = 0;
+  bool has_drops = false;
 };
 
 struct SendSlot {
@@ -81,6 +85,9 @@ int io_local_address(sock_t sock, SockAddr* out);
 int io_setsockopt(sock_t sock, int level, int name, const void* value, size_t length);
 int io_getsockopt(sock_t sock, int level, int name, void* value, size_t* length);
 int io_enable_packet_info(sock_t sock, int family);  // destination, interface and TOS of each datagram
+// Asks for the kernel's cumulative count of datagrams dropped on this socket (a full receive buffer,
+// nearly always) with each received datagram (Linux SO_RXQ_OVFL); ENOPROTOOPT where there is no such thing.
+int io_enable_drop_count(sock_t sock);
 int io_set_multicast_if(sock_t sock, int family, unsigned ifindex);
 
 // Receives up to count datagrams; *received says how many were filled.

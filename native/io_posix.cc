@@ -31,7 +31,7 @@ namespace uftp_native {
 namespace {
 
 constexpr int kMaxBatch = 64;
-// Room for IP_PKTINFO + IP_TOS, or IPV6_PKTINFO + IPV6_TCLASS, with headers.
+// Room for IP_PKTINFO + IP_TOS, or IPV6_PKTINFO + IPV6_TCLASS, and SO_RXQ_OVFL, with headers.
 constexpr size_t kControlSize = 128;
 
 constexpr int kMaxSegments = 64;          // datagrams in one coalesced send
@@ -65,6 +65,13 @@ int run_length(const SendSlot* slots, int count, size_t limit) {
 // Pulls destination, interface and TOS out of the control messages.
 void read_control(msghdr* msg, RecvSlot* slot) {
   for (cmsghdr* c = CMSG_FIRSTHDR(msg); c != nullptr; c = CMSG_NXTHDR(msg, c)) {
+#ifdef SO_RXQ_OVFL
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) {
+      std::memcpy(&slot->drops, CMSG_DATA(c), sizeof slot->drops);
+      slot->has_drops = true;
+      continue;
+    }
+#endif
     if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
       in_pktinfo info;
       std::memcpy(&info, CMSG_DATA(c), sizeof info);
@@ -140,6 +147,16 @@ int io_enable_packet_info(sock_t sock, int family) {
   return io_setsockopt(sock, IPPROTO_IPV6, IPV6_RECVTCLASS, &on, sizeof on);
 }
 
+int io_enable_drop_count(sock_t sock) {
+#ifdef SO_RXQ_OVFL
+  int on = 1;
+  return io_setsockopt(sock, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof on);
+#else
+  (void)sock;
+  return ENOPROTOOPT;
+#endif
+}
+
 int io_set_multicast_if(sock_t sock, int family, unsigned ifindex) {
   if (family == AF_INET) {
     ip_mreqn req{};
@@ -181,6 +198,7 @@ int io_recv_batch(sock_t sock, RecvSlot* slots, int count, int* received) {
     slot.to = SockAddr{};
     slot.ifindex = 0;
     slot.tos = 0;
+    slot.has_drops = false;
     read_control(&h, &slot);
   }
   *received = n;

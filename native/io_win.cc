@@ -123,6 +123,9 @@ int io_enable_packet_info(sock_t sock, int family) {
   return 0;
 }
 
+// Windows reports no per-socket drop count.
+int io_enable_drop_count(sock_t) { return WSAENOPROTOOPT; }
+
 int io_set_multicast_if(sock_t sock, int family, unsigned ifindex) {
   // IPv4 takes an address, or an index in 0.0.0.0/8 in network order.
   DWORD value = family == AF_INET ? htonl(ifindex) : ifindex;
@@ -161,6 +164,7 @@ int io_recv_batch(sock_t sock, RecvSlot* slots, int count, int* received) {
     slot.to = SockAddr{};
     slot.ifindex = 0;
     slot.tos = 0;
+    slot.has_drops = false;
     read_control(&msg, &slot);
     (*received)++;
   }

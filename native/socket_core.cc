@@ -144,6 +144,8 @@ Status SocketCore::membership(bool join, const SockAddr& group, const SockAddr* 
 
 Status SocketCore::enable_receive(uint8_t* area, size_t stride, size_t slot_size) {
   if (int err = io_enable_packet_info(sock_, family_)) return failure(err, "setsockopt");
+  // Optional: without it the drop count is reported as unavailable, never as 0.
+  drops_reported_ = io_enable_drop_count(sock_) == 0;
   slots_.resize(kBatch);
   for (int i = 0; i < kBatch; i++) {
     slots_[i].data = area + stride * static_cast<size_t>(i);
@@ -160,7 +162,18 @@ Status SocketCore::receive(const RecvSlot** slots, int* count) {
   int err = io_recv_batch(sock_, slots_.data(), kBatch, &received);
   if (err != 0 && !io_would_block(err)) return failure(err, "recvmmsg");
   *count = received;
+  for (int i = 0; i < received; i++) {
+    const RecvSlot& slot = slots_[static_cast<size_t>(i)];
+    if (!slot.has_drops) continue;
+    drops_ += static_cast<uint32_t>(slot.drops - drops_raw_);  // modulo 2^32: the counter wraps
+    drops_raw_ = slot.drops;
+  }
   return {};
+}
+
+bool SocketCore::receive_drops(uint64_t* drops) const {
+  *drops = drops_;
+  return drops_reported_;
 }
 
 void SocketCore::enqueue(const SendSlot* items, int count) {

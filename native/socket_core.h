@@ -58,6 +58,10 @@ class SocketCore {
   // One recvmmsg into the slots. *count 0 means nothing is waiting (EAGAIN).
   // A datagram longer than its slot comes back with truncated set.
   Status receive(const RecvSlot** slots, int* count);
+  // The kernel's count of datagrams dropped on this socket since it was opened (full receive buffer),
+  // as learnt from the datagrams received so far; false where the platform does not report it (or
+  // before enable_receive).
+  bool receive_drops(uint64_t* drops) const;
 
   // Sends in order. On EAGAIN the unsent ones are copied into the queue; a
   // hard error is returned and *sent says how many the kernel took before it
@@ -88,6 +92,9 @@ class SocketCore {
   int family_ = 0;
   size_t segment_limit_ = 0;
   unsigned multicast_if_ = 0;  // Linux cannot read an ifindex back for IPv4: remember it
+  bool drops_reported_ = false;
+  uint32_t drops_raw_ = 0;  // the kernel's 32-bit counter as last seen
+  uint64_t drops_ = 0;      // the same, unwrapped
   std::vector<RecvSlot> slots_;
   std::deque<Queued> queue_;
 };

@@ -100,7 +100,7 @@ export class ServerRunner {
         case 'send': this.sends.add(out.data, out.to.address, out.to.port); break;
         case 'setTimer': this.timers.set(out.id, out.at); break;
         case 'cancelTimer': this.timers.cancel(out.id); break;
-        case 'count': this.reporter.count(out.name); break;
+        case 'count': this.counts.add(out.name, out.by); break;
         case 'log': this.logLines.write(out); break;
         case 'status': this.parts.status?.(out.line); break;
         case 'progress': this.parts.progress?.(out.progress); break;

@@ -2,6 +2,7 @@
 // CLIENT_KEY when the server asks for one, again every 4 x GRTT until the server confirms with REG_CONF
 // (unencrypted) or KEYINFO (encrypted; answered with KEYINFO_ACK), or gives up after 4 x ROBUST x GRTT.
 import { MessageType, NO_EXTENSIONS, type KeyInfo, type RegConf, type Register, type UftpHeader } from '../protocol';
+import { count } from '../session/context';
 import { acceptKeyInfo } from '../session/registrant';
 import { warmOpen } from '../protocol/encrypted';
 import { glog, type Ctx } from './context';
@@ -51,6 +52,7 @@ export function onKeyInfo(ctx: Ctx, sessions: Sessions, session: ClientSession, 
   glog(ctx, session, 2, 'Received KEYINFO');
   const accepted = acceptKeyInfo(reg, header, msg, ctx.config.uid);
   if (!accepted.ok) {
+    count(ctx, 'key_exchange.server.failed');
     glog(ctx, session, 1, accepted.why);
     abortSession(ctx, sessions, session, 'Decrypt failed for group master');
     return;
@@ -58,7 +60,10 @@ export function onKeyInfo(ctx: Ctx, sessions: Sessions, session: ClientSession, 
   const first = session.phase === 'registered';
   if (first) session.phase = 'midgroup';
   sendToServer(ctx, session, accepted.value.ack);
-  if (accepted.value.first) warmOpen(reg.groupKeys!, reg.sigType);
+  if (accepted.value.first) {
+    count(ctx, 'key_exchange.server.ok');
+    warmOpen(reg.groupKeys!, reg.sigType);
+  }
   glog(ctx, session, 2, 'KEYINFO_ACK sent');
   resetTimeout(ctx, session);
   if (first) loadRestart(ctx, session);

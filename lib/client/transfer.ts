@@ -148,6 +148,7 @@ function sendNaks(ctx: Ctx, session: ClientSession, file: FileState, first: numb
       type: MessageType.STATUS, fileId: file.fileId, section, reserved: 0, extensions, naks: arrivals.nakBitmap(section),
     };
     sendToServer(ctx, session, status);
+    count(ctx, 'nak.sent', missing);
     glog(ctx, session, 2, `Sent ${missing} NAKs for section ${section}`);
     sent = true;
   }

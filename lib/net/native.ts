@@ -45,6 +45,8 @@ export interface NativeSocket {
   /** Coalescing of equal-sized runs in sendBatch (UDP GSO); returns the largest datagram coalesced now, 0 = off. */
   setSegmentOffload(on: boolean): number;
   segmentLimit(): number;
+  /** The kernel's cumulative count of datagrams dropped on this socket (SO_RXQ_OVFL); null where not reported. */
+  receiveDrops(): number | null;
   close(): void;
 }
 

@@ -206,6 +206,16 @@ export class UdpSocket {
     return this.native.segmentLimit();
   }
 
+  /**
+   * How many datagrams the kernel has dropped on this socket since it was opened, nearly always for a full
+   * receive buffer (Linux SO_RXQ_OVFL, read from the datagrams received: a count goes up with the first
+   * datagram received after the loss). Undefined where the platform does not report it (Windows), or before
+   * onMessages: never a made-up 0. Stays readable after close().
+   */
+  receiveDrops(): number | undefined {
+    return this.native.receiveDrops() ?? undefined;
+  }
+
   /** Resolves once the queue is empty (at once if it is). */
   flush(): Promise<void> {
     if (this.closed) return Promise.reject(closedError());

@@ -54,3 +54,16 @@ export function allZero(b: Uint8Array, from: number, to: number): boolean {
 export function copy(b: Uint8Array, from: number, to: number): Uint8Array {
   return Uint8Array.prototype.slice.call(b, from, to);
 }
+
+/** How many bits are set: the NAKs in a STATUS bitmap. */
+export function bitCount(b: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < b.length; i++) {
+    let v = b[i];
+    while (v !== 0) {
+      v &= v - 1;
+      n++;
+    }
+  }
+  return n;
+}

@@ -6,7 +6,7 @@ import { type ClientKey, type Register } from '../protocol';
 import { acceptRegistration, clientKeyValid, type Registration } from '../session/authority';
 import { clientFingerprint } from './access';
 import { sameFingerprint } from '../session/access';
-import type { Ctx } from './context';
+import { count, type Ctx } from './context';
 import { dropped, hexId } from '../session/drop';
 import { clientHandshake, type ClientCrypto, type SessionKeys } from './session-keys';
 import { keyOfBlob } from '../session/keys';
@@ -59,10 +59,12 @@ export function onClientKey(ctx: Ctx, session: Session, id: number, msg: ClientK
     keys.clients.delete(id);
     session.clients.delete(id);
     dropped(ctx.out, 'access', `client ${hexId(id)} key ${fingerprint(key)} does not match the client list`, session.groupId, 1);
+    count(ctx, 'key_exchange.client.failed');
     return undefined;
   }
   if (!clientKeyValid(keys.reg.hash, key, clientHandshake(keys, client.random, client.premaster), msg.verifySignature)) {
     dropped(ctx.out, 'crypto', `CLIENT_KEY from ${hexId(id)}: signature does not verify`, session.groupId);
+    count(ctx, 'key_exchange.client.failed');
     return undefined;
   }
   client.publicKey = key;

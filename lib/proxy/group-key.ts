@@ -9,7 +9,7 @@ import { dropped, hexId } from '../session/drop';
 import { keyInfoAckValid, keyInfoEntry } from '../session/authority';
 import { acceptKeyInfo, nextIv } from '../session/registrant';
 import { grttMs } from '../session/timing';
-import { log, send, sendOwn, type Ctx } from './context';
+import { count, log, send, sendOwn, type Ctx } from './context';
 import { clientHandshake, type SessionKeys } from './session-keys';
 import type { Session } from './session';
 
@@ -21,10 +21,12 @@ export function onProxyKeyInfo(ctx: Ctx, session: Session, header: UftpHeader, m
   if (!accepted.ok) {
     const reason = accepted.why.startsWith('KEYINFO has no entry') ? 'unexpected' : 'crypto';
     dropped(ctx.out, reason, accepted.why, session.groupId, reason === 'crypto' ? 4 : 5);
+    if (reason === 'crypto') count(ctx, 'key_exchange.server.failed');
     return;
   }
   sendOwn(ctx, session, accepted.value.ack, session.upstream);
   if (accepted.value.first) {
+    count(ctx, 'key_exchange.server.ok');
     log(ctx, 3, 'Received group key from the server', session.groupId);
     sendKeyInfo(ctx, session, waiting(keys));
   }
@@ -86,8 +88,12 @@ export function onKeyInfoAck(ctx: Ctx, session: Session, id: number, msg: KeyInf
   const values = { ...clientHandshake(keys, client.random, client.premaster), clientKeyBlob: client.keyBlob, groupMaster: keys.reg.groupMaster };
   if (!keyInfoAckValid(keys.reg.hash, values, msg.verifyData)) {
     dropped(ctx.out, 'crypto', `KEYINFO_ACK from ${hexId(id)} with wrong verify data`, session.groupId);
+    count(ctx, 'key_exchange.client.failed');
     return;
   }
-  if (!client.acked) log(ctx, 3, `Received KEYINFO_ACK from ${hexId(id)}`, session.groupId);
+  if (!client.acked) {
+    count(ctx, 'key_exchange.client.ok');
+    log(ctx, 3, `Received KEYINFO_ACK from ${hexId(id)}`, session.groupId);
+  }
   client.acked = true;
 }

@@ -2,7 +2,7 @@
 // gather REGISTER, FILEINFO_ACK, STATUS and COMPLETE into aggregates of their own, pass CC_ACK on at once,
 // and answer ABORTs on the client's behalf.
 import { ABORT_MESSAGE_LEN, HEADER_LEN, MessageType, decodeMessage, type Abort, type Message } from '../protocol';
-import { u32 } from '../protocol/bytes';
+import { bitCount, u32 } from '../protocol/bytes';
 import { clientAllowed } from './access';
 import type { ClientResponse, PendingKind } from './aggregation';
 import { count, log, send, sendOwn, type Ctx } from './context';
@@ -24,6 +24,7 @@ export function passUpstream(ctx: Ctx, session: Session, data: Uint8Array, func:
       dropped(ctx.out, 'malformed', `upstream message: ${msg.error.toString()}`, session.groupId);
       return;
     }
+    if (msg.value.type === MessageType.STATUS) count(ctx, 'nak.forwarded', bitCount(msg.value.naks));
   }
   send(ctx, data, session.upstream);
 }
@@ -97,6 +98,7 @@ function handleResponse(ctx: Ctx, session: Session, msg: Message, data: Uint8Arr
       });
       return;
     case MessageType.STATUS: {
+      count(ctx, 'nak.received', bitCount(msg.naks));
       const ackInfo = msg.extensions.find((e) => e.kind === 'tfmccAckInfo');
       gather(ctx, session, 'status', msg.fileId, msg.section, {
         clientId: id, arrivalWall: wall, naks: Uint8Array.from(msg.naks), ackInfo: ackInfo?.kind === 'tfmccAckInfo' ? ackInfo : undefined,
@@ -156,6 +158,7 @@ export function flushAggregates(ctx: Ctx, session: Session): void {
   for (const p of session.aggregator.takeDue(ctx.clock.now)) {
     for (const msg of aggregateMessages(p, ctx.clock.wall, session.blockSize, own)) {
       sendOwn(ctx, session, msg, session.upstream);
+      if (msg.type === MessageType.STATUS) count(ctx, 'nak.aggregated', bitCount(msg.naks));
     }
     if (p.kind === 'register') afterOwnRegister(ctx, session);
     log(ctx, 3, `Sent ${SENT_NAME[p.kind]} for ${p.responses.size} client(s)`, session.groupId, p.fileId || undefined);

@@ -2,12 +2,17 @@
 export class Counters {
   private readonly counts = new Map<string, number>();
 
-  add(name: string): void {
-    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+  add(name: string, by = 1): void {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + by);
   }
 
   get(name: string): number {
     return this.counts.get(name) ?? 0;
+  }
+
+  /** Every count so far, for the metrics endpoint (read at a scrape, never copied on the hot path). */
+  entries(): IterableIterator<[string, number]> {
+    return this.counts.entries();
   }
 
   /** "Counters: a=1, b=2" in name order, or "Counters: none". */

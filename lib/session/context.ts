@@ -23,6 +23,6 @@ export function log(ctx: AnyCtx, level: number, message: string, groupId?: numbe
   ctx.out.push({ type: 'log', level, message, groupId, fileId });
 }
 
-export function count(ctx: AnyCtx, name: string): void {
-  ctx.out.push({ type: 'count', name });
+export function count(ctx: AnyCtx, name: string, by?: number): void {
+  ctx.out.push(by === undefined ? { type: 'count', name } : { type: 'count', name, by });
 }

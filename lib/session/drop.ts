@@ -1,16 +1,19 @@
 // Dropping a datagram is never silent: a log line at debug level and a counter named after the reason.
 import type { OutputSink } from './context';
 
-export type DropReason =
-  | 'malformed' // does not decode
-  | 'version' // not UFTP 4
-  | 'unknown-group' // no session for its group
-  | 'unexpected' // a message this mode, phase or direction does not take
-  | 'access' // refused by -C / -S / a closed group
-  | 'crypto' // does not authenticate or decrypt
-  | 'replay' // an IV counter or sequence number seen before
-  | 'heartbeat' // a heartbeat refused
-  | 'limit'; // a resource limit (sessions, memory) reached
+export const DROP_REASONS = [
+  'malformed', // does not decode
+  'version', // not UFTP 4
+  'unknown-group', // no session for its group
+  'unexpected', // a message this mode, phase or direction does not take
+  'access', // refused by -C / -S / a closed group
+  'crypto', // does not authenticate or decrypt
+  'replay', // an IV counter or sequence number seen before
+  'heartbeat', // a heartbeat refused
+  'limit', // a resource limit (sessions, memory) reached
+] as const;
+
+export type DropReason = (typeof DROP_REASONS)[number];
 
 export function dropped<T extends OutputSink>(
   out: T,

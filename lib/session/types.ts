@@ -25,8 +25,8 @@ export type SessionOutput =
   /** Levels as the real programs: 0 errors ... 5 most verbose. */
   /** `drop` names the reason when the line reports a dropped datagram: the runner may thin a flood of them. */
   | { type: 'log'; level: number; message: string; groupId?: number; groupInst?: number; fileId?: number; drop?: string }
-  /** A counter for the daemon's statistics (dropped packets by reason, ...). */
-  | { type: 'count'; name: string };
+  /** A counter for the daemon's statistics (dropped packets by reason, ...); `by` defaults to 1. */
+  | { type: 'count'; name: string; by?: number };
 
 /** A private key loaded from -k or made by -K, with what the logs and key matching need. */
 export interface LoadedKey {

@@ -46,6 +46,7 @@ class FakeNative implements NativeSocket {
   queued() { return this.pending; }
   setSegmentOffload(on: boolean) { this.record('setSegmentOffload', on); return 0; }
   segmentLimit() { return 0; }
+  receiveDrops() { return null; }
   close() { this.record('close'); }
 }
 

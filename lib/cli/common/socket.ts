@@ -1,7 +1,7 @@
 // The one UDP socket a UFTP program listens and sends on, set up from its options: bound to the
 // wildcard address, -B on both buffers (buffers.ts says what the kernel granted), -Q DSCP, -t TTL and
 // an optional egress interface for multicast. A failing syscall becomes a NetworkError (exit 2).
-import { UdpSocket, type Family, type NetInterface } from '../../net';
+import { UdpSocket, type BufferGrant, type Family, type NetInterface } from '../../net';
 
 export interface SocketSetup {
   family: Family;
@@ -19,12 +19,18 @@ export class NetworkError extends Error {
 }
 
 export function openUdpSocket(setup: SocketSetup, open = UdpSocket.open): UdpSocket {
+  return openUdpSocketWithGrant(setup, open).socket;
+}
+
+/** The same, with what the kernel made of the receive buffer request (for the overflow warnings). */
+export function openUdpSocketWithGrant(setup: SocketSetup, open = UdpSocket.open): { socket: UdpSocket; receiveGrant: BufferGrant } {
   const socket = open({ family: setup.family, reuseAddr: setup.reuseAddr ?? true });
   let step = 'bind';
+  let receiveGrant: BufferGrant;
   try {
     socket.bind(setup.family === 6 ? '::' : '0.0.0.0', setup.port);
     step = 'buffer sizes';
-    socket.setRecvBufferSize(setup.bufferSize);
+    receiveGrant = socket.setRecvBufferSize(setup.bufferSize);
     socket.setSendBufferSize(setup.bufferSize);
     step = 'DSCP';
     socket.setDscp(setup.dscp);
@@ -38,5 +44,5 @@ export function openUdpSocket(setup: SocketSetup, open = UdpSocket.open): UdpSoc
     void socket.close();
     throw new NetworkError(`socket ${step} (port ${setup.port}): ${(err as Error).message}`);
   }
-  return socket;
+  return { socket, receiveGrant };
 }

@@ -11,6 +11,7 @@ import type { Logger } from '../common/log';
 import { TimerTable } from '../../runtime/timers';
 import { Counters } from '../../runtime/counters';
 import { LogLines } from '../../runtime/log-lines';
+import { Traffic } from '../../runtime/traffic';
 import { Memberships } from '../../runtime/memberships';
 import { sendAll } from '../../runtime/send-batch';
 import { SendList } from '../../runtime/send-list';
@@ -32,6 +33,7 @@ export class ProxyDaemon {
   private readonly interfaces: NetInterface[];
   private readonly timers: TimerTable;
   private readonly counts = new Counters();
+  private readonly trafficCounts = new Traffic();
   private readonly logLines: LogLines;
   private readonly memberships: Memberships;
   /** Reused by every batch, timer and start: each use is synchronous and starts with clear(). */
@@ -71,6 +73,16 @@ export class ProxyDaemon {
     return this.machine.sessionCount();
   }
 
+  /** Datagrams and bytes in and out by message type (the metrics). */
+  traffic(): Traffic {
+    return this.trafficCounts;
+  }
+
+  /** The kernel's drop count of the socket (undefined where not reported). */
+  receiveDrops(): Array<{ family: 4 | 6; drops: number | undefined }> {
+    return [{ family: this.socket.family, drops: this.socket.receiveDrops() }];
+  }
+
   /** Cancels timers, lets queued sends go (briefly), closes the socket, logs the counters. */
   async stop(): Promise<void> {
     if (this.stopped) return;
@@ -94,9 +106,11 @@ export class ProxyDaemon {
     if (this.stopped) return;
     const clock = this.clock();
     const sends = this.sends;
+    const traffic = this.trafficCounts;
     sends.clear();
     for (let i = 0; i < batch.length; i++) {
       const d = batch[i];
+      traffic.received(d.data);
       const to = this.forward(d, clock);
       if (to) sends.add(d.data, to.address, to.port);
       else if (to === undefined) this.handleDatagram(d, clock, sends);
@@ -155,7 +169,7 @@ export class ProxyDaemon {
         case 'leave': this.memberships.change(false, out.group, out.sources); break;
         case 'setTimer': this.timers.set(out.id, out.at); break;
         case 'cancelTimer': this.timers.cancel(out.id); break;
-        case 'count': this.count(out.name); break;
+        case 'count': this.count(out.name, out.by); break;
         case 'log': this.logLines.write(out); break;
       }
     }
@@ -163,10 +177,12 @@ export class ProxyDaemon {
 
   private send(list: SendList): void {
     if (list.length === 0 || this.stopped) return;
-    sendAll(this.socket, list.datagrams(), this.reporter);
+    const datagrams = list.datagrams();
+    for (let i = 0; i < datagrams.length; i++) this.trafficCounts.sent(datagrams[i].data);
+    sendAll(this.socket, datagrams, this.reporter);
   }
 
-  private count(name: string): void {
-    this.counts.add(name);
+  private count(name: string, by?: number): void {
+    this.counts.add(name, by);
   }
 }

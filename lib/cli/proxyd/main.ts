@@ -7,9 +7,11 @@ import type { ProxyConfig, ProxyMachine } from '../../proxy/types';
 import { bufferReports } from '../common/buffers';
 import { describeLoadedKey } from '../common/keys';
 import { daemonMain, type ProgramIo } from '../common/lifecycle';
-import { openUdpSocket } from '../common/socket';
+import { openUdpSocketWithGrant } from '../common/socket';
+import { watchOverflow } from '../common/overflow';
+import { withMetrics } from '../common/metrics/program';
 import { ProxyDaemon } from './daemon';
-import { parseProxydArgs } from './options';
+import { OPTSTRING, parseProxydArgs } from './options';
 import { loadProxyKeys, prepare } from './setup';
 import { PROGRAM, USAGE } from './usage';
 import { MANUAL } from './manual';
@@ -30,7 +32,7 @@ export async function main(argv: readonly string[], io: ProxydIo): Promise<numbe
     (io.stdout ?? ((t: string) => process.stdout.write(t)))(info === 'help' ? renderManual(MANUAL) : `${VERSION_LINE}\n`);
     return 0;
   }
-  return daemonMain(argv, io, {
+  return daemonMain(argv, io, withMetrics({
     name: PROGRAM,
     usage: USAGE,
     versionLine: VERSION_LINE,
@@ -41,14 +43,15 @@ export async function main(argv: readonly string[], io: ProxydIo): Promise<numbe
       const { config, keys } = loadProxyKeys(setup);
       for (const key of keys) logger.log(0, describeLoadedKey(key));
       const { port, bufferSize, dscp, ttl } = options;
-      const socket = openUdpSocket({ family: setup.family, port, bufferSize, dscp, ttl, egress: setup.egress });
+      const { socket, receiveGrant } = openUdpSocketWithGrant({ family: setup.family, port, bufferSize, dscp, ttl, egress: setup.egress });
       cleanups.push(() => socket.close());
       const reported = { receive: socket.getRecvBufferSize(), send: socket.getSendBufferSize() };
       for (const r of bufferReports(bufferSize, reported)) logger.log(r.level, r.message);
       const daemon = new ProxyDaemon({ machine: (io.createMachine ?? createProxy)(config), socket, logger, interfaces: setup.interfaces });
       cleanups.push(() => daemon.stop());
       daemon.start();
+      watchOverflow([{ socket, grant: receiveGrant }], bufferSize, (level, message) => logger.log(level, message), cleanups);
       return daemon;
     },
-  });
+  }, OPTSTRING));
 }

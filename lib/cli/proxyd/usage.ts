@@ -11,4 +11,5 @@ export const USAGE = [
   '    [ -S serverlist_file ] [ -e ecdh_curve ] [ -k keyfile[,keyfile...] ]',
   '    [ -K rsa:key_length | ec:curve[,rsa:key_length | ec:curve...]]',
   '    [ -I interface[,interface...] ] [ -M pub_mcast_addr[,pub_mcast_addr...] ]',
+  '    [ --metrics [host:]port ]   (ours: Prometheus metrics at /metrics, host default 127.0.0.1)',
 ].join('\n');

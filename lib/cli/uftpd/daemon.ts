@@ -13,6 +13,7 @@ import { SendList } from '../../runtime/send-list';
 import { TimerTable } from '../../runtime/timers';
 import { Counters } from '../../runtime/counters';
 import { LogLines } from '../../runtime/log-lines';
+import { Traffic } from '../../runtime/traffic';
 import type { FileExecutor } from './file-executor';
 import { postReceiveLine, runPostReceive } from './post-receive';
 import type { StatusSink } from '../common/status-file';
@@ -40,6 +41,7 @@ const FLUSH_AT_STOP_MS = 500;
 export class ClientDaemon {
   private readonly timers: TimerTable;
   private readonly counts = new Counters();
+  private readonly trafficCounts = new Traffic();
   private readonly logLines: LogLines;
   private readonly memberships: Memberships;
   private readonly sends = new Map<UdpSocket, SendList>();
@@ -80,6 +82,16 @@ export class ClientDaemon {
     return this.parts.machine.sessionCount();
   }
 
+  /** Datagrams and bytes in and out by message type (the metrics). */
+  traffic(): Traffic {
+    return this.trafficCounts;
+  }
+
+  /** The kernel's drop count of each socket (undefined where not reported). */
+  receiveDrops(): Array<{ family: 4 | 6; drops: number | undefined }> {
+    return this.parts.sockets.map((s) => ({ family: s.family, drops: s.receiveDrops() }));
+  }
+
   /** ABORTs every session (as the real client does on shutdown), lets the sends go, closes everything. */
   async stop(): Promise<void> {
     if (this.stopped) return;
@@ -111,8 +123,10 @@ export class ClientDaemon {
     if (this.stopped) return;
     const clock = this.clock();
     const machine = this.parts.machine;
+    const traffic = this.trafficCounts;
     for (let i = 0; i < batch.length; i++) {
       const d = batch[i];
+      traffic.received(d.data); // before the machine decrypts it in place
       let outputs: ClientOutput[];
       try {
         outputs = machine.receive(d.data, { address: d.from, port: d.fromPort }, clock);
@@ -153,7 +167,7 @@ export class ClientDaemon {
         case 'leave': this.memberships.change(false, out.group, out.sources); break;
         case 'setTimer': this.timers.set(out.id, out.at); break;
         case 'cancelTimer': this.timers.cancel(out.id); break;
-        case 'count': this.count(out.name); break;
+        case 'count': this.count(out.name, out.by); break;
         case 'log': this.logLines.write(out); break;
         case 'file': this.parts.files.run(out.request); break;
         case 'status': this.parts.status?.write(out.line); break;
@@ -172,12 +186,14 @@ export class ClientDaemon {
   private flushSends(): void {
     for (const [socket, list] of this.sends) {
       if (list.length === 0) continue;
-      sendAll(socket, list.datagrams(), this.reporter);
+      const datagrams = list.datagrams();
+      for (let i = 0; i < datagrams.length; i++) this.trafficCounts.sent(datagrams[i].data);
+      sendAll(socket, datagrams, this.reporter);
       list.clear();
     }
   }
 
-  private count(name: string): void {
-    this.counts.add(name);
+  private count(name: string, by?: number): void {
+    this.counts.add(name, by);
   }
 }

@@ -9,12 +9,14 @@ import { bufferReports } from '../common/buffers';
 import { describeLoadedKey } from '../common/keys';
 import { daemonMain, type Cleanups, type ProgramIo } from '../common/lifecycle';
 import type { Logger } from '../common/log';
-import { NetworkError, openUdpSocket } from '../common/socket';
+import { NetworkError, openUdpSocketWithGrant } from '../common/socket';
+import { watchOverflow } from '../common/overflow';
+import { withMetrics } from '../common/metrics/program';
 import { UsageError } from '../exit';
 import { ClientDaemon } from './daemon';
 import { FileExecutor, type FileRoots } from './file-executor';
 import { HostNames } from './host-names';
-import { parseUftpdArgs } from './options';
+import { OPTSTRING, parseUftpdArgs } from './options';
 import { loadUftpdKeys, prepareUftpd, type UftpdSetup } from './setup';
 import { openStatusFile } from '../common/status-file';
 import { PROGRAM, USAGE, VERSION_LINE, infoRequest } from './usage';
@@ -33,14 +35,14 @@ export async function main(argv: readonly string[], io: UftpdIo): Promise<number
     (io.stdout ?? ((t: string) => process.stdout.write(t)))(`${info === 'help' ? renderManual(MANUAL) : `${VERSION_LINE}\n`}`);
     return 0;
   }
-  return daemonMain(argv, io, {
+  return daemonMain(argv, io, withMetrics({
     name: PROGRAM,
     usage: USAGE,
     versionLine: VERSION_LINE,
     prepare: (args) => prepareUftpd(parseUftpdArgs(args)),
     lifecycle: (setup) => setup.options,
     start: (setup, logger, cleanups) => start(setup, logger, cleanups, io),
-  });
+  }, OPTSTRING));
 }
 
 /** The families to listen on: those of the public groups and of the peers we send to unasked. */
@@ -75,10 +77,13 @@ function start(setup: UftpdSetup, logger: Logger, cleanups: Cleanups, io: UftpdI
   const roots = openRoots(setup, cleanups);
   logger.log(3, `Paths beneath -D/-T/-A resolved with ${beneathResolver()}`);
   const sockets: UdpSocket[] = [];
+  const grants = [];
   for (const family of familiesOf(setup)) {
-    const socket = openUdpSocket({ family, port: options.port, bufferSize: options.bufferSize, dscp: options.dscp, ttl: 1, reuseAddr: false });
+    const opened = openUdpSocketWithGrant({ family, port: options.port, bufferSize: options.bufferSize, dscp: options.dscp, ttl: 1, reuseAddr: false });
+    const socket = opened.socket;
     cleanups.push(() => socket.close());
     sockets.push(socket);
+    grants.push({ socket, grant: opened.receiveGrant });
     const reported = { receive: socket.getRecvBufferSize(), send: socket.getSendBufferSize() };
     for (const r of bufferReports(options.bufferSize, reported)) logger.log(r.level, r.message);
   }
@@ -106,5 +111,6 @@ function start(setup: UftpdSetup, logger: Logger, cleanups: Cleanups, io: UftpdI
   const running = daemon;
   cleanups.push(() => running.stop());
   running.start();
+  watchOverflow(grants, options.bufferSize, (level, message) => logger.log(level, message), cleanups);
   return running;
 }

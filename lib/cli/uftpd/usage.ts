@@ -18,6 +18,7 @@ export const USAGE = [
   '    [ -H hb_server[:port][,hb_server[:port]...] ]',
   '    [ -h hb_interval ] [ -I interface[,interface...] ]',
   '    [ -M pub_mcast_addr[,pub_mcast_addr...] ]',
+  '    [ --metrics [host:]port ]   (ours: Prometheus metrics at /metrics, host default 127.0.0.1)',
 ].join('\n');
 
 /** `--help` / `--version` as the sole argument: lib/cli/common/manual.ts. */
