@@ -16,6 +16,7 @@ import { LogLines } from '../../runtime/log-lines';
 import type { FileExecutor } from './file-executor';
 import { postReceiveLine, runPostReceive } from './post-receive';
 import type { StatusSink } from '../common/status-file';
+import { clientStatusLine, type FileOutcome } from './status-summary';
 
 /**
  * A file arrives as a steady stream of datagrams: woken for each few of them, the daemon spent more CPU per
@@ -44,6 +45,8 @@ export class ClientDaemon {
   private readonly memberships: Memberships;
   private readonly sends = new Map<UdpSocket, SendList>();
   private stopped = false;
+  private filesDone = 0;
+  private lastFile?: FileOutcome;
   private readonly reporter = {
     count: (name: string) => this.count(name),
     error: (message: string) => this.parts.logger.log(1, message),
@@ -78,6 +81,11 @@ export class ClientDaemon {
 
   sessionCount(): number {
     return this.parts.machine.sessionCount();
+  }
+
+  /** Sessions and the last file, in one line (systemd's STATUS=). */
+  statusLine(): string {
+    return clientStatusLine({ sessions: this.sessionCount(), files: this.filesDone, last: this.lastFile });
   }
 
   /** ABORTs every session (as the real client does on shutdown), lets the sends go, closes everything. */
@@ -158,8 +166,14 @@ export class ClientDaemon {
         case 'file': this.parts.files.run(out.request); break;
         case 'status': this.parts.status?.write(out.line); break;
         case 'postReceive': this.postReceive(out.groupId, out.paths); break;
+        case 'fileDone': this.fileDone(out); break;
       }
     }
+  }
+
+  private fileDone(out: Extract<ClientOutput, { type: 'fileDone' }>): void {
+    this.filesDone++;
+    this.lastFile = { name: out.name, size: out.size, status: out.status, serverId: out.serverId, wallMs: Date.now() };
   }
 
   private postReceive(groupId: number, paths: string[]): void {
