@@ -88,18 +88,38 @@ describeLab(
       await stopBySignal(ours, listener);
     });
 
-    test('uftpproxyd (server proxy), abstract socket: READY after the bind, STATUS follows the traffic, STOPPING', async () => {
+    // Each mode: READY=1 once bound, its first STATUS=, a STATUS= that follows traffic, STOPPING=1. The
+    // response proxy carries a real transfer (real uftp, real uftpd -R); the others get datagrams of garbage.
+    test.each([
+      ['server', (t: ProxyTestLab) => ['-s', t.addr('near')], '@'],
+      ['client', () => ['-c'], '/'],
+      ['response', () => ['-r'], '@'],
+    ] as const)('uftpproxyd, %s proxy: READY after the bind, STATUS follows the traffic, STOPPING', async (mode, modeArgs, kind) => {
       const t = lab();
-      const name = `@uftp-ts-notify-${process.pid}`;
-      const listener = await listenForNotify(t, 'proxy', name);
-      const proxy = startOurs(t, 'proxy', 'uftpproxyd', ['-s', t.addr('near'), '-I', t.ifname('proxy')], { NOTIFY_SOCKET: name });
+      const dir = await t.freshDir(`proxy-${mode}`);
+      const address = kind === '@' ? `@uftp-ts-notify-${process.pid}-${mode}` : path.join(dir, 'notify.sock');
+      const listener = await listenForNotify(t, 'proxy', address);
+      const proxy = startOurs(t, 'proxy', 'uftpproxyd', [...modeArgs(t), '-I', t.ifname('proxy')], { NOTIFY_SOCKET: address });
       const ready = await listener.waitFor(has('READY', '1'), 20_000);
       expect(await bindProbe(t, 'proxy', UFTP_PORT)).toBe('EADDRINUSE');
-      expect(assignments(ready.message)).toEqual({ READY: '1', MAINPID: String(proxy.pid), STATUS: 'server proxy; 0 sessions active; 0 datagrams in, 0 out' });
+      expect(assignments(ready.message)).toEqual({ READY: '1', MAINPID: String(proxy.pid), STATUS: `${mode} proxy; 0 sessions active; 0 datagrams in, 0 out` });
 
-      // Garbage to its port: counted in, dropped, and the status says so within about a second.
-      await t.host('server').exec(process.execPath, [PROBE, 'ask', t.addr('proxy'), String(UFTP_PORT), '500']);
-      const status = await listener.waitFor((m) => /^server proxy; 0 sessions active; [1-9]\d* datagrams? in, 0 out$/.test(assignments(m).STATUS ?? ''), 10_000);
+      let traffic: RegExp;
+      if (mode === 'response') {
+        const src = await payload(path.join(dir, 'src'));
+        const client = await t.client('near', path.join(dir, 'near'), ['-R', t.addr('proxy')]);
+        await client.waitForOutput(/Received PROXY_KEY/, 10_000);
+        const run = await sendFiles(t, [], [src.file]);
+        expectCompleted(run.log, t.uid('near'));
+        expect(run.log).toContain(`Got COMPLETE from proxy ${t.uid('proxy')}`);
+        expect(await treeDigest(path.join(dir, 'near'))).toEqual(src.digest);
+        traffic = /^response proxy; \d+ sessions? active; [1-9]\d* datagrams? in, [1-9]\d* out$/;
+      } else {
+        // Garbage to its port: counted in, dropped.
+        await t.host('server').exec(process.execPath, [PROBE, 'ask', t.addr('proxy'), String(UFTP_PORT), '500']);
+        traffic = new RegExp(`^${mode} proxy; 0 sessions active; [1-9]\\d* datagrams? in, 0 out$`);
+      }
+      const status = await listener.waitFor((m) => traffic.test(assignments(m).STATUS ?? ''), 10_000);
       expect(status.index).toBeGreaterThan(ready.index);
       expect(listener.messages().some(has('WATCHDOG'))).toBe(false); // no WATCHDOG_USEC, no pings
 

@@ -36,6 +36,7 @@ describe('notify messages', () => {
     expect(watchdogIntervalMs(30_000_000)).toBe(15_000);
     expect(watchdogIntervalMs(200_000)).toBe(100);
     expect(watchdogIntervalMs(1)).toBe(1);
+    expect(watchdogIntervalMs(60 * 86_400 * 1e6)).toBe(2 ** 31 - 1); // WatchdogSec=60d: Node's longest timer, not 1 ms
   });
 });
 

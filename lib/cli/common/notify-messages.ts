@@ -32,7 +32,10 @@ export function stoppingMessage(text?: string): string {
 
 export const WATCHDOG_MESSAGE = 'WATCHDOG=1';
 
-/** The watchdog is pinged at half its timeout, as sd_watchdog_enabled(3) advises; at least every ms. */
+/** Node's timers take at most this (about 24.8 days); longer ones would fire after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The watchdog is pinged at half its timeout, as sd_watchdog_enabled(3) advises; 1 ms ... MAX_TIMER_MS. */
 export function watchdogIntervalMs(usec: number): number {
-  return Math.max(1, Math.floor(usec / 2000));
+  return Math.min(MAX_TIMER_MS, Math.max(1, Math.floor(usec / 2000)));
 }
