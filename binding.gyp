@@ -16,7 +16,8 @@
         "native/poll_watcher.cc",
         "native/sys_error.cc",
         "native/cipher_context.cc",
-        "native/beneath_path.cc"
+        "native/beneath_path.cc",
+        "native/binding_notify.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
@@ -25,11 +26,11 @@
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Wpedantic", "-Werror"],
       "conditions": [
         ["OS=='win'", {
-          "sources": ["native/io_win.cc", "native/beneath_win.cc"],
+          "sources": ["native/io_win.cc", "native/beneath_win.cc", "native/notify_win.cc"],
           "libraries": ["-lws2_32", "-liphlpapi"],
           "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1 } }
         }, {
-          "sources": ["native/io_posix.cc", "native/beneath_posix.cc"]
+          "sources": ["native/io_posix.cc", "native/beneath_posix.cc", "native/notify_posix.cc"]
         }]
       ]
     }

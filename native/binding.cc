@@ -11,6 +11,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   uftp_native::InitInterfaces(env, exports);
   uftp_native::InitCrypto(env, exports);
   uftp_native::InitFiles(env, exports);
+  uftp_native::InitNotify(env, exports);
   return exports;
 }
 

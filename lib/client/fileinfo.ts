@@ -10,7 +10,7 @@ import { completeMessage, listed } from './messages';
 import { destinationOf, tempFileName, type Destination } from './names';
 import { echoTimestamp, noteServerTime, sendToServer } from './outgoing';
 import type { ClientSession, FileState } from './session';
-import { resultLine } from './status-lines';
+import { fileDoneOutput, resultLine } from './status-lines';
 import { resetTimeout } from './timeouts';
 import type { EntryInfo, FileResult, Place } from './types';
 import { WriteCache } from './write-cache';
@@ -111,6 +111,7 @@ export function earlyComplete(ctx: Ctx, session: ClientSession, msg: FileInfo, n
   session.freeSpaceSeen = freeSpace;
   sendToServer(ctx, session, completeMessage(msg.fileId, status, freeSpace));
   glog(ctx, session, 2, 'COMPLETE sent');
+  ctx.out.push(fileDoneOutput(session, name, msg.size, status));
   if (ctx.config.statusFile) {
     ctx.out.push({ type: 'status', line: resultLine(ctx.clock.wall, session.serverId, session.groupId, name, msg.size, status) });
   }

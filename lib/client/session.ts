@@ -49,7 +49,7 @@ export interface FileState {
   lastSection: number;
   nak?: NakTimer;
   status: number;
-  /** The RESULT line is written once per file. */
+  /** The outcome (fileDone, and the RESULT line with -F) is reported once per file. */
   reported: boolean;
 }
 

@@ -14,7 +14,7 @@ import { ackInfo, onDataInfo } from './congestion';
 import { completeMessage, listed } from './messages';
 import { sendToServer } from './outgoing';
 import type { ClientSession, FileState } from './session';
-import { resultLine } from './status-lines';
+import { fileDoneOutput, resultLine } from './status-lines';
 import { resetTimeout } from './timeouts';
 import { onGroupDone } from './completion';
 
@@ -184,9 +184,12 @@ function fileDone(ctx: Ctx, session: ClientSession, file: FileState): void {
   session.lastWasFreespace = false;
   sendToServer(ctx, session, completeMessage(file.fileId, file.status));
   glog(ctx, session, 2, 'COMPLETE sent');
-  if (ctx.config.statusFile && !file.reported) {
+  if (!file.reported) {
     file.reported = true;
-    ctx.out.push({ type: 'status', line: resultLine(ctx.clock.wall, session.serverId, session.groupId, file.name.toString(), file.size, file.status) });
+    ctx.out.push(fileDoneOutput(session, file.name.toString(), file.size, file.status));
+    if (ctx.config.statusFile) {
+      ctx.out.push({ type: 'status', line: resultLine(ctx.clock.wall, session.serverId, session.groupId, file.name.toString(), file.size, file.status) });
+    }
   }
   if (ctx.config.postReceive && ctx.config.tempDir === undefined) {
     ctx.out.push({ type: 'postReceive', groupId: session.groupId, paths: [file.dest.display] });

@@ -115,7 +115,9 @@ export type ClientOutput =
   /** A -F line (no newline). */
   | { type: 'status'; line: string }
   /** -s: run the script as `script -I <group ID> <paths...>` (absolute paths). */
-  | { type: 'postReceive'; groupId: number; paths: string[] };
+  | { type: 'postReceive'; groupId: number; paths: string[] }
+  /** A file of a session is done with (status: CompletionStatus): the daemon's summary of what happened last. */
+  | { type: 'fileDone'; serverId: number; groupId: number; name: string; size: number; status: number };
 
 export type ClientInput = { type: 'timer'; id: string } | { type: 'fileResult'; result: FileResult };
 

@@ -3,3 +3,4 @@ export * from './types';
 export { interfaces, resolveInterface } from './interfaces';
 export { UdpSocket } from './udp-socket';
 export type { NativeHandlers, NativeSocket, NativeSocketCtor } from './native';
+export { isNotifyAddress, sendNotify } from './notify';

@@ -154,6 +154,8 @@ export class Harness {
   readonly logs: Array<{ level: number; message: string }> = [];
   readonly status: string[] = [];
   readonly scripts: Array<{ groupId: number; paths: string[] }> = [];
+  /** fileDone outputs: name and CompletionStatus of each file done with. */
+  readonly done: Array<{ name: string; status: number; size: number }> = [];
   readonly joins: Array<{ join: boolean; group: string; sources?: string[] }> = [];
   readonly counts = new Map<string, number>();
   readonly files = new Map<string, MemFile>();
@@ -231,6 +233,7 @@ export class Harness {
         case 'log': this.logs.push({ level: o.level, message: o.message }); break;
         case 'status': this.status.push(o.line); break;
         case 'postReceive': this.scripts.push({ groupId: o.groupId, paths: o.paths }); break;
+        case 'fileDone': this.done.push({ name: o.name, status: o.status, size: o.size }); break;
         case 'join': this.joins.push({ join: true, group: o.group, sources: o.sources }); break;
         case 'leave': this.joins.push({ join: false, group: o.group, sources: o.sources }); break;
         case 'setTimer': this.timers.set(o.id, o.at); break;

@@ -48,6 +48,28 @@ describe('client machine: an unencrypted session', () => {
     expect(h.status[1]).toMatch(/^RESULT;.*;C6120001;1F2E3D4C;dir\/file\.bin;5KB;copied$/);
   });
 
+  test('each file done with is reported once as fileDone (the daemon\'s status summary), with or without -F', () => {
+    for (const statusFile of [true, false]) {
+      const h = new Harness(clientConfig({ statusFile }));
+      const s = new ServerSim();
+      h.files.set('/recv/old', { data: Buffer.from('keep'), mtimeSec: 1_800_000_000 });
+      h.deliver(s.announce({ flags: 0x01 }));
+      h.deliver(s.regConf());
+      h.deliver(s.fileInfo(1, 'old', 10));
+      const data = randomBytes(3 * BLOCK);
+      h.deliver(s.fileInfo(2, 'dir/new.bin', data.length));
+      sendAll(h, s, 2, data);
+      h.deliver(s.done(2, 0));
+      h.deliver(s.done(2, 0)); // a repeated DONE: COMPLETE again, but the file was reported already
+      expect(h.messages(s, MessageType.COMPLETE).length).toBeGreaterThanOrEqual(3);
+      expect(h.done).toEqual([
+        { name: 'old', status: CompletionStatus.SKIPPED, size: 10 },
+        { name: 'dir/new.bin', status: CompletionStatus.NORMAL, size: data.length },
+      ]);
+      expect(h.status.length > 0).toBe(statusFile);
+    }
+  });
+
   test('a lost block is NAKed one GRTT after DONE, then repaired', () => {
     const h = new Harness();
     const s = new ServerSim();

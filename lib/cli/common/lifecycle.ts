@@ -4,8 +4,10 @@
 // the real daemons do); a detached start exits 0 once the daemon runs.
 import { detach, isDaemonChild, onShutdownSignal, removePidFile, reportFailed, reportStarted, setNice, writePidFile } from './daemon';
 import { failureOf, isStartupError } from './failure';
+import { ERROR_PRIORITY, isJournalStream, withPriority } from './journal';
 import { Logger } from './log';
 import { LogFileError } from './log-file';
+import { SystemdNotifier } from './systemd-notifier';
 import { ExitCode } from '../exit';
 
 export interface LifecycleOptions {
@@ -30,6 +32,8 @@ export interface DaemonProgram<S, D> {
   lifecycle(setup: S): LifecycleOptions;
   /** Opens what the daemon needs (keys, sockets), registers their cleanups, starts it. */
   start(setup: S, logger: Logger, cleanups: Cleanups): D | Promise<D>;
+  /** A one-line summary of the running daemon (systemd's STATUS=). */
+  status?(daemon: D): string;
 }
 
 export interface ProgramIo<D> {
@@ -47,7 +51,7 @@ export async function daemonMain<S, D>(argv: readonly string[], io: ProgramIo<D>
   } catch (err) {
     if (!isStartupError(err)) throw err;
     const failure = failureOf(err);
-    io.stderr(`${program.name}: ${failure.message}\n${failure.showUsage ? `${program.usage}\n` : ''}`);
+    errorOut(io.stderr, `${program.name}: ${failure.message}\n${failure.showUsage ? `${program.usage}\n` : ''}`);
     if (isDaemonChild()) await reportFailed(failure.message, failure.code);
     return failure.code;
   }
@@ -61,7 +65,7 @@ export async function daemonMain<S, D>(argv: readonly string[], io: ProgramIo<D>
     return await run(setup, options, io, program);
   } catch (err) {
     const failure = failureOf(err);
-    io.stderr(`${program.name}: ${failure.message}\n`);
+    errorOut(io.stderr, `${program.name}: ${failure.message}\n`);
     await reportFailed(failure.message, failure.code);
     return failure.code;
   }
@@ -88,9 +92,13 @@ async function run<S, D>(setup: S, options: LifecycleOptions, io: ProgramIo<D>, 
         logFailure ??= err;
         stopNow('log failure');
       },
+      priorities: options.debug && isJournalStream(process.env.JOURNAL_STREAM),
     });
     cleanups.push(() => logger.close());
-    logger.log(0, program.versionLine);
+    logger.notice(program.versionLine);
+    // Before start: the variables leave the environment before any child is started.
+    const systemd = SystemdNotifier.fromEnv(process.env, (message) => logger.log(1, message));
+    if (systemd) cleanups.push(() => systemd.close());
     if (options.nice !== 0) setNiceOrWarn(options.nice, logger);
     const daemon = await program.start(setup, logger, cleanups);
     if (options.pidFile !== undefined) {
@@ -98,8 +106,10 @@ async function run<S, D>(setup: S, options: LifecycleOptions, io: ProgramIo<D>, 
       cleanups.push(() => removePidFile(options.pidFile!));
     }
     io.onRunning?.(() => stopNow('request'), daemon);
+    systemd?.ready(program.status && (() => program.status!(daemon)));
     await reportStarted();
     const why = await stopped;
+    systemd?.stopping(`Exiting on ${why}`);
     if (logFailure !== undefined) throw new LogFileError(logFailure.message);
     logger.log(1, why.startsWith('signal') ? `Exiting on ${why}` : 'Exiting on request');
     await cleanup();
@@ -108,6 +118,11 @@ async function run<S, D>(setup: S, options: LifecycleOptions, io: ProgramIo<D>, 
     await cleanup().catch(() => undefined);
     throw err;
   }
+}
+
+/** Why the program could not start; under the journal marked as an error, so `journalctl -p err` shows it. */
+function errorOut(stderr: (text: string) => void, text: string): void {
+  stderr(isJournalStream(process.env.JOURNAL_STREAM) ? withPriority(ERROR_PRIORITY, text) : text);
 }
 
 function setNiceOrWarn(nice: number, logger: Logger): void {

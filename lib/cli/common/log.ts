@@ -2,6 +2,7 @@
 // UFTP line format. With -d lines go to stderr; otherwise to the -L file, rolled per -g / -n.
 import { Writable } from 'node:stream';
 import winston from 'winston';
+import { NOTICE_PRIORITY, journalPriority, withPriority } from './journal';
 import { formatLogLine, preciseWallMs, type LogContext } from './log-format';
 import { RotatingLogFile } from './log-file';
 
@@ -23,6 +24,8 @@ export interface LoggerOptions {
   timestamps?: boolean;
   /** A write or roll of the file failed after start (the programs exit 4 on it). */
   onError?: (err: Error) => void;
+  /** Each line opens with its syslog priority, "<3>" ... "<7>" (stderr under systemd's journal: journal.ts). */
+  priorities?: boolean;
 }
 
 /** A stream that hands each line winston writes to a sink; sink errors go to onError. */
@@ -73,18 +76,30 @@ export class Logger {
   }
 
   log(level: number, text: string, ctx?: LogContext): void {
+    this.write(level, journalPriority(level), text, ctx);
+  }
+
+  /** A line every -x shows (level 0) that is no error: the version banner, a loaded key. */
+  notice(text: string, ctx?: LogContext): void {
+    this.write(0, NOTICE_PRIORITY, text, ctx);
+  }
+
+  private write(level: number, priority: number, text: string, ctx?: LogContext): void {
     if (!this.enabled(level)) return;
+    this.emit(level, priority, this.options.timestamps === false ? `${text}\n` : formatLogLine(preciseWallMs(), text, ctx));
+  }
+
+  private emit(level: number, priority: number, line: string): void {
     const clamped = Math.min(5, Math.max(0, Math.trunc(level)));
-    this.winston.log(`l${clamped}`, this.options.timestamps === false ? `${text}\n` : formatLogLine(preciseWallMs(), text, ctx));
+    this.winston.log(`l${clamped}`, this.options.priorities ? withPriority(priority, line) : line);
   }
 
   /**
    * A line as it is, without timestamp or session prefix: the real uftpd writes its `-F @LOG` status lines
-   * (CONNECT;... RESULT;...) into the log so.
+   * (CONNECT;... RESULT;...) into the log so. A record, not an error: its journal priority is notice.
    */
   bare(level: number, text: string): void {
-    if (!this.enabled(level)) return;
-    this.winston.log(`l${Math.min(5, Math.max(0, Math.trunc(level)))}`, `${text}\n`);
+    if (this.enabled(level)) this.emit(level, NOTICE_PRIORITY, `${text}\n`);
   }
 
   /** Flushes winston's pipeline and closes the file. */

@@ -6,7 +6,7 @@
 // what the machine's forward() passes on is sent from those views before the batch callback returns
 // (sendBatch copies only what it must queue); anything else goes to handle() as a copy it may keep.
 import type { Datagram, NetInterface, UdpSocket } from '../../net';
-import type { Clock, Endpoint, ProxyInput, ProxyMachine, ProxyOutput } from '../../proxy/types';
+import type { Clock, Endpoint, ProxyInput, ProxyMachine, ProxyMode, ProxyOutput } from '../../proxy/types';
 import type { Logger } from '../common/log';
 import { TimerTable } from '../../runtime/timers';
 import { Counters } from '../../runtime/counters';
@@ -15,6 +15,7 @@ import { Traffic } from '../../runtime/traffic';
 import { Memberships } from '../../runtime/memberships';
 import { sendAll } from '../../runtime/send-batch';
 import { SendList } from '../../runtime/send-list';
+import { proxyStatusLine } from './status-summary';
 
 export interface ProxyDaemonParts {
   machine: ProxyMachine;
@@ -22,6 +23,8 @@ export interface ProxyDaemonParts {
   logger: Logger;
   /** Joins happen on each of these; none = the kernel's choice of interface. */
   interfaces: NetInterface[];
+  /** Named in the status line. */
+  mode?: ProxyMode;
 }
 
 const FLUSH_AT_STOP_MS = 500;
@@ -39,8 +42,12 @@ export class ProxyDaemon {
   /** Reused by every batch, timer and start: each use is synchronous and starts with clear(). */
   private readonly sends = new SendList();
   private stopped = false;
+  private readonly mode?: ProxyMode;
+  private datagramsIn = 0;
+  private datagramsOut = 0;
 
   constructor(parts: ProxyDaemonParts) {
+    this.mode = parts.mode;
     ({ machine: this.machine, socket: this.socket, logger: this.logger, interfaces: this.interfaces } = parts);
     this.logLines = new LogLines(this.logger);
     this.timers = new TimerTable((id) => this.feed({ type: 'timer', id }, `timer ${id}`));
@@ -83,6 +90,11 @@ export class ProxyDaemon {
     return [{ family: this.socket.family, drops: this.socket.receiveDrops() }];
   }
 
+  /** Mode, sessions and traffic, in one line (systemd's STATUS=). */
+  statusLine(): string {
+    return proxyStatusLine({ mode: this.mode, sessions: this.sessionCount(), datagramsIn: this.datagramsIn, datagramsOut: this.datagramsOut });
+  }
+
   /** Cancels timers, lets queued sends go (briefly), closes the socket, logs the counters. */
   async stop(): Promise<void> {
     if (this.stopped) return;
@@ -104,6 +116,7 @@ export class ProxyDaemon {
   /** `batch` and its views are transient: valid only until this returns. */
   private onBatch(batch: Datagram[]): void {
     if (this.stopped) return;
+    this.datagramsIn += batch.length;
     const clock = this.clock();
     const sends = this.sends;
     const traffic = this.trafficCounts;
@@ -178,6 +191,7 @@ export class ProxyDaemon {
   private send(list: SendList): void {
     if (list.length === 0 || this.stopped) return;
     const datagrams = list.datagrams();
+    this.datagramsOut += datagrams.length;
     for (let i = 0; i < datagrams.length; i++) this.trafficCounts.sent(datagrams[i].data);
     sendAll(this.socket, datagrams, this.reporter);
   }

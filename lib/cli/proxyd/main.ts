@@ -41,17 +41,18 @@ export async function main(argv: readonly string[], io: ProxydIo): Promise<numbe
     start(setup, logger, cleanups) {
       const { options } = setup;
       const { config, keys } = loadProxyKeys(setup);
-      for (const key of keys) logger.log(0, describeLoadedKey(key));
+      for (const key of keys) logger.notice(describeLoadedKey(key));
       const { port, bufferSize, dscp, ttl } = options;
       const { socket, receiveGrant } = openUdpSocketWithGrant({ family: setup.family, port, bufferSize, dscp, ttl, egress: setup.egress });
       cleanups.push(() => socket.close());
       const reported = { receive: socket.getRecvBufferSize(), send: socket.getSendBufferSize() };
       for (const r of bufferReports(bufferSize, reported)) logger.log(r.level, r.message);
-      const daemon = new ProxyDaemon({ machine: (io.createMachine ?? createProxy)(config), socket, logger, interfaces: setup.interfaces });
+      const daemon = new ProxyDaemon({ machine: (io.createMachine ?? createProxy)(config), socket, logger, interfaces: setup.interfaces, mode: config.mode });
       cleanups.push(() => daemon.stop());
       daemon.start();
       watchOverflow([{ socket, grant: receiveGrant }], bufferSize, (level, message) => logger.log(level, message), cleanups);
       return daemon;
     },
+    status: (daemon) => daemon.statusLine(),
   }, OPTSTRING));
 }

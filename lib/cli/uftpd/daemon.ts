@@ -17,6 +17,7 @@ import { Traffic } from '../../runtime/traffic';
 import type { FileExecutor } from './file-executor';
 import { postReceiveLine, runPostReceive } from './post-receive';
 import type { StatusSink } from '../common/status-file';
+import { clientStatusLine, type FileOutcome } from './status-summary';
 
 /**
  * A file arrives as a steady stream of datagrams: woken for each few of them, the daemon spent more CPU per
@@ -46,6 +47,8 @@ export class ClientDaemon {
   private readonly memberships: Memberships;
   private readonly sends = new Map<UdpSocket, SendList>();
   private stopped = false;
+  private filesDone = 0;
+  private lastFile?: FileOutcome;
   private readonly reporter = {
     count: (name: string) => this.count(name),
     error: (message: string) => this.parts.logger.log(1, message),
@@ -90,6 +93,11 @@ export class ClientDaemon {
   /** The kernel's drop count of each socket (undefined where not reported). */
   receiveDrops(): Array<{ family: 4 | 6; drops: number | undefined }> {
     return this.parts.sockets.map((s) => ({ family: s.family, drops: s.receiveDrops() }));
+  }
+
+  /** Sessions and the last file, in one line (systemd's STATUS=). */
+  statusLine(): string {
+    return clientStatusLine({ sessions: this.sessionCount(), files: this.filesDone, last: this.lastFile });
   }
 
   /** ABORTs every session (as the real client does on shutdown), lets the sends go, closes everything. */
@@ -172,8 +180,14 @@ export class ClientDaemon {
         case 'file': this.parts.files.run(out.request); break;
         case 'status': this.parts.status?.write(out.line); break;
         case 'postReceive': this.postReceive(out.groupId, out.paths); break;
+        case 'fileDone': this.fileDone(out); break;
       }
     }
+  }
+
+  private fileDone(out: Extract<ClientOutput, { type: 'fileDone' }>): void {
+    this.filesDone++;
+    this.lastFile = { name: out.name, size: out.size, status: out.status, serverId: out.serverId, wallMs: Date.now() };
   }
 
   private postReceive(groupId: number, paths: string[]): void {

@@ -42,6 +42,7 @@ export async function main(argv: readonly string[], io: UftpdIo): Promise<number
     prepare: (args) => prepareUftpd(parseUftpdArgs(args)),
     lifecycle: (setup) => setup.options,
     start: (setup, logger, cleanups) => start(setup, logger, cleanups, io),
+    status: (daemon) => daemon.statusLine(),
   }, OPTSTRING));
 }
 
@@ -73,7 +74,7 @@ function openRoots(setup: UftpdSetup, cleanups: Cleanups): FileRoots {
 function start(setup: UftpdSetup, logger: Logger, cleanups: Cleanups, io: UftpdIo): ClientDaemon {
   const { options } = setup;
   const keys = loadUftpdKeys(setup);
-  for (const key of keys) logger.log(0, describeLoadedKey(key));
+  for (const key of keys) logger.notice(describeLoadedKey(key));
   const roots = openRoots(setup, cleanups);
   logger.log(3, `Paths beneath -D/-T/-A resolved with ${beneathResolver()}`);
   const sockets: UdpSocket[] = [];

@@ -4,6 +4,7 @@
 //   ask ADDR PORT TIMEOUT_MS                   send until an answer comes; exit 1 if none
 //   listen GROUP PORT LOCAL_ADDR IFNAME        join GROUP on that interface, print what arrives
 //   send GROUP PORT LOCAL_ADDR IFNAME COUNT    multicast COUNT datagrams, TTL 16 (so TTL is not what stops them)
+//   bind PORT                                  bind 0.0.0.0:PORT alone (no SO_REUSEADDR): prints "bound" or the error code
 'use strict';
 const dgram = require('node:dgram');
 const net = require('node:net');
@@ -65,10 +66,21 @@ const modes = {
       next();
     });
   },
+  bind([port]) {
+    const s = dgram.createSocket({ type: 'udp4', reuseAddr: false });
+    s.on('error', (err) => {
+      console.log(err.code);
+      process.exit(1);
+    });
+    s.bind(Number(port), '0.0.0.0', () => {
+      console.log('bound');
+      s.close();
+    });
+  },
 };
 
 if (!modes[mode]) {
-  console.error(`udp-probe: unknown mode ${JSON.stringify(mode)} (echo, ask, listen, send)`);
+  console.error(`udp-probe: unknown mode ${JSON.stringify(mode)} (echo, ask, listen, send, bind)`);
   process.exit(2);
 }
 modes[mode](args);

@@ -21,6 +21,7 @@ export function withMetrics<S, D extends MetricsSource>(program: DaemonProgram<S
       return { inner: await program.prepare(rest), metrics };
     },
     lifecycle: (setup) => program.lifecycle(setup.inner),
+    status: program.status,
     async start(setup, logger, cleanups) {
       const daemon = await program.start(setup.inner, logger, cleanups);
       if (setup.metrics !== undefined) {
