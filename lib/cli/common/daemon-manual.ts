@@ -20,6 +20,7 @@ const SHARED = {
   H: { term: '-H hb_server[:port][,...]', text: 'Send heartbeats to these proxies (port 1044 unless given), so that a proxy in front of this host knows it is alive.' },
   h: { term: '-h hb_interval', text: 'Seconds between heartbeats, 1 to 3600. Default 20. Ignored without -H.' },
   M: { term: '-M pub_mcast_addr[,pub_mcast_addr...]', text: 'The public multicast addresses to listen on for announcements. Default 230.4.4.1.' },
+  metrics: { term: '--metrics [host:]port', text: 'Serve counters in the Prometheus text format at http://host:port/metrics (host 127.0.0.1 unless given; [addr]:port for IPv6): sessions, datagrams and bytes by message type, drops by reason, NAKs, key exchanges, socket overflow drops. Off by default. The only long option; it may stand anywhere among the others.' },
   I: { term: '-I interface[,interface...]', text: 'The interfaces to listen on, by name or address. Default: every multicast-capable interface.' },
 } satisfies Record<string, ManualItem>;
 

@@ -37,6 +37,7 @@ export const MANUAL: Manual = {
     ...sharedOptions('k', 'K'),
     { term: '-I interface[,interface...]', text: 'Server proxies: the interfaces to hear multicast on (default: every active non-loopback one). Client proxies: the interfaces it presents as its own to servers and clients.' },
     { term: '-M pub_mcast_addr[,pub_mcast_addr...]', text: 'Server and response proxies: the public multicast addresses to listen on. Default 230.4.4.1.' },
+    ...sharedOptions('metrics'),
   ],
   more: [DAEMON_SIGNALS],
   exitStatus: DAEMON_EXIT_STATUS,

@@ -35,6 +35,7 @@ export const MANUAL: Manual = {
     { term: '-i', text: 'With -T, move each received file by itself rather than whole directories, so nothing else in the destination directory is removed.' },
     { term: '-s postreceive_script', text: 'Run this program (an absolute path) on received files, with the arguments -I, the session ID in hexadecimal and the full paths: once per file as each one completes, or, with -T and without -i, once when the session ends with the top-level entries received.' },
     ...sharedOptions('g', 'n', 'H', 'h', 'I', 'M'),
+    ...sharedOptions('metrics'),
   ],
   more: [DAEMON_SIGNALS],
   exitStatus: DAEMON_EXIT_STATUS,
