@@ -117,7 +117,20 @@ export type ClientOutput =
   /** -s: run the script as `script -I <group ID> <paths...>` (absolute paths). */
   | { type: 'postReceive'; groupId: number; paths: string[] };
 
-export type ClientInput = { type: 'timer'; id: string } | { type: 'fileResult'; result: FileResult };
+/**
+ * A reload (SIGHUP): the -S list and the keys re-read. Both are read only when a session begins (its ANNOUNCE),
+ * so sessions under way keep the ones they started with and finish; sessions announced from now on use these.
+ * The public groups' source-specific joins follow the new list.
+ */
+export interface ClientReconfig {
+  serverList?: ServerListEntry[];
+  keys: LoadedKey[];
+}
+
+export type ClientInput =
+  | { type: 'timer'; id: string }
+  | { type: 'fileResult'; result: FileResult }
+  | { type: 'reconfigure'; change: ClientReconfig };
 
 export interface ClientMachine {
   /** Once the sockets are ready: public group joins, heartbeat and KEY_REQ timers. */

@@ -87,6 +87,15 @@ export class Logger {
     this.winston.log(`l${Math.min(5, Math.max(0, Math.trunc(level)))}`, `${text}\n`);
   }
 
+  /**
+   * SIGHUP: the -L file opened again by its path (logrotate moved the old one away); answers the path, or
+   * undefined when lines go to a stream. A LogFileError leaves the old file in use.
+   */
+  reopen(): string | undefined {
+    this.file?.reopen();
+    return this.file?.path;
+  }
+
   /** Flushes winston's pipeline and closes the file. */
   close(): Promise<void> {
     return new Promise((resolve) => {

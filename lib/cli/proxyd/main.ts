@@ -12,6 +12,7 @@ import { ProxyDaemon } from './daemon';
 import { parseProxydArgs } from './options';
 import { loadProxyKeys, prepare } from './setup';
 import { PROGRAM, USAGE } from './usage';
+import { proxydReloader } from './reload';
 
 export const VERSION_LINE = 'uftp-ts uftpproxyd, UFTP version 4.10.2 compatible';
 
@@ -21,6 +22,7 @@ export interface ProxydIo extends ProgramIo<ProxyDaemon> {
 }
 
 export function main(argv: readonly string[], io: ProxydIo): Promise<number> {
+  let reload: (() => Promise<unknown>) | undefined;
   return daemonMain(argv, io, {
     name: PROGRAM,
     usage: USAGE,
@@ -39,7 +41,11 @@ export function main(argv: readonly string[], io: ProxydIo): Promise<number> {
       const daemon = new ProxyDaemon({ machine: (io.createMachine ?? createProxy)(config), socket, logger, interfaces: setup.interfaces });
       cleanups.push(() => daemon.stop());
       daemon.start();
+      const current = { serverList: config.serverList, clientList: config.clientList, keys };
+      const reloader = proxydReloader(setup, current, (next) => daemon.reconfigure(next));
+      reload = () => reloader.reloadAndLog(logger);
       return daemon;
     },
+    reload: async () => reload?.(),
   });
 }

@@ -18,6 +18,7 @@ import { parseUftpdArgs } from './options';
 import { loadUftpdKeys, prepareUftpd, type UftpdSetup } from './setup';
 import { openStatusFile } from '../common/status-file';
 import { PROGRAM, USAGE, VERSION_LINE, infoRequest } from './usage';
+import { uftpdReloader } from './reload';
 
 export interface UftpdIo extends ProgramIo<ClientDaemon> {
   stdout?: (text: string) => void;
@@ -31,13 +32,19 @@ export async function main(argv: readonly string[], io: UftpdIo): Promise<number
     (io.stdout ?? ((t: string) => process.stdout.write(t)))(`${info === 'help' ? USAGE : VERSION_LINE}\n`);
     return 0;
   }
+  let reload: (() => Promise<unknown>) | undefined;
   return daemonMain(argv, io, {
     name: PROGRAM,
     usage: USAGE,
     versionLine: VERSION_LINE,
     prepare: (args) => prepareUftpd(parseUftpdArgs(args)),
     lifecycle: (setup) => setup.options,
-    start: (setup, logger, cleanups) => start(setup, logger, cleanups, io),
+    start: (setup, logger, cleanups) => {
+      const started = start(setup, logger, cleanups, io);
+      reload = started.reload;
+      return started.daemon;
+    },
+    reload: async () => reload?.(),
   });
 }
 
@@ -66,7 +73,7 @@ function openRoots(setup: UftpdSetup, cleanups: Cleanups): FileRoots {
   };
 }
 
-function start(setup: UftpdSetup, logger: Logger, cleanups: Cleanups, io: UftpdIo): ClientDaemon {
+function start(setup: UftpdSetup, logger: Logger, cleanups: Cleanups, io: UftpdIo): { daemon: ClientDaemon; reload: () => Promise<unknown> } {
   const { options } = setup;
   const keys = loadUftpdKeys(setup);
   for (const key of keys) logger.log(0, describeLoadedKey(key));
@@ -104,5 +111,6 @@ function start(setup: UftpdSetup, logger: Logger, cleanups: Cleanups, io: UftpdI
   const running = daemon;
   cleanups.push(() => running.stop());
   running.start();
-  return running;
+  const reloader = uftpdReloader(setup, { serverList: setup.serverList, keys }, (next) => running.reconfigure(next));
+  return { daemon: running, reload: () => reloader.reloadAndLog(logger) };
 }
