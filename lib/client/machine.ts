@@ -24,7 +24,8 @@ import { ClientSession, sessionKey } from './session';
 import { MAX_MISORDER } from './tfmcc';
 import { resetTimeout, timedOut } from './timeouts';
 import { onDone, onFileSeg, onNakTimer, onWriteFailed } from './transfer';
-import type { ClientConfig, ClientInput, ClientMachine, ClientOutput, Clock, Endpoint, FileResult } from './types';
+import { moveSources } from '../session/sources';
+import type { ClientConfig, ClientInput, ClientMachine, ClientOutput, ClientReconfig, Clock, Endpoint, FileResult } from './types';
 
 /** IP and UDP headers, for TFMCC's byte counts. */
 const WIRE_OVERHEAD = 28;
@@ -64,7 +65,7 @@ export class Client implements ClientMachine {
   private readonly out: ClientOutput[] = [];
   private readonly ctx: { config: ClientConfig; clock: Clock; out: ClientOutput[]; files: PendingFiles };
 
-  constructor(private readonly config: ClientConfig) {
+  constructor(private config: ClientConfig) {
     this.ctx = { config, clock: { now: 0, wall: 0 }, out: this.out, files: this.files };
   }
 
@@ -82,16 +83,21 @@ export class Client implements ClientMachine {
     const ctx = this.begin(clock);
     const { config } = this;
     for (const group of config.publicGroups) {
-      const v6 = group.includes(':');
-      const sources = config.serverList
-        ?.map((e) => e.address)
-        .concat(config.responseProxy ? [config.responseProxy.address] : [])
-        .filter((a) => a.includes(':') === v6);
+      const sources = publicSources(config, group);
       ctx.out.push(sources ? { type: 'join', group, sources } : { type: 'join', group });
     }
     this.heartbeats.start(ctx);
     if (config.responseProxy) ctx.out.push({ type: 'setTimer', id: KEY_REQ_TIMER, at: clock.now });
     return this.out;
+  }
+
+  /** New -S list and keys for the sessions announced from now on; the public groups' sources follow the list. */
+  private reconfigure(ctx: Ctx, change: ClientReconfig): void {
+    const old = this.config;
+    const next: ClientConfig = { ...old, serverList: change.serverList, keys: change.keys };
+    for (const group of old.publicGroups) ctx.out.push(...moveSources(group, publicSources(old, group), publicSources(next, group)));
+    this.config = next;
+    this.ctx.config = next;
   }
 
   stop(clock: Clock): ClientOutput[] {
@@ -271,7 +277,8 @@ export class Client implements ClientMachine {
   handle(input: ClientInput, clock: Clock): ClientOutput[] {
     const ctx = this.begin(clock);
     if (input.type === 'timer') this.onTimer(ctx, input.id);
-    else this.onFileResult(ctx, input.result);
+    else if (input.type === 'fileResult') this.onFileResult(ctx, input.result);
+    else this.reconfigure(ctx, input.change);
     return this.out;
   }
 
@@ -311,4 +318,13 @@ export class Client implements ClientMachine {
     }
     waiting.then(ctx, result);
   }
+}
+
+/** With -S, a public group is joined source-specifically: the listed servers and the response proxy of its family. */
+function publicSources(config: ClientConfig, group: string): string[] | undefined {
+  const v6 = group.includes(':');
+  return config.serverList
+    ?.map((e) => e.address)
+    .concat(config.responseProxy ? [config.responseProxy.address] : [])
+    .filter((a) => a.includes(':') === v6);
 }

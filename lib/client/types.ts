@@ -119,7 +119,20 @@ export type ClientOutput =
   /** A file of a session is done with (status: CompletionStatus): the daemon's summary of what happened last. */
   | { type: 'fileDone'; serverId: number; groupId: number; name: string; size: number; status: number };
 
-export type ClientInput = { type: 'timer'; id: string } | { type: 'fileResult'; result: FileResult };
+/**
+ * A reload (SIGHUP): the -S list and the keys re-read. Both are read only when a session begins (its ANNOUNCE),
+ * so sessions under way keep the ones they started with and finish; sessions announced from now on use these.
+ * The public groups' source-specific joins follow the new list.
+ */
+export interface ClientReconfig {
+  serverList?: ServerListEntry[];
+  keys: LoadedKey[];
+}
+
+export type ClientInput =
+  | { type: 'timer'; id: string }
+  | { type: 'fileResult'; result: FileResult }
+  | { type: 'reconfigure'; change: ClientReconfig };
 
 export interface ClientMachine {
   /** Once the sockets are ready: public group joins, heartbeat and KEY_REQ timers. */

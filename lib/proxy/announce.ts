@@ -80,7 +80,7 @@ function open(ctx: Ctx, header: UftpHeader, ann: Announce, from: Endpoint, longL
   const session = new Session({
     groupId: header.groupId, inst: header.groupInst, serverId: header.srcId, upstream: { ...from },
     publicAddr: ann.publicAddr, privateAddr: ann.privateAddr, robust: ann.robust, blockSize: ann.blockSize,
-    grtt: header.grtt, destPort: config.destPort, now: ctx.clock.now,
+    grtt: header.grtt, destPort: config.destPort, now: ctx.clock.now, config,
   });
   const enc = ann.extensions.find((e): e is EncInfoExt => e.kind === 'encInfo');
   if (enc && config.mode !== 'server') {

@@ -1,6 +1,7 @@
 // The proxy state machine: datagrams and timer expiries in, sends, joins, timers, log lines and counters out.
 // It routes each datagram: FILESEG straight through on the hot path (fileseg.ts), group-less messages
 // (heartbeats, proxy keys), ANNOUNCE, then server traffic downstream and client traffic upstream of its session.
+// A session is handled with the configuration it began with (a reload changes only the sessions to come).
 import { HEADER_LEN, MessageType, UFTP_VERSION, decodePacket, type Message } from '../protocol';
 import { u32 } from '../protocol/bytes';
 import { onAnnounce } from './announce';
@@ -11,10 +12,11 @@ import { fileSegVerdict, isFileSegDrop } from './fileseg';
 import { HEARTBEAT_TIMER, HeartbeatSender } from '../session/heartbeat';
 import { HeartbeatGate } from './heartbeat';
 import { onKeyInfoTimer } from './group-key';
-import { newProxyKeyState, onKeyReq, onProxyKeyTimer, PROXY_KEY_TIMER, type ProxyKeyState } from './proxy-key';
+import { newProxyKeyState, onKeyReq, onNewKey, onProxyKeyTimer, PROXY_KEY_TIMER, type ProxyKeyState } from './proxy-key';
+import { moveSources } from '../session/sources';
 import { Session, sessionKey } from './session';
 import { flushAggregates, onClientResponse, passUpstream } from './upstream';
-import type { Clock, Endpoint, ProxyConfig, ProxyInput, ProxyMachine, ProxyOutput } from './types';
+import type { Clock, Endpoint, ProxyConfig, ProxyInput, ProxyMachine, ProxyOutput, ProxyReconfig } from './types';
 
 export class Proxy implements ProxyMachine {
   private readonly sessions = new Map<number, Session>();
@@ -23,7 +25,7 @@ export class Proxy implements ProxyMachine {
   private readonly gate: HeartbeatGate;
   private readonly proxyKey: ProxyKeyState;
 
-  constructor(private readonly config: ProxyConfig) {
+  constructor(private config: ProxyConfig) {
     this.gate = new HeartbeatGate(config.mode === 'server' ? config.downstreamFingerprint : undefined);
     this.proxyKey = newProxyKeyState(config);
   }
@@ -40,7 +42,7 @@ export class Proxy implements ProxyMachine {
   start(clock: Clock): ProxyOutput[] {
     const ctx: Ctx = { config: this.config, clock, out: [] };
     if (this.config.mode !== 'client') {
-      const sources = this.config.serverList?.map((e) => e.address);
+      const sources = publicSources(this.config);
       for (const group of this.config.publicGroups) {
         ctx.out.push(sources ? { type: 'join', group, sources } : { type: 'join', group });
       }
@@ -49,10 +51,32 @@ export class Proxy implements ProxyMachine {
     return ctx.out;
   }
 
+  /** New lists and keys for the sessions announced from now on; the public groups' sources follow -S. */
+  private reconfigure(ctx: Ctx, change: ProxyReconfig): void {
+    const old = this.config;
+    const next: ProxyConfig = { ...old, serverList: change.serverList, clientList: change.clientList, keys: change.keys };
+    if (old.mode !== 'client') {
+      for (const group of old.publicGroups) ctx.out.push(...moveSources(group, publicSources(old), publicSources(next)));
+    }
+    this.config = next;
+    const nextCtx: Ctx = { ...ctx, config: next };
+    // Clients of a response proxy encrypt to the key its PROXY_KEY gave them: tell them the new one.
+    if (next.mode === 'response' && next.keys[0]?.fingerprint !== old.keys[0]?.fingerprint) onNewKey(nextCtx, this.proxyKey);
+  }
+
+  /** The context of a session's traffic: its own configuration, the outputs of this call. */
+  private within(ctx: Ctx, session: Session): Ctx {
+    return session.config === ctx.config ? ctx : { config: session.config, clock: ctx.clock, out: ctx.out };
+  }
+
   handle(input: ProxyInput, clock: Clock): ProxyOutput[] {
     const ctx: Ctx = { config: this.config, clock, out: [] };
     if (input.type === 'timer') {
       this.onTimer(ctx, input.id);
+      return ctx.out;
+    }
+    if (input.type === 'reconfigure') {
+      this.reconfigure(ctx, input.change);
       return ctx.out;
     }
     const b = input.data;
@@ -64,12 +88,13 @@ export class Proxy implements ProxyMachine {
     // Any datagram of a session keeps it alive, a repeated ANNOUNCE too (announce.ts takes those).
     if (session) session.lastSeen = clock.now;
     if (session && func !== MessageType.ANNOUNCE) {
+      const sctx = this.within(ctx, session);
       if (u32(b, 4) === session.serverId) {
-        onServerMessage(ctx, session, b, func, input.to, this.downstream());
+        onServerMessage(sctx, session, b, func, input.to, this.downstream());
       } else if (this.config.mode === 'server') {
-        passUpstream(ctx, session, b, func);
+        passUpstream(sctx, session, b, func);
       } else {
-        onClientResponse(ctx, session, b, func, input.from);
+        onClientResponse(sctx, session, b, func, input.from);
       }
       return ctx.out;
     }
@@ -107,10 +132,14 @@ export class Proxy implements ProxyMachine {
     const { header } = decoded.value;
     const msg = decoded.value.message as Message;
     switch (func) {
-      case MessageType.ANNOUNCE:
-        onAnnounce(ctx, this.sessions, b, header, msg as Extract<Message, { type: MessageType.ANNOUNCE }>, from, to, this.downstream(), this.proxyKey.ecdh);
+      case MessageType.ANNOUNCE: {
+        // A repeated ANNOUNCE of a session under way is judged by the lists the session began with.
+        const existing = this.sessions.get(sessionKey(header.groupId, header.groupInst));
+        const actx = existing ? this.within(ctx, existing) : ctx;
+        onAnnounce(actx, this.sessions, b, header, msg as Extract<Message, { type: MessageType.ANNOUNCE }>, from, to, this.downstream(), this.proxyKey.ecdh);
         this.index(this.sessions.get(sessionKey(header.groupId, header.groupInst)));
         return;
+      }
       case MessageType.HB_REQ:
         this.gate.onReq(ctx, msg as Extract<Message, { type: MessageType.HB_REQ }>, from);
         return;
@@ -143,9 +172,10 @@ export class Proxy implements ProxyMachine {
     const owner = this.byTimer.get(id);
     if (!owner || this.sessions.get(owner.session.key) !== owner.session) return;
     const { session, what } = owner;
-    if (what === 'aggregate') flushAggregates(ctx, session);
-    else if (what === 'keyinfo') onKeyInfoTimer(ctx, session);
-    else this.checkSilence(ctx, session);
+    const sctx = this.within(ctx, session);
+    if (what === 'aggregate') flushAggregates(sctx, session);
+    else if (what === 'keyinfo') onKeyInfoTimer(sctx, session);
+    else this.checkSilence(sctx, session);
   }
 
   /** 4 x ROBUST x GRTT without a datagram ends a session, once nothing is left to send for it. */
@@ -167,4 +197,9 @@ export class Proxy implements ProxyMachine {
     log(ctx, 2, 'Session timed out', session.groupId);
     ctx.out.push({ type: 'count', name: 'session.timeout' });
   }
+}
+
+/** With -S, the public groups are joined source-specifically for the listed servers. */
+function publicSources(config: ProxyConfig): string[] | undefined {
+  return config.serverList?.map((e) => e.address);
 }

@@ -26,20 +26,29 @@ export function newProxyKeyState(config: ProxyConfig): ProxyKeyState {
 }
 
 export function onKeyReq(ctx: Ctx, state: ProxyKeyState, fromAddress: string): void {
+  askForProxyKey(ctx, state, `KEY_REQ from ${fromAddress}`);
+}
+
+/** A reload changed the key: a PROXY_KEY unasked (within the once-a-second limit), so clients take the new one. */
+export function onNewKey(ctx: Ctx, state: ProxyKeyState): void {
+  askForProxyKey(ctx, state, 'the new key of a reload');
+}
+
+function askForProxyKey(ctx: Ctx, state: ProxyKeyState, why: string): void {
   const key = ctx.config.keys[0];
   if (!key) {
-    log(ctx, 1, `KEY_REQ from ${fromAddress}, but no key is loaded`);
+    log(ctx, 1, `${why}, but no key is loaded`);
     return;
   }
   if (state.lastSent !== undefined && ctx.clock.now - state.lastSent < PROXY_KEY_INTERVAL_MS) {
-    log(ctx, 5, `KEY_REQ from ${fromAddress}: PROXY_KEY follows when a second has passed since the last`);
+    log(ctx, 5, `${why}: PROXY_KEY follows when a second has passed since the last`);
     count(ctx, 'proxy_key.held');
     if (!state.pending) ctx.out.push({ type: 'setTimer', id: PROXY_KEY_TIMER, at: state.lastSent + PROXY_KEY_INTERVAL_MS });
     state.pending = true;
     return;
   }
   sendProxyKey(ctx, state, key);
-  log(ctx, 3, `Sent PROXY_KEY for KEY_REQ from ${fromAddress}`);
+  log(ctx, 3, `Sent PROXY_KEY for ${why}`);
 }
 
 /** The interval is up: the PROXY_KEY that requests in it asked for. */

@@ -3,7 +3,7 @@ import { UFTP_VERSION, type UftpHeader } from '../protocol';
 import { Aggregator } from './aggregation';
 import type { SessionKeys } from './session-keys';
 import { sessionTimeoutMs } from '../session/timing';
-import type { Endpoint } from './types';
+import type { Endpoint, ProxyConfig } from './types';
 
 /** Sessions are found by group ID and instance packed in one number (Map lookups on the hot path). */
 export function sessionKey(groupId: number, inst: number): number {
@@ -33,6 +33,8 @@ export interface SessionInit {
   grtt: number;
   destPort: number;
   now: number;
+  /** The proxy's configuration when the session began: its lists and keys, kept to the session's end. */
+  config: ProxyConfig;
 }
 
 export class Session {
@@ -56,6 +58,7 @@ export class Session {
   readonly clients = new Map<number, ClientEntry>();
   readonly aggregator = new Aggregator();
   readonly joined: Membership[] = [];
+  readonly config: ProxyConfig;
   /** Set for encrypted sessions that this proxy takes part in (client and response proxies). */
   keys?: SessionKeys;
   private seq = 0;
@@ -74,6 +77,7 @@ export class Session {
     this.blockSize = init.blockSize;
     this.grtt = init.grtt;
     this.lastSeen = init.now;
+    this.config = init.config;
   }
 
   timeoutMs(): number {

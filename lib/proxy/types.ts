@@ -46,7 +46,19 @@ export interface ProxyConfig {
   ecdhCurve?: string;
 }
 
+/**
+ * A reload (SIGHUP): the -S and -C lists and the keys re-read. A session keeps the configuration it began
+ * with (its ANNOUNCE) to its end; sessions announced from now on use these. The public groups' source-specific
+ * joins follow the new -S list.
+ */
+export interface ProxyReconfig {
+  serverList?: ServerListEntry[];
+  clientList?: ClientListEntry[];
+  keys: ProxyKey[];
+}
+
 export type ProxyInput =
+  | { type: 'reconfigure'; change: ProxyReconfig }
   | {
       type: 'datagram';
       data: Uint8Array;

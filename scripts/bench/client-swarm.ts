@@ -43,6 +43,8 @@ export class ClientSwarm implements ClientMachine {
       const [index, ...rest] = input.id.split(':');
       const i = Number(index);
       this.gather(i, this.machines[i].handle({ type: 'timer', id: rest.join(':') }, clock));
+    } else if (input.type === 'reconfigure') {
+      this.machines.forEach((m, i) => this.gather(i, m.handle(input, clock)));
     } else {
       const result = input.result;
       const own = result.id !== 0 ? this.requests.get(result.id) : undefined;

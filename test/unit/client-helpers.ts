@@ -5,7 +5,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from '../../lib/client';
-import type { ClientConfig, ClientOutput, Endpoint, EntryInfo, FileRequest, FileResult, FileValue } from '../../lib/client/types';
+import type { ClientConfig, ClientOutput, ClientReconfig, Endpoint, EntryInfo, FileRequest, FileResult, FileValue } from '../../lib/client/types';
 import {
   clientSessionKeys, decryptPremaster, encryptGroupMaster, groupKeys, keyBlob, newGroupMaster, newRandom, fingerprint,
   ReplayWindow, type SymmetricKeys,
@@ -199,6 +199,11 @@ export class Harness {
     }
     this.wall += end - this.now;
     this.now = end;
+  }
+
+  /** A reload: the machine takes a new -S list and keys. */
+  reconfigure(change: ClientReconfig): void {
+    this.take(this.client.handle({ type: 'reconfigure', change }, this.clock()));
   }
 
   release(): void {

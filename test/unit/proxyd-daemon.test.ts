@@ -17,6 +17,7 @@ class EchoMachine implements ProxyMachine {
   }
   handle(input: ProxyInput, clock: Clock): ProxyOutput[] {
     if (input.type === 'timer') return this.last ? [{ type: 'send', data: Buffer.from(`fired ${input.id}`), to: this.last }] : [];
+    if (input.type === 'reconfigure') return [{ type: 'log', level: 1, message: `reconfigured: ${input.change.keys.length} keys` }];
     this.last = input.from;
     const text = Buffer.from(input.data).toString();
     if (text === 'throw') throw new Error('machine failure');
@@ -108,6 +109,12 @@ describe('ProxyDaemon glue', () => {
     await exchange('bad dest', 'still sent');
     expect(daemon.counters().get('send_error')).toBe(1);
     expect(logText).toContain('Error sending to not-an-address:1');
+  });
+
+  it('a reload hands the new configuration to the machine as an input', async () => {
+    daemon.reconfigure({ keys: [] });
+    await new Promise((r) => setImmediate(r));
+    expect(logText).toMatch(/: reconfigured: 0 keys\n/);
   });
 
   it('stop() logs the counters at level 2', async () => {

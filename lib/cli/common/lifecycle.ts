@@ -1,10 +1,13 @@
 // The life of a daemon program (uftpd, uftpproxyd): check the command line, then detach (no -d) or run in
-// front; log to stderr or the -L file; -N; the -P pid file; SIGTERM/SIGINT stop it cleanly. Exit statuses
+// front; log to stderr or the -L file; -N; the -P pid file; SIGTERM/SIGINT stop it cleanly; SIGHUP reloads
+// (reloader.ts: the log file reopened, list and key files read again) and never ends it. Exit statuses
 // as the pages: 1 bad command line, 2 network set-up, 3 key data, 4 log file, 6 stopped by a signal (as
 // the real daemons do); a detached start exits 0 once the daemon runs.
 import { detach, isDaemonChild, onShutdownSignal, removePidFile, reportFailed, reportStarted, setNice, writePidFile } from './daemon';
 import { failureOf, isStartupError } from './failure';
 import { ERROR_PRIORITY, isJournalStream, withPriority } from './journal';
+import { Hangup } from './hangup';
+import { reloadDaemon } from './reloader';
 import { Logger } from './log';
 import { LogFileError } from './log-file';
 import { SystemdNotifier } from './systemd-notifier';
@@ -34,6 +37,8 @@ export interface DaemonProgram<S, D> {
   start(setup: S, logger: Logger, cleanups: Cleanups): D | Promise<D>;
   /** A one-line summary of the running daemon (systemd's STATUS=). */
   status?(daemon: D): string;
+  /** SIGHUP, after the log file is reopened: read the list and key files again (logs its own outcome). */
+  reload?(): Promise<unknown>;
 }
 
 export interface ProgramIo<D> {
@@ -79,7 +84,8 @@ async function run<S, D>(setup: S, options: LifecycleOptions, io: ProgramIo<D>, 
   let stopNow: (why: string) => void = () => undefined;
   const stopped = new Promise<string>((resolve) => (stopNow = resolve));
   const removeHandlers = onShutdownSignal((signal) => stopNow(`signal ${signal === 'SIGINT' ? 2 : 15}`));
-  const cleanups: Cleanups = [removeHandlers];
+  const hangup = new Hangup();
+  const cleanups: Cleanups = [removeHandlers, () => hangup.remove()];
   const cleanup = async (): Promise<void> => {
     for (const c of cleanups.reverse()) await c();
   };
@@ -101,6 +107,8 @@ async function run<S, D>(setup: S, options: LifecycleOptions, io: ProgramIo<D>, 
     if (systemd) cleanups.push(() => systemd.close());
     if (options.nice !== 0) setNiceOrWarn(options.nice, logger);
     const daemon = await program.start(setup, logger, cleanups);
+    const reload = (): Promise<void> => reloadDaemon(logger, () => program.reload?.());
+    hangup.arm(() => (systemd ? systemd.reloading(reload) : reload()));
     if (options.pidFile !== undefined) {
       writePidFile(options.pidFile);
       cleanups.push(() => removePidFile(options.pidFile!));
@@ -110,6 +118,7 @@ async function run<S, D>(setup: S, options: LifecycleOptions, io: ProgramIo<D>, 
     await reportStarted();
     const why = await stopped;
     systemd?.stopping(`Exiting on ${why}`);
+    await hangup.disarm();
     if (logFailure !== undefined) throw new LogFileError(logFailure.message);
     logger.log(1, why.startsWith('signal') ? `Exiting on ${why}` : 'Exiting on request');
     await cleanup();

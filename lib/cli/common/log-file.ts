@@ -1,6 +1,7 @@
 // A log file that rolls the way the pages describe -g/-n: once it reaches max size it becomes
 // file.1 (file.1 becomes file.2 ...), archives past the count are deleted, and a new file is opened.
 // Writes are synchronous so a line is on disk before the next event, and nothing is lost on exit.
+// reopen() is for logrotate (SIGHUP): the file is opened again by its path, a new one if the old was moved.
 import { closeSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 
 export interface LogFileOptions {
@@ -42,6 +43,14 @@ export class RotatingLogFile {
     writeSync(this.fd, bytes);
     this.size += bytes.length;
     if (this.options.maxBytes !== undefined && this.size >= this.options.maxBytes) this.roll();
+  }
+
+  /** Opens the path again; if that fails (LogFileError) the old file stays in use. */
+  reopen(): void {
+    const fd = this.open();
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = fd;
+    this.size = fstatSync(fd).size;
   }
 
   close(): void {

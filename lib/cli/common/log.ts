@@ -102,6 +102,15 @@ export class Logger {
     if (this.enabled(level)) this.emit(level, NOTICE_PRIORITY, `${text}\n`);
   }
 
+  /**
+   * SIGHUP: the -L file opened again by its path (logrotate moved the old one away); answers the path, or
+   * undefined when lines go to a stream. A LogFileError leaves the old file in use.
+   */
+  reopen(): string | undefined {
+    this.file?.reopen();
+    return this.file?.path;
+  }
+
   /** Flushes winston's pipeline and closes the file. */
   close(): Promise<void> {
     return new Promise((resolve) => {

@@ -30,6 +30,13 @@ export function stoppingMessage(text?: string): string {
   return message(['STOPPING=1', status(text)]);
 }
 
+/** A reload begins (SIGHUP); READY=1 ends it. MONOTONIC_USEC is CLOCK_MONOTONIC, as systemd wants it. */
+export function reloadingMessage(monotonicUsec: bigint): string {
+  return message(['RELOADING=1', `MONOTONIC_USEC=${monotonicUsec}`]);
+}
+
+export const RELOADED_MESSAGE = 'READY=1';
+
 export const WATCHDOG_MESSAGE = 'WATCHDOG=1';
 
 /** Node's timers take at most this (about 24.8 days); longer ones would fire after 1 ms. */

@@ -4,7 +4,7 @@
 // $NOTIFY_SOCKET it does nothing. A failed send is logged once and never stops the daemon.
 import { sendNotify } from '../../net';
 import { takeNotifyEnv, type NotifyEnv } from './notify-env';
-import { WATCHDOG_MESSAGE, readyMessage, statusMessage, stoppingMessage, watchdogIntervalMs } from './notify-messages';
+import { RELOADED_MESSAGE, WATCHDOG_MESSAGE, readyMessage, reloadingMessage, statusMessage, stoppingMessage, watchdogIntervalMs } from './notify-messages';
 
 /** Runs `tick` every `ms` until the function returned is called. */
 export type Every = (ms: number, tick: () => void) => () => void;
@@ -59,6 +59,17 @@ export class SystemdNotifier {
     if (text === this.lastStatus) return;
     this.lastStatus = text;
     this.notify(statusMessage(text));
+  }
+
+  /** RELOADING=1 while a SIGHUP is handled, then READY=1 again (systemd shows "reloading" meanwhile). */
+  async reloading(reload: () => Promise<unknown>): Promise<void> {
+    // process.hrtime is CLOCK_MONOTONIC on Linux, the clock MONOTONIC_USEC is read against.
+    this.notify(reloadingMessage(process.hrtime.bigint() / 1000n));
+    try {
+      await reload();
+    } finally {
+      this.notify(RELOADED_MESSAGE);
+    }
   }
 
   /** STOPPING=1 (with why, as STATUS=); no more status updates or watchdog pings. */

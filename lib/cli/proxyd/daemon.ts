@@ -6,7 +6,7 @@
 // what the machine's forward() passes on is sent from those views before the batch callback returns
 // (sendBatch copies only what it must queue); anything else goes to handle() as a copy it may keep.
 import type { Datagram, NetInterface, UdpSocket } from '../../net';
-import type { Clock, Endpoint, ProxyInput, ProxyMachine, ProxyMode, ProxyOutput } from '../../proxy/types';
+import type { Clock, Endpoint, ProxyInput, ProxyMachine, ProxyMode, ProxyOutput, ProxyReconfig } from '../../proxy/types';
 import type { Logger } from '../common/log';
 import { TimerTable } from '../../runtime/timers';
 import { Counters } from '../../runtime/counters';
@@ -70,6 +70,11 @@ export class ProxyDaemon {
       this.logger.log(1, `Socket error: ${err.message}`);
     });
     this.socket.onMessages((batch) => this.onBatch(batch), { transient: true });
+  }
+
+  /** A reload (SIGHUP): the machine takes the new lists and keys for the sessions announced from now on. */
+  reconfigure(change: ProxyReconfig): void {
+    this.feed({ type: 'reconfigure', change }, 'reload');
   }
 
   counters(): Counters {

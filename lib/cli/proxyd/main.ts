@@ -16,6 +16,7 @@ import { loadProxyKeys, prepare } from './setup';
 import { PROGRAM, USAGE } from './usage';
 import { MANUAL } from './manual';
 import { infoRequest, renderManual } from '../common/manual';
+import { proxydReloader } from './reload';
 
 export const VERSION_LINE = 'uftp-ts uftpproxyd, UFTP version 4.10.2 compatible';
 
@@ -32,6 +33,7 @@ export async function main(argv: readonly string[], io: ProxydIo): Promise<numbe
     (io.stdout ?? ((t: string) => process.stdout.write(t)))(info === 'help' ? renderManual(MANUAL) : `${VERSION_LINE}\n`);
     return 0;
   }
+  let reload: (() => Promise<unknown>) | undefined;
   return daemonMain(argv, io, withMetrics({
     name: PROGRAM,
     usage: USAGE,
@@ -51,8 +53,12 @@ export async function main(argv: readonly string[], io: ProxydIo): Promise<numbe
       cleanups.push(() => daemon.stop());
       daemon.start();
       watchOverflow([{ socket, grant: receiveGrant }], bufferSize, (level, message) => logger.log(level, message), cleanups);
+      const current = { serverList: config.serverList, clientList: config.clientList, keys };
+      const reloader = proxydReloader(setup, current, (next) => daemon.reconfigure(next));
+      reload = () => reloader.reloadAndLog(logger);
       return daemon;
     },
     status: (daemon) => daemon.statusLine(),
+    reload: async () => reload?.(),
   }, OPTSTRING));
 }

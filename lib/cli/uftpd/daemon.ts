@@ -5,7 +5,7 @@
 // Hot path: batches arrive transient (views into the socket's receive area); the machine decrypts in place
 // and copies each block once, into its write cache.
 import type { Datagram, NetInterface, UdpSocket } from '../../net';
-import type { ClientMachine, ClientOutput, Clock, FileResult } from '../../client/types';
+import type { ClientMachine, ClientOutput, ClientReconfig, Clock, FileResult } from '../../client/types';
 import type { Logger } from '../common/log';
 import { Memberships } from '../../runtime/memberships';
 import { sendAll } from '../../runtime/send-batch';
@@ -75,6 +75,11 @@ export class ClientDaemon {
   /** Called by the file executor with each result. */
   fileResult(result: FileResult): void {
     this.feed(() => this.parts.machine.handle({ type: 'fileResult', result }, this.clock()), 'file result');
+  }
+
+  /** A reload (SIGHUP): the machine takes the new -S list and keys for the sessions announced from now on. */
+  reconfigure(change: ClientReconfig): void {
+    this.feed(() => this.parts.machine.handle({ type: 'reconfigure', change }, this.clock()), 'reload');
   }
 
   counters(): Counters {

@@ -22,6 +22,7 @@ import { openStatusFile } from '../common/status-file';
 import { PROGRAM, USAGE, VERSION_LINE, infoRequest } from './usage';
 import { MANUAL } from './manual';
 import { renderManual } from '../common/manual';
+import { uftpdReloader } from './reload';
 
 export interface UftpdIo extends ProgramIo<ClientDaemon> {
   stdout?: (text: string) => void;
@@ -35,14 +36,20 @@ export async function main(argv: readonly string[], io: UftpdIo): Promise<number
     (io.stdout ?? ((t: string) => process.stdout.write(t)))(`${info === 'help' ? renderManual(MANUAL) : `${VERSION_LINE}\n`}`);
     return 0;
   }
+  let reload: (() => Promise<unknown>) | undefined;
   return daemonMain(argv, io, withMetrics({
     name: PROGRAM,
     usage: USAGE,
     versionLine: VERSION_LINE,
     prepare: (args) => prepareUftpd(parseUftpdArgs(args)),
     lifecycle: (setup) => setup.options,
-    start: (setup, logger, cleanups) => start(setup, logger, cleanups, io),
+    start: (setup, logger, cleanups) => {
+      const started = start(setup, logger, cleanups, io);
+      reload = started.reload;
+      return started.daemon;
+    },
     status: (daemon) => daemon.statusLine(),
+    reload: async () => reload?.(),
   }, OPTSTRING));
 }
 
@@ -71,7 +78,7 @@ function openRoots(setup: UftpdSetup, cleanups: Cleanups): FileRoots {
   };
 }
 
-function start(setup: UftpdSetup, logger: Logger, cleanups: Cleanups, io: UftpdIo): ClientDaemon {
+function start(setup: UftpdSetup, logger: Logger, cleanups: Cleanups, io: UftpdIo): { daemon: ClientDaemon; reload: () => Promise<unknown> } {
   const { options } = setup;
   const keys = loadUftpdKeys(setup);
   for (const key of keys) logger.notice(describeLoadedKey(key));
@@ -113,5 +120,6 @@ function start(setup: UftpdSetup, logger: Logger, cleanups: Cleanups, io: UftpdI
   cleanups.push(() => running.stop());
   running.start();
   watchOverflow(grants, options.bufferSize, (level, message) => logger.log(level, message), cleanups);
-  return running;
+  const reloader = uftpdReloader(setup, { serverList: setup.serverList, keys }, (next) => running.reconfigure(next));
+  return { daemon: running, reload: () => reloader.reloadAndLog(logger) };
 }

@@ -120,11 +120,15 @@ function checkJoinable(groups: string[], interfaces: NetInterface[]): void {
   }
 }
 
+/** Peers are reached from the listening socket: IPv4 only, or any family from a dual-stack IPv6 one. */
+export function peerFamilyOf(families: Family[]): Family | 'any' {
+  return families.includes(6) ? 'any' : 4;
+}
+
 export async function prepareUftpd(options: UftpdOptions, all: NetInterface[] = listInterfaces()): Promise<UftpdSetup> {
   const publicGroups = await resolveGroups(options.publicGroups);
   const families = [...new Set(publicGroups.map(familyOf))];
-  // Peers are reached from the listening socket: IPv4 only, or any family from a dual-stack IPv6 one.
-  const peerFamily: Family | 'any' = families.includes(6) ? 'any' : 4;
+  const peerFamily = peerFamilyOf(families);
   const choices = await chooseInterfaces(options.interfaces, all);
   const interfaces = choices.length > 0 ? choices.map((c) => c.iface) : all.filter((i) => i.up && i.multicast && !i.loopback);
   checkJoinable(publicGroups, interfaces);

@@ -22,6 +22,7 @@ export function withMetrics<S, D extends MetricsSource>(program: DaemonProgram<S
     },
     lifecycle: (setup) => program.lifecycle(setup.inner),
     status: program.status,
+    reload: program.reload,
     async start(setup, logger, cleanups) {
       const daemon = await program.start(setup.inner, logger, cleanups);
       if (setup.metrics !== undefined) {
