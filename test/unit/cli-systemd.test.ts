@@ -128,6 +128,22 @@ describe('SystemdNotifier', () => {
     expect(sent.at(-1)).toBe('STOPPING=1\nSTATUS=Exiting on signal 15');
   });
 
+  test('a reload is framed by RELOADING=1 (with CLOCK_MONOTONIC in usec) and READY=1, also when it fails', async () => {
+    const { n, sent } = notifier({ socket: '/s' });
+    const before = process.hrtime.bigint() / 1000n;
+    let during: string[] = [];
+    await n.reloading(async () => {
+      during = [...sent];
+    });
+    const [reloading, ready] = sent;
+    expect(during).toEqual([reloading]);
+    const usec = BigInt(/^RELOADING=1\nMONOTONIC_USEC=(\d+)$/.exec(reloading)![1]);
+    expect(usec >= before && usec <= process.hrtime.bigint() / 1000n).toBe(true);
+    expect(ready).toBe('READY=1');
+    await expect(n.reloading(async () => Promise.reject(new Error('bad list')))).rejects.toThrow('bad list');
+    expect(sent.slice(2).map((m) => m.split('\n')[0])).toEqual(['RELOADING=1', 'READY=1']);
+  });
+
   test('no watchdog without WATCHDOG_USEC', () => {
     const { clock } = notifier({ socket: '/s' });
     expect(clock.periods()).toEqual([]);
