@@ -7,12 +7,14 @@
 // package) is played by nobody: what matters is a uid that is not root and owns nothing else.
 import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { repoRoot } from '../../scripts/bench/diag-lab';
 import { UFTP_PORT } from '../../scripts/bench/programs';
 import type { LabProcess } from '../../scripts/lab';
 import { describeLab } from './helpers/gate';
 import { assignments, listenForNotify, type NotifyListener } from './helpers/notify-listener';
 import { payload, randomFile, treeDigest } from './helpers/proxy-files';
 import { realProgramsMissing, useProxyLab, type AnyHost, type ProxyTestLab } from './helpers/proxy-lab';
+import { NO_FORCE } from '../../lib/cli/common/buffers';
 import { PACKAGING, capMask, defaultArgs, processCredentials, unitCommand } from './helpers/unit-file';
 import { expectCompleted, logOf, sendFiles, sendInBackground } from './helpers/uftpd-lab';
 
@@ -134,6 +136,21 @@ describeLab(
       expect(logOf(proxy)).toMatch(/Reloaded: no list or key files to read again/);
       await stop(proxy, listener);
     }, 120_000);
+
+    test('without the unit\'s capability: plain buffers, and the log says why', async () => {
+      const t = lab();
+      const dir = await t.freshDir('no-cap');
+      await letThrough(t, dir);
+      const dest = await ownedDir(path.join(dir, 'dest'));
+      const bare = ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--bounding-set=-all', '--inh-caps=-all', '--no-new-privs'];
+      // 8 MiB: above the lab namespace's rmem_max (4 MiB), so only FORCE could grant it.
+      const daemon = t.spawn('near', bare[0], [...bare.slice(1), process.execPath, path.join(repoRoot(), 'bin', 'uftpd'), '-d', '-B', '8388608', '-D', dest, '-I', t.ifname('near')]);
+      await daemon.waitForOutput(/Listening on port/, 20_000);
+      expect(processCredentials(daemon.pid).capEff).toBe(0n);
+      expect(logOf(daemon)).toContain(`Warning: UDP receive buffer: kernel granted 4194304 bytes, asked for 8388608; ${NO_FORCE}`);
+      process.kill(daemon.pid, 'SIGTERM');
+      expect((await daemon.exited).code).toBe(SIGNAL_STOP_EXIT);
+    }, 60_000);
   },
   [realProgramsMissing],
 );

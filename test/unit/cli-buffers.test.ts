@@ -1,5 +1,5 @@
 // -B reporting: the doubled getsockopt figure of Linux is halved, and a grant below the request is a warning.
-import { bufferReports, grantedBytes } from '../../lib/cli/common/buffers';
+import { bufferReports, NO_FORCE, grantedBytes } from '../../lib/cli/common/buffers';
 
 describe('grantedBytes', () => {
   test('Linux reports twice the granted size', () => {
@@ -26,3 +26,19 @@ describe('bufferReports', () => {
     expect(send.level).toBe(3);
   });
 });
+
+describe('a short buffer without FORCE', () => {
+  test('says that CAP_NET_ADMIN is missing when the FORCE request was not granted', () => {
+    const [receive, send] = bufferReports(8388608, { receive: 8388608, send: 8388608 }, 'linux', false);
+    expect(receive).toEqual({ level: 1, message: `Warning: UDP receive buffer: kernel granted 4194304 bytes, asked for 8388608; ${NO_FORCE}` });
+    expect(send.message).toContain(NO_FORCE);
+  });
+
+  test('says nothing of it when the request was met, FORCE or not, or when FORCE was granted', () => {
+    for (const forced of [true, false, undefined]) {
+      expect(bufferReports(262144, { receive: 524288, send: 524288 }, 'linux', forced).map((r) => r.message).join()).not.toContain('CAP_NET_ADMIN');
+    }
+    expect(bufferReports(8388608, { receive: 8388608, send: 8388608 }, 'linux', true)[0].message).not.toContain('CAP_NET_ADMIN');
+  });
+});
+

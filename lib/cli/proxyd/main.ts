@@ -48,7 +48,7 @@ export async function main(argv: readonly string[], io: ProxydIo): Promise<numbe
       const { socket, receiveGrant } = openUdpSocketWithGrant({ family: setup.family, port, bufferSize, dscp, ttl, egress: setup.egress });
       cleanups.push(() => socket.close());
       const reported = { receive: socket.getRecvBufferSize(), send: socket.getSendBufferSize() };
-      for (const r of bufferReports(bufferSize, reported)) logger.log(r.level, r.message);
+      for (const r of bufferReports(bufferSize, reported, undefined, receiveGrant.forced)) logger.log(r.level, r.message);
       const daemon = new ProxyDaemon({ machine: (io.createMachine ?? createProxy)(config), socket, logger, interfaces: setup.interfaces, mode: config.mode });
       cleanups.push(() => daemon.stop());
       daemon.start();

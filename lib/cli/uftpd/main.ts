@@ -93,7 +93,7 @@ function start(setup: UftpdSetup, logger: Logger, cleanups: Cleanups, io: UftpdI
     sockets.push(socket);
     grants.push({ socket, grant: opened.receiveGrant });
     const reported = { receive: socket.getRecvBufferSize(), send: socket.getSendBufferSize() };
-    for (const r of bufferReports(options.bufferSize, reported)) logger.log(r.level, r.message);
+    for (const r of bufferReports(options.bufferSize, reported, undefined, opened.receiveGrant.forced)) logger.log(r.level, r.message);
   }
   if (sockets.length === 0) throw new NetworkError('no address family to listen on');
   // -F @LOG: the status lines go into the log bare (no timestamp), as the real uftpd writes them.
