@@ -23,6 +23,8 @@ import { PROGRAM, USAGE, VERSION_LINE, infoRequest } from './usage';
 import { MANUAL } from './manual';
 import { renderManual } from '../common/manual';
 import { uftpdReloader } from './reload';
+import { rehearse } from './rehearsal';
+import { createServer } from '../../server';
 
 export interface UftpdIo extends ProgramIo<ClientDaemon> {
   stdout?: (text: string) => void;
@@ -109,6 +111,7 @@ function start(setup: UftpdSetup, logger: Logger, cleanups: Cleanups, io: UftpdI
     postReceive: setup.postReceiveScript !== undefined, statusFile: status !== undefined,
     hostName: names ? (address) => names.name(address) : undefined,
   };
+  if (io.createMachine === undefined) rehearseReceivePath(config, logger);
   logger.log(2, `Listening on port ${options.port} as ${(setup.uid >>> 0).toString(16).toUpperCase().padStart(8, '0')}${setup.uidSource ? ` (from ${setup.uidSource})` : ''}`);
   let daemon: ClientDaemon | undefined;
   const files = new FileExecutor(roots, (result) => daemon?.fileResult(result));
@@ -122,4 +125,13 @@ function start(setup: UftpdSetup, logger: Logger, cleanups: Cleanups, io: UftpdI
   watchOverflow(grants, options.bufferSize, (level, message) => logger.log(level, message), cleanups);
   const reloader = uftpdReloader(setup, { serverList: setup.serverList, keys }, (next) => running.reconfigure(next));
   return { daemon: running, reload: () => reloader.reloadAndLog(logger) };
+}
+
+/** Warms the receive path up before the first real session (rehearsal.ts says why). */
+function rehearseReceivePath(config: ClientConfig, logger: Logger): void {
+  if (process.env.UFTP_TS_NO_REHEARSAL === '1') return;
+  const started = performance.now();
+  const r = rehearse(config, { createClient, createServer });
+  const ms = Math.round(performance.now() - started);
+  logger.log(r.completed ? 3 : 1, `${r.completed ? '' : 'Warning: '}Rehearsed the receive path in memory: ${r.sessions} sessions, ${r.bytes / 1048576} MiB in ${ms} ms${r.completed ? '' : ', not all completed'}`);
 }
