@@ -82,6 +82,11 @@ int io_setsockopt(sock_t sock, int level, int name, const void* value, size_t le
 int io_getsockopt(sock_t sock, int level, int name, void* value, size_t* length);
 int io_enable_packet_info(sock_t sock, int family);  // destination, interface and TOS of each datagram
 int io_set_multicast_if(sock_t sock, int family, unsigned ifindex);
+// Called when a protocol-independent membership option (MCAST_JOIN_GROUP ...)
+// failed with `err`: tries the older per-family option where the platform has
+// stacks that refuse the new one (Windows under Wine), else returns err.
+int io_membership_fallback(sock_t sock, int family, bool join, const SockAddr& group, const SockAddr* source,
+                           unsigned ifindex, int err);
 
 // Receives up to count datagrams; *received says how many were filled.
 int io_recv_batch(sock_t sock, RecvSlot* slots, int count, int* received);
@@ -108,5 +113,8 @@ int io_invalid_argument();  // the platform's EINVAL
 int io_message_too_long();  // the platform's EMSGSIZE
 std::string io_error_name(int err);     // "EADDRINUSE"
 std::string io_error_message(int err);  // "address already in use"
+// Name and text of an error libuv does not know ("WSAENOPROTOOPT"); never empty.
+std::string io_unmapped_error_name(int err);
+std::string io_unmapped_error_message(int err);
 
 }  // namespace uftp_native

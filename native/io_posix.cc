@@ -150,6 +150,9 @@ int io_set_multicast_if(sock_t sock, int family, unsigned ifindex) {
   return io_setsockopt(sock, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, sizeof index);
 }
 
+// Linux has had MCAST_JOIN_GROUP and friends since 2.6: nothing older is worth trying.
+int io_membership_fallback(sock_t, int, bool, const SockAddr&, const SockAddr*, unsigned, int err) { return err; }
+
 int io_recv_batch(sock_t sock, RecvSlot* slots, int count, int* received) {
   *received = 0;
   if (count > kMaxBatch) count = kMaxBatch;
@@ -288,6 +291,8 @@ bool io_would_block(int err) { return err == EAGAIN || err == EWOULDBLOCK; }
 bool io_not_permitted(int err) { return err == EPERM; }
 int io_invalid_argument() { return EINVAL; }
 int io_message_too_long() { return EMSGSIZE; }
+std::string io_unmapped_error_name(int err) { return "E" + std::to_string(err); }
+std::string io_unmapped_error_message(int err) { return std::strerror(err); }
 
 }  // namespace uftp_native
 

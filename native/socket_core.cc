@@ -128,18 +128,18 @@ Status SocketCore::membership(bool join, const SockAddr& group, const SockAddr* 
     group_req req{};
     req.gr_interface = ifindex;
     std::memcpy(&req.gr_group, &group.storage, group.len);
-    if (int err = io_setsockopt(sock_, level, join ? MCAST_JOIN_GROUP : MCAST_LEAVE_GROUP, &req, sizeof req)) {
-      return failure(err, "setsockopt");
-    }
-    return {};
+    int err = io_setsockopt(sock_, level, join ? MCAST_JOIN_GROUP : MCAST_LEAVE_GROUP, &req, sizeof req);
+    if (err != 0) err = io_membership_fallback(sock_, family_, join, group, nullptr, ifindex, err);
+    return err == 0 ? Status{} : failure(err, "setsockopt");
   }
   group_source_req req{};
   req.gsr_interface = ifindex;
   std::memcpy(&req.gsr_group, &group.storage, group.len);
   std::memcpy(&req.gsr_source, &source->storage, source->len);
   int name = join ? MCAST_JOIN_SOURCE_GROUP : MCAST_LEAVE_SOURCE_GROUP;
-  if (int err = io_setsockopt(sock_, level, name, &req, sizeof req)) return failure(err, "setsockopt");
-  return {};
+  int err = io_setsockopt(sock_, level, name, &req, sizeof req);
+  if (err != 0) err = io_membership_fallback(sock_, family_, join, group, source, ifindex, err);
+  return err == 0 ? Status{} : failure(err, "setsockopt");
 }
 
 Status SocketCore::enable_receive(uint8_t* area, size_t stride, size_t slot_size) {
