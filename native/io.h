@@ -70,6 +70,15 @@ struct IfInfo {
   std::vector<IfAddress> addresses;
 };
 
+// How a socket's DSCP reaches the wire: "IP_TOS" / "IPV6_TCLASS" (applied by the kernel), "qWAVE"
+// (Windows: a flow per destination), or "none" (asked, but nothing will mark), with a sentence why.
+struct DscpReport {
+  std::string mechanism;
+  std::string detail;
+};
+// Platform state that marks per destination (Windows' qWAVE flows); null where the option is enough.
+class DscpMarker;
+
 // All functions return 0 on success or a platform error code (errno / WSA error).
 int io_startup();
 // A non-blocking, close-on-exec UDP socket that receives only the multicast
@@ -80,6 +89,11 @@ int io_bind(sock_t sock, const SockAddr& addr);
 int io_local_address(sock_t sock, SockAddr* out);
 int io_setsockopt(sock_t sock, int level, int name, const void* value, size_t length);
 int io_getsockopt(sock_t sock, int level, int name, void* value, size_t* length);
+// Sets the TOS byte / traffic class and says how it will be applied. *marker is replaced (the old
+// one freed); when non-null, io_dscp_prepare must see each destination before datagrams go there.
+int io_set_dscp(sock_t sock, int family, int tos, DscpMarker** marker, DscpReport* report);
+void io_dscp_prepare(DscpMarker* marker, sock_t sock, const SockAddr& to, DscpReport* report);
+void io_dscp_marker_free(DscpMarker* marker);
 int io_enable_packet_info(sock_t sock, int family);  // destination, interface and TOS of each datagram
 int io_set_multicast_if(sock_t sock, int family, unsigned ifindex);
 // Called when a protocol-independent membership option (MCAST_JOIN_GROUP ...)

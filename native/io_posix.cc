@@ -130,6 +130,18 @@ int io_getsockopt(sock_t sock, int level, int name, void* value, size_t* length)
   return errno_or_zero(rc);
 }
 
+int io_set_dscp(sock_t sock, int family, int tos, DscpMarker**, DscpReport* report) {
+  bool v4 = family == AF_INET;
+  int err = io_setsockopt(sock, v4 ? IPPROTO_IP : IPPROTO_IPV6, v4 ? IP_TOS : IPV6_TCLASS, &tos, sizeof tos);
+  if (err != 0) return err;
+  *report = tos == 0 ? DscpReport{"none", "no marking asked (DSCP 0)"} : DscpReport{v4 ? "IP_TOS" : "IPV6_TCLASS", "applied by the kernel"};
+  return 0;
+}
+
+// The kernel marks every datagram from the option alone: there is never a marker.
+void io_dscp_prepare(DscpMarker*, sock_t, const SockAddr&, DscpReport*) {}
+void io_dscp_marker_free(DscpMarker*) {}
+
 int io_enable_packet_info(sock_t sock, int family) {
   int on = 1;
   if (family == AF_INET) {

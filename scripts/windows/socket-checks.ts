@@ -100,6 +100,8 @@ function options(family: Family): Outcome {
     boundTo: () => s.address().address,
     tosAfterDscp46: () => (s.setDscp(46), s.getTos()),
     tosAfterDscp0: () => (s.setDscp(0), s.getTos()),
+    markingAfterDscp46: () => (s.setDscp(46), s.dscpMarking().mechanism),
+    markingAfterDscp0: () => (s.setDscp(0), s.dscpMarking().mechanism),
     ttl: () => (s.setMulticastTtl(7), s.getMulticastTtl()),
     loopbackOff: () => s.setMulticastLoopback(false),
     multicastIfByName: () => (s.setMulticastInterface('lo'), s.getMulticastInterface()),

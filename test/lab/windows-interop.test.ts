@@ -36,6 +36,14 @@ describeLab(
       expect(await treeDigest(`${work}/near`)).toEqual(src.digest);
       if (encrypted) expect(ours.stderr()).toMatch(/Received KEYINFO/);
     });
+
+    test('-Q 46: the start-up log says what marks the datagrams under Wine, never a bare claim', async () => {
+      const t = lab();
+      const work = await t.freshDir('win-dscp');
+      await mkdir(`${work}/near`);
+      const ours = await windows().start(t.host('near'), 'uftpd', ['-D', `${work}/near`, '-I', t.ifname('near'), '-Q', '46', '-x', '2']);
+      expect(ours.stderr()).toMatch(/DSCP 46 marked through IP_TOS: under Wine \S+ the host's kernel applies IP_TOS; a Windows host would not/);
+    });
   },
   [...windowsLaneNeeds, realProgramsMissing],
 );

@@ -61,14 +61,20 @@ describeLab(
 
     test('IPv6: TTL, loopback, egress interface, buffers and any-source multicast as on Linux', () => {
       for (const name of ['buffers', 'anySource']) expect([name, wine[`ipv6 ${name}`]]).toEqual([name, linux[`ipv6 ${name}`]]);
-      const { tosAfterDscp46, tosAfterDscp0, ...rest } = linux['ipv6 options'] as Results;
+      const { tosAfterDscp46, tosAfterDscp0, markingAfterDscp46, ...rest } = linux['ipv6 options'] as Results;
       expect(wine['ipv6 options']).toMatchObject(rest);
-      expect([tosAfterDscp46, tosAfterDscp0]).toEqual([184, 0]);
+      expect([tosAfterDscp46, tosAfterDscp0, markingAfterDscp46, rest.markingAfterDscp0]).toEqual([184, 0, 'IPV6_TCLASS', 'none']);
     });
 
-    test('Wine 8: IPV6_TCLASS is refused with WSAENOPROTOOPT (a name, not UNKNOWN); datagrams still flow', () => {
+    test('Wine 8: IPV6_TCLASS is refused with WSAENOPROTOOPT (a name, not UNKNOWN); DSCP 0 is no error; datagrams still flow', () => {
       const refused = { error: 'WSAENOPROTOOPT', syscall: 'setsockopt' };
-      expect(wine['ipv6 options']).toMatchObject({ tosAfterDscp46: refused, tosAfterDscp0: refused });
+      // A DSCP asked with nothing to carry it fails; DSCP 0 asks for nothing (the daemons set it at start-up).
+      expect(wine['ipv6 options']).toMatchObject({
+        tosAfterDscp46: refused,
+        tosAfterDscp0: { ...refused, syscall: 'getsockopt' },
+        markingAfterDscp46: refused,
+        markingAfterDscp0: 'none',
+      });
       const unicast = linux['ipv6 unicast'] as { received: Results[] };
       expect(wine['ipv6 unicast']).toEqual({ marking: { dscp46: refused }, received: unicast.received.map((d) => ({ ...d, tos: 0 })) });
     });

@@ -1,6 +1,6 @@
 // `uftp_diag socket`: open a socket with the given settings and report what the kernel applied.
 // Buffer sizes are read back as the kernel reports them (Linux: double the usable size).
-import type { BufferGrant, Family } from '../../net/types';
+import type { BufferGrant, DscpMarking, Family } from '../../net/types';
 import { ExitCode } from '../exit';
 import { loadNet, resolveInterfaceOption, Subcommand } from './command';
 import {
@@ -30,6 +30,9 @@ export interface SocketReport {
   tos: number | null;
   dscp: number | null;
   tosError?: string;
+  /** How the DSCP reaches the wire: a read-back TOS alone can claim a mark Windows never applies. */
+  dscpMechanism: DscpMarking['mechanism'];
+  dscpDetail: string;
   ttl: number;
   ifindex: number;
   /** net.core.rmem_max / wmem_max: the clamp of requests made without FORCE. */
@@ -71,6 +74,7 @@ function describe(r: SocketReport, rcv?: BufferGrant, snd?: BufferGrant): string
     bufferLine('rcvbuf', r.rcvbuf, rcv, 'SO_RCVBUFFORCE'),
     bufferLine('sndbuf', r.sndbuf, snd, 'SO_SNDBUFFORCE'),
     r.tos === null ? `  tos     unreadable (${r.tosError})` : `  tos     0x${r.tos.toString(16).padStart(2, '0')} (dscp ${r.dscp})`,
+    `  marking ${r.dscpMechanism}: ${r.dscpDetail}`,
     `  ttl     ${r.ttl}`,
     `  ifindex ${r.ifindex}${r.ifindex === 0 ? " (kernel's choice)" : ''}`,
     `  limits  net.core.rmem_max ${r.rmemMax ?? '?'}, net.core.wmem_max ${r.wmemMax ?? '?'} (Linux reports buffers doubled)`,
@@ -125,6 +129,8 @@ export const socketCommand: Subcommand = {
         sndbufForced: snd?.forced ?? null,
         forced: Boolean(rcv?.forced || snd?.forced),
         ...tos,
+        dscpMechanism: socket.dscpMarking().mechanism,
+        dscpDetail: socket.dscpMarking().detail,
         ttl: socket.getMulticastTtl(),
         ifindex: socket.getMulticastInterface(),
         rmemMax: readSysctl('net.core.rmem_max'),

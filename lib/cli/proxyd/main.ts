@@ -7,7 +7,7 @@ import type { ProxyConfig, ProxyMachine } from '../../proxy/types';
 import { bufferReports } from '../common/buffers';
 import { describeLoadedKey } from '../common/keys';
 import { daemonMain, type ProgramIo } from '../common/lifecycle';
-import { openUdpSocket } from '../common/socket';
+import { dscpLogLine, openUdpSocket } from '../common/socket';
 import { ProxyDaemon } from './daemon';
 import { parseProxydArgs } from './options';
 import { loadProxyKeys, prepare } from './setup';
@@ -36,6 +36,8 @@ export function main(argv: readonly string[], io: ProxydIo): Promise<number> {
       cleanups.push(() => socket.close());
       const reported = { receive: socket.getRecvBufferSize(), send: socket.getSendBufferSize() };
       for (const r of bufferReports(bufferSize, reported)) logger.log(r.level, r.message);
+      const dscpLine = dscpLogLine(dscp, socket.dscpMarking());
+      if (dscpLine) logger.log(dscpLine.level, dscpLine.message);
       const daemon = new ProxyDaemon({ machine: (io.createMachine ?? createProxy)(config), socket, logger, interfaces: setup.interfaces });
       cleanups.push(() => daemon.stop());
       daemon.start();
