@@ -26,8 +26,9 @@
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Wpedantic", "-Werror"],
       "conditions": [
         ["OS=='win'", {
-          "sources": ["native/io_win.cc", "native/beneath_win.cc", "native/notify_win.cc"],
-          "libraries": ["-lws2_32", "-liphlpapi"],
+          "sources": ["native/io_win.cc", "native/multicast_win.cc", "native/error_names_win.cc", "native/dscp_win.cc", "native/beneath_win.cc", "native/notify_win.cc"],
+          "defines": ["_WIN32_WINNT=0x0A00", "WIN32_LEAN_AND_MEAN", "NOMINMAX"],
+          "libraries": ["-lws2_32", "-liphlpapi", "-lqwave"],
           "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1 } }
         }, {
           "sources": ["native/io_posix.cc", "native/beneath_posix.cc", "native/notify_posix.cc"]

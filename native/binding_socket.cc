@@ -35,6 +35,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
                            InstanceMethod<&NativeSocket::GetBuffer>("getBuffer"),
                            InstanceMethod<&NativeSocket::SetTos>("setTos"),
                            InstanceMethod<&NativeSocket::GetTos>("getTos"),
+                           InstanceMethod<&NativeSocket::DscpMarking>("dscpMarking"),
                            InstanceMethod<&NativeSocket::SetMulticastTtl>("setMulticastTtl"),
                            InstanceMethod<&NativeSocket::GetMulticastTtl>("getMulticastTtl"),
                            InstanceMethod<&NativeSocket::SetMulticastLoopback>("setMulticastLoopback"),
@@ -150,6 +151,14 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     int tos = 0;
     check(env_, core_.get_tos(&tos));
     return Napi::Number::New(env_, tos);
+  }
+
+  Napi::Value DscpMarking(const Napi::CallbackInfo&) {
+    EnsureOpen();
+    auto out = Napi::Object::New(env_);
+    out.Set("mechanism", core_.dscp_report().mechanism);
+    out.Set("detail", core_.dscp_report().detail);
+    return out;
   }
 
   void SetMulticastTtl(const Napi::CallbackInfo& info) {

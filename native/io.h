@@ -74,6 +74,15 @@ struct IfInfo {
   std::vector<IfAddress> addresses;
 };
 
+// How a socket's DSCP reaches the wire: "IP_TOS" / "IPV6_TCLASS" (applied by the kernel), "qWAVE"
+// (Windows: a flow per destination), or "none" (asked, but nothing will mark), with a sentence why.
+struct DscpReport {
+  std::string mechanism;
+  std::string detail;
+};
+// Platform state that marks per destination (Windows' qWAVE flows); null where the option is enough.
+class DscpMarker;
+
 // All functions return 0 on success or a platform error code (errno / WSA error).
 int io_startup();
 // A non-blocking, close-on-exec UDP socket that receives only the multicast
@@ -84,11 +93,21 @@ int io_bind(sock_t sock, const SockAddr& addr);
 int io_local_address(sock_t sock, SockAddr* out);
 int io_setsockopt(sock_t sock, int level, int name, const void* value, size_t length);
 int io_getsockopt(sock_t sock, int level, int name, void* value, size_t* length);
+// Sets the TOS byte / traffic class and says how it will be applied. *marker is replaced (the old
+// one freed); when non-null, io_dscp_prepare must see each destination before datagrams go there.
+int io_set_dscp(sock_t sock, int family, int tos, DscpMarker** marker, DscpReport* report);
+void io_dscp_prepare(DscpMarker* marker, sock_t sock, const SockAddr& to, DscpReport* report);
+void io_dscp_marker_free(DscpMarker* marker);
 int io_enable_packet_info(sock_t sock, int family);  // destination, interface and TOS of each datagram
 // Asks for the kernel's cumulative count of datagrams dropped on this socket (a full receive buffer,
 // nearly always) with each received datagram (Linux SO_RXQ_OVFL); ENOPROTOOPT where there is no such thing.
 int io_enable_drop_count(sock_t sock);
 int io_set_multicast_if(sock_t sock, int family, unsigned ifindex);
+// Called when a protocol-independent membership option (MCAST_JOIN_GROUP ...)
+// failed with `err`: tries the older per-family option where the platform has
+// stacks that refuse the new one (Windows under Wine), else returns err.
+int io_membership_fallback(sock_t sock, int family, bool join, const SockAddr& group, const SockAddr* source,
+                           unsigned ifindex, int err);
 
 // Receives up to count datagrams; *received says how many were filled.
 int io_recv_batch(sock_t sock, RecvSlot* slots, int count, int* received);
@@ -115,5 +134,8 @@ int io_invalid_argument();  // the platform's EINVAL
 int io_message_too_long();  // the platform's EMSGSIZE
 std::string io_error_name(int err);     // "EADDRINUSE"
 std::string io_error_message(int err);  // "address already in use"
+// Name and text of an error libuv does not know ("WSAENOPROTOOPT"); never empty.
+std::string io_unmapped_error_name(int err);
+std::string io_unmapped_error_message(int err);
 
 }  // namespace uftp_native

@@ -137,6 +137,18 @@ int io_getsockopt(sock_t sock, int level, int name, void* value, size_t* length)
   return errno_or_zero(rc);
 }
 
+int io_set_dscp(sock_t sock, int family, int tos, DscpMarker**, DscpReport* report) {
+  bool v4 = family == AF_INET;
+  int err = io_setsockopt(sock, v4 ? IPPROTO_IP : IPPROTO_IPV6, v4 ? IP_TOS : IPV6_TCLASS, &tos, sizeof tos);
+  if (err != 0) return err;
+  *report = tos == 0 ? DscpReport{"none", "no marking asked (DSCP 0)"} : DscpReport{v4 ? "IP_TOS" : "IPV6_TCLASS", "applied by the kernel"};
+  return 0;
+}
+
+// The kernel marks every datagram from the option alone: there is never a marker.
+void io_dscp_prepare(DscpMarker*, sock_t, const SockAddr&, DscpReport*) {}
+void io_dscp_marker_free(DscpMarker*) {}
+
 int io_enable_packet_info(sock_t sock, int family) {
   int on = 1;
   if (family == AF_INET) {
@@ -166,6 +178,9 @@ int io_set_multicast_if(sock_t sock, int family, unsigned ifindex) {
   int index = static_cast<int>(ifindex);
   return io_setsockopt(sock, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, sizeof index);
 }
+
+// Linux has had MCAST_JOIN_GROUP and friends since 2.6: nothing older is worth trying.
+int io_membership_fallback(sock_t, int, bool, const SockAddr&, const SockAddr*, unsigned, int err) { return err; }
 
 int io_recv_batch(sock_t sock, RecvSlot* slots, int count, int* received) {
   *received = 0;
@@ -306,6 +321,8 @@ bool io_would_block(int err) { return err == EAGAIN || err == EWOULDBLOCK; }
 bool io_not_permitted(int err) { return err == EPERM; }
 int io_invalid_argument() { return EINVAL; }
 int io_message_too_long() { return EMSGSIZE; }
+std::string io_unmapped_error_name(int err) { return "E" + std::to_string(err); }
+std::string io_unmapped_error_message(int err) { return std::strerror(err); }
 
 }  // namespace uftp_native
 

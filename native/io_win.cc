@@ -10,6 +10,7 @@
 
 #include <cstring>
 
+#include "adapters_win.h"
 #include "address.h"
 #include "io.h"
 
@@ -126,13 +127,6 @@ int io_enable_packet_info(sock_t sock, int family) {
 // Windows reports no per-socket drop count.
 int io_enable_drop_count(sock_t) { return WSAENOPROTOOPT; }
 
-int io_set_multicast_if(sock_t sock, int family, unsigned ifindex) {
-  // IPv4 takes an address, or an index in 0.0.0.0/8 in network order.
-  DWORD value = family == AF_INET ? htonl(ifindex) : ifindex;
-  return io_setsockopt(sock, family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
-                       family == AF_INET ? IP_MULTICAST_IF : IPV6_MULTICAST_IF, &value, sizeof value);
-}
-
 int io_recv_batch(sock_t sock, RecvSlot* slots, int count, int* received) {
   *received = 0;
   LPFN_WSARECVMSG recv_msg = recv_msg_function(sock);
@@ -195,18 +189,21 @@ int io_send_batch(sock_t sock, const SendSlot* slots, int count, int* sent, size
   return 0;
 }
 
-int io_list_interfaces(std::vector<IfInfo>* out) {
+int read_adapters(ULONG family, std::vector<uint8_t>* buffer) {
   ULONG size = 16 * 1024;
-  std::vector<uint8_t> buffer;
   ULONG rc;
   ULONG flags = GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_SKIP_DNS_SERVER;
   do {
-    buffer.resize(size);
-    rc = GetAdaptersAddresses(AF_UNSPEC, flags, nullptr, reinterpret_cast<IP_ADAPTER_ADDRESSES*>(buffer.data()),
-                              &size);
+    buffer->resize(size);
+    rc = GetAdaptersAddresses(family, flags, nullptr, first_adapter(*buffer), &size);
   } while (rc == ERROR_BUFFER_OVERFLOW);
-  if (rc != NO_ERROR) return static_cast<int>(rc);
-  for (auto* a = reinterpret_cast<IP_ADAPTER_ADDRESSES*>(buffer.data()); a != nullptr; a = a->Next) {
+  return rc == NO_ERROR ? 0 : static_cast<int>(rc);
+}
+
+int io_list_interfaces(std::vector<IfInfo>* out) {
+  std::vector<uint8_t> buffer;
+  if (int err = read_adapters(AF_UNSPEC, &buffer)) return err;
+  for (auto* a = first_adapter(buffer); a != nullptr; a = a->Next) {
     IfInfo info;
     info.name = utf8(a->FriendlyName);
     info.index = a->IfIndex != 0 ? a->IfIndex : a->Ipv6IfIndex;

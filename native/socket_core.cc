@@ -29,6 +29,8 @@ Status SocketCore::open(int family, bool reuse_addr) {
 
 void SocketCore::close() {
   if (!is_open()) return;
+  io_dscp_marker_free(dscp_marker_);
+  dscp_marker_ = nullptr;
   io_close(sock_);
   sock_ = kNoSocket;
   queue_.clear();
@@ -82,8 +84,12 @@ Status SocketCore::get_buffer(BufferKind kind, int* bytes) const {
 }
 
 Status SocketCore::set_tos(int tos) {
-  return family_ == AF_INET ? option(IPPROTO_IP, IP_TOS, tos, "setsockopt")
-                            : option(IPPROTO_IPV6, IPV6_TCLASS, tos, "setsockopt");
+  if (int err = io_set_dscp(sock_, family_, tos, &dscp_marker_, &dscp_report_)) return failure(err, "setsockopt");
+  return {};
+}
+
+void SocketCore::mark_destinations(const SendSlot* items, int count) {
+  for (int i = 0; i < count; i++) io_dscp_prepare(dscp_marker_, sock_, *items[i].to, &dscp_report_);
 }
 
 Status SocketCore::get_tos(int* tos) const {
@@ -128,18 +134,18 @@ Status SocketCore::membership(bool join, const SockAddr& group, const SockAddr* 
     group_req req{};
     req.gr_interface = ifindex;
     std::memcpy(&req.gr_group, &group.storage, group.len);
-    if (int err = io_setsockopt(sock_, level, join ? MCAST_JOIN_GROUP : MCAST_LEAVE_GROUP, &req, sizeof req)) {
-      return failure(err, "setsockopt");
-    }
-    return {};
+    int err = io_setsockopt(sock_, level, join ? MCAST_JOIN_GROUP : MCAST_LEAVE_GROUP, &req, sizeof req);
+    if (err != 0) err = io_membership_fallback(sock_, family_, join, group, nullptr, ifindex, err);
+    return err == 0 ? Status{} : failure(err, "setsockopt");
   }
   group_source_req req{};
   req.gsr_interface = ifindex;
   std::memcpy(&req.gsr_group, &group.storage, group.len);
   std::memcpy(&req.gsr_source, &source->storage, source->len);
   int name = join ? MCAST_JOIN_SOURCE_GROUP : MCAST_LEAVE_SOURCE_GROUP;
-  if (int err = io_setsockopt(sock_, level, name, &req, sizeof req)) return failure(err, "setsockopt");
-  return {};
+  int err = io_setsockopt(sock_, level, name, &req, sizeof req);
+  if (err != 0) err = io_membership_fallback(sock_, family_, join, group, source, ifindex, err);
+  return err == 0 ? Status{} : failure(err, "setsockopt");
 }
 
 Status SocketCore::enable_receive(uint8_t* area, size_t stride, size_t slot_size) {
@@ -191,6 +197,7 @@ Status SocketCore::send(const SendSlot* items, int count, int* sent) {
     enqueue(items, count);
     return {};
   }
+  if (dscp_marker_ != nullptr) mark_destinations(items, count);
   int err = io_send_batch(sock_, items, count, sent, &segment_limit_);
   if (err == 0) return {};
   if (io_would_block(err)) {
@@ -208,6 +215,7 @@ Status SocketCore::drain() {
       batch[count] = SendSlot{it->data.data(), it->data.size(), &it->to};
     }
     int sent = 0;
+    if (dscp_marker_ != nullptr) mark_destinations(batch, count);
     int err = io_send_batch(sock_, batch, count, &sent, &segment_limit_);
     queue_.erase(queue_.begin(), queue_.begin() + sent);
     if (err == 0) continue;

@@ -42,6 +42,8 @@ class SocketCore {
   Status set_buffer(BufferKind kind, int bytes, bool force, BufferGrant* grant);
   Status get_buffer(BufferKind kind, int* bytes) const;
   Status set_tos(int tos);
+  // How the DSCP of set_tos reaches the wire; may change after sends (a qWAVE flow refused).
+  const DscpReport& dscp_report() const { return dscp_report_; }
   Status get_tos(int* tos) const;
   Status set_multicast_ttl(int ttl);
   Status get_multicast_ttl(int* ttl) const;
@@ -87,11 +89,14 @@ class SocketCore {
   Status option(int level, int name, int value, const char* syscall);
   Status read_option(int level, int name, int* value) const;
   void enqueue(const SendSlot* items, int count);
+  void mark_destinations(const SendSlot* items, int count);
 
   sock_t sock_ = kNoSocket;
   int family_ = 0;
   size_t segment_limit_ = 0;
-  unsigned multicast_if_ = 0;  // Linux cannot read an ifindex back for IPv4: remember it
+  unsigned multicast_if_ = 0;
+  DscpMarker* dscp_marker_ = nullptr;  // Windows' qWAVE flows, while a DSCP is set there
+  DscpReport dscp_report_{"none", "no marking asked"};  // Linux cannot read an ifindex back for IPv4: remember it
   bool drops_reported_ = false;
   uint32_t drops_raw_ = 0;  // the kernel's 32-bit counter as last seen
   uint64_t drops_ = 0;      // the same, unwrapped

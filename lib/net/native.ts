@@ -1,7 +1,7 @@
 // The shape of the C++ addon (native/binding_*.cc) and its loader. UdpSocket
 // takes a NativeSocketCtor, so tests can hand it a fake instead.
 import bindings from 'bindings';
-import type { BufferGrant, Family, NetInterface } from './types';
+import type { BufferGrant, DscpMarking, Family, NetInterface } from './types';
 
 /** Callbacks the native socket calls; they live as a property of the native object. */
 export interface NativeHandlers {
@@ -24,6 +24,8 @@ export interface NativeSocket {
   getBuffer(receive: boolean): number;
   setTos(tos: number): void;
   getTos(): number;
+  /** How the DSCP set by setTos reaches the wire (see DscpMarking). */
+  dscpMarking(): DscpMarking;
   setMulticastTtl(ttl: number): void;
   getMulticastTtl(): number;
   setMulticastLoopback(on: boolean): void;

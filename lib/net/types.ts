@@ -90,3 +90,13 @@ export interface SyscallError extends Error {
   errno: number;
   syscall: string;
 }
+
+/**
+ * How a socket's DSCP reaches the wire: 'IP_TOS' / 'IPV6_TCLASS' (the kernel applies the option), 'qWAVE'
+ * (Windows: a flow per destination), or 'none' (asked, but nothing will mark: Windows ignores IP_TOS since
+ * Vista). `detail` is a sentence saying why. A qWAVE flow refused at the first send turns it into 'none'.
+ */
+export interface DscpMarking {
+  mechanism: 'IP_TOS' | 'IPV6_TCLASS' | 'qWAVE' | 'none';
+  detail: string;
+}

@@ -6,6 +6,7 @@ import { loadAddon, type NativeSocket, type NativeSocketCtor } from './native';
 import type {
   BufferGrant,
   Datagram,
+  DscpMarking,
   Family,
   InterfaceSpec,
   OutgoingDatagram,
@@ -93,6 +94,11 @@ export class UdpSocket {
 
   getTos(): number {
     return this.native.getTos();
+  }
+
+  /** Which mechanism carries the DSCP to the wire; getTos alone can read back a mark nobody applies. */
+  dscpMarking(): DscpMarking {
+    return this.native.dscpMarking();
   }
 
   setMulticastTtl(ttl: number): void {

@@ -60,6 +60,15 @@ describe.each([4, 6] as const)('IPv%i socket', (family) => {
     expect(s.getTos()).toBe(0);
   });
 
+  test('the DSCP marking names the kernel option that carries it, and none for DSCP 0', () => {
+    const s = socket(family);
+    expect(s.dscpMarking()).toEqual({ mechanism: 'none', detail: 'no marking asked' });
+    s.setDscp(46);
+    expect(s.dscpMarking()).toEqual({ mechanism: family === 4 ? 'IP_TOS' : 'IPV6_TCLASS', detail: 'applied by the kernel' });
+    s.setDscp(0);
+    expect(s.dscpMarking()).toEqual({ mechanism: 'none', detail: 'no marking asked (DSCP 0)' });
+  });
+
   test('multicast TTL, loopback and egress interface', () => {
     const s = socket(family);
     s.setMulticastTtl(7);

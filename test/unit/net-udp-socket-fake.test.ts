@@ -26,6 +26,7 @@ class FakeNative implements NativeSocket {
   getBuffer() { return 0; }
   setTos(tos: number) { this.record('setTos', tos); }
   getTos() { return 0; }
+  dscpMarking() { return { mechanism: 'IP_TOS' as const, detail: 'applied by the kernel' }; }
   setMulticastTtl(ttl: number) { this.record('setMulticastTtl', ttl); }
   getMulticastTtl() { return 1; }
   setMulticastLoopback(on: boolean) { this.record('setMulticastLoopback', on); }

@@ -1,7 +1,7 @@
 // The one UDP socket a UFTP program listens and sends on, set up from its options: bound to the
 // wildcard address, -B on both buffers (buffers.ts says what the kernel granted), -Q DSCP, -t TTL and
 // an optional egress interface for multicast. A failing syscall becomes a NetworkError (exit 2).
-import { UdpSocket, type BufferGrant, type Family, type NetInterface } from '../../net';
+import { UdpSocket, type BufferGrant, type DscpMarking, type Family, type NetInterface } from '../../net';
 
 export interface SocketSetup {
   family: Family;
@@ -45,4 +45,14 @@ export function openUdpSocketWithGrant(setup: SocketSetup, open = UdpSocket.open
     throw new NetworkError(`socket ${step} (port ${setup.port}): ${(err as Error).message}`);
   }
   return { socket, receiveGrant };
+}
+
+/**
+ * The start-up log line for -Q: which mechanism marks the datagrams, or (level 0, always shown) that none
+ * will, as on Windows without qWAVE. Nothing for DSCP 0.
+ */
+export function dscpLogLine(dscp: number, marking: DscpMarking): { level: number; message: string } | undefined {
+  if (dscp === 0) return undefined;
+  if (marking.mechanism === 'none') return { level: 0, message: `DSCP ${dscp} will not be applied: ${marking.detail}` };
+  return { level: 2, message: `DSCP ${dscp} marked through ${marking.mechanism}: ${marking.detail}` };
 }

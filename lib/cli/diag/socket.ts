@@ -1,6 +1,6 @@
 // `uftp_diag socket`: open a socket with the given settings and report what the kernel applied.
 // Buffer sizes are read back as the kernel reports them (Linux: double the usable size).
-import type { BufferGrant, Family } from '../../net/types';
+import type { BufferGrant, DscpMarking, Family } from '../../net/types';
 import { ExitCode } from '../exit';
 import { loadNet, resolveInterfaceOption, Subcommand } from './command';
 import {
@@ -26,8 +26,13 @@ export interface SocketReport {
   sndbufForced: boolean | null;
   /** True when a FORCE variant was used for any buffer. */
   forced: boolean;
-  tos: number;
-  dscp: number;
+  /** null when the system will not say (Wine 8 has no IPV6_TCLASS); tosError then names why. */
+  tos: number | null;
+  dscp: number | null;
+  tosError?: string;
+  /** How the DSCP reaches the wire: a read-back TOS alone can claim a mark Windows never applies. */
+  dscpMechanism: DscpMarking['mechanism'];
+  dscpDetail: string;
   ttl: number;
   ifindex: number;
   /** net.core.rmem_max / wmem_max: the clamp of requests made without FORCE. */
@@ -68,11 +73,24 @@ function describe(r: SocketReport, rcv?: BufferGrant, snd?: BufferGrant): string
     `IPv${r.family} UDP socket`,
     bufferLine('rcvbuf', r.rcvbuf, rcv, 'SO_RCVBUFFORCE'),
     bufferLine('sndbuf', r.sndbuf, snd, 'SO_SNDBUFFORCE'),
-    `  tos     0x${r.tos.toString(16).padStart(2, '0')} (dscp ${r.dscp})`,
+    r.tos === null ? `  tos     unreadable (${r.tosError})` : `  tos     0x${r.tos.toString(16).padStart(2, '0')} (dscp ${r.dscp})`,
+    `  marking ${r.dscpMechanism}: ${r.dscpDetail}`,
     `  ttl     ${r.ttl}`,
     `  ifindex ${r.ifindex}${r.ifindex === 0 ? " (kernel's choice)" : ''}`,
     `  limits  net.core.rmem_max ${r.rmemMax ?? '?'}, net.core.wmem_max ${r.wmemMax ?? '?'} (Linux reports buffers doubled)`,
   ].join('\n');
+}
+
+/** The TOS byte as read back, or why it cannot be read: a report that says so beats one that fails. */
+function readTos(socket: { getTos(): number }): Pick<SocketReport, 'tos' | 'dscp' | 'tosError'> {
+  try {
+    const tos = socket.getTos();
+    return { tos, dscp: tos >> 2 };
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code !== 'string') throw err;
+    return { tos: null, dscp: null, tosError: code };
+  }
 }
 
 export const socketCommand: Subcommand = {
@@ -100,7 +118,7 @@ export const socketCommand: Subcommand = {
       if (opts.dscp !== undefined) socket.setDscp(opts.dscp);
       if (opts.ttl !== undefined) socket.setMulticastTtl(opts.ttl);
       if (iface) socket.setMulticastInterface(iface.index);
-      const tos = socket.getTos();
+      const tos = readTos(socket);
       const report: SocketReport = {
         family: opts.family,
         rcvbuf: socket.getRecvBufferSize(),
@@ -110,8 +128,9 @@ export const socketCommand: Subcommand = {
         sndbufRequested: snd?.requested ?? null,
         sndbufForced: snd?.forced ?? null,
         forced: Boolean(rcv?.forced || snd?.forced),
-        tos,
-        dscp: tos >> 2,
+        ...tos,
+        dscpMechanism: socket.dscpMarking().mechanism,
+        dscpDetail: socket.dscpMarking().detail,
         ttl: socket.getMulticastTtl(),
         ifindex: socket.getMulticastInterface(),
         rmemMax: readSysctl('net.core.rmem_max'),

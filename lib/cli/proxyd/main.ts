@@ -7,7 +7,7 @@ import type { ProxyConfig, ProxyMachine } from '../../proxy/types';
 import { bufferReports } from '../common/buffers';
 import { describeLoadedKey } from '../common/keys';
 import { daemonMain, type ProgramIo } from '../common/lifecycle';
-import { openUdpSocketWithGrant } from '../common/socket';
+import { dscpLogLine, openUdpSocketWithGrant } from '../common/socket';
 import { watchOverflow } from '../common/overflow';
 import { withMetrics } from '../common/metrics/program';
 import { ProxyDaemon } from './daemon';
@@ -49,6 +49,8 @@ export async function main(argv: readonly string[], io: ProxydIo): Promise<numbe
       cleanups.push(() => socket.close());
       const reported = { receive: socket.getRecvBufferSize(), send: socket.getSendBufferSize() };
       for (const r of bufferReports(bufferSize, reported, undefined, receiveGrant.forced)) logger.log(r.level, r.message);
+      const dscpLine = dscpLogLine(dscp, socket.dscpMarking());
+      if (dscpLine) logger.log(dscpLine.level, dscpLine.message);
       const daemon = new ProxyDaemon({ machine: (io.createMachine ?? createProxy)(config), socket, logger, interfaces: setup.interfaces, mode: config.mode });
       cleanups.push(() => daemon.stop());
       daemon.start();

@@ -9,7 +9,7 @@ import { bufferReports } from '../common/buffers';
 import { describeLoadedKey } from '../common/keys';
 import { daemonMain, type Cleanups, type ProgramIo } from '../common/lifecycle';
 import type { Logger } from '../common/log';
-import { NetworkError, openUdpSocketWithGrant } from '../common/socket';
+import { NetworkError, dscpLogLine, openUdpSocketWithGrant } from '../common/socket';
 import { watchOverflow } from '../common/overflow';
 import { withMetrics } from '../common/metrics/program';
 import { UsageError } from '../exit';
@@ -96,6 +96,8 @@ function start(setup: UftpdSetup, logger: Logger, cleanups: Cleanups, io: UftpdI
     grants.push({ socket, grant: opened.receiveGrant });
     const reported = { receive: socket.getRecvBufferSize(), send: socket.getSendBufferSize() };
     for (const r of bufferReports(options.bufferSize, reported, undefined, opened.receiveGrant.forced)) logger.log(r.level, r.message);
+    const dscpLine = dscpLogLine(options.dscp, socket.dscpMarking());
+    if (dscpLine) logger.log(dscpLine.level, dscpLine.message);
   }
   if (sockets.length === 0) throw new NetworkError('no address family to listen on');
   // -F @LOG: the status lines go into the log bare (no timestamp), as the real uftpd writes them.

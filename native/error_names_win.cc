@@ -1,0 +1,68 @@
+// Names of Winsock errors that libuv does not translate (WSAENOPROTOOPT, ...),
+// so no socket error reaches JS as "UNKNOWN"; texts from the system.
+#ifdef _WIN32
+
+#include <winsock2.h>
+#include <windows.h>
+
+#include <string>
+
+#include "io.h"
+
+namespace uftp_native {
+
+namespace {
+
+struct ErrorName {
+  int code;
+  const char* name;
+};
+
+#define UFTP_ERROR_NAME(e) {e, #e}
+constexpr ErrorName kWinsockNames[] = {
+    UFTP_ERROR_NAME(WSAEINTR),           UFTP_ERROR_NAME(WSAEBADF),           UFTP_ERROR_NAME(WSAEACCES),
+    UFTP_ERROR_NAME(WSAEFAULT),          UFTP_ERROR_NAME(WSAEINVAL),          UFTP_ERROR_NAME(WSAEMFILE),
+    UFTP_ERROR_NAME(WSAEWOULDBLOCK),     UFTP_ERROR_NAME(WSAEINPROGRESS),     UFTP_ERROR_NAME(WSAEALREADY),
+    UFTP_ERROR_NAME(WSAENOTSOCK),        UFTP_ERROR_NAME(WSAEDESTADDRREQ),    UFTP_ERROR_NAME(WSAEMSGSIZE),
+    UFTP_ERROR_NAME(WSAEPROTOTYPE),      UFTP_ERROR_NAME(WSAENOPROTOOPT),     UFTP_ERROR_NAME(WSAEPROTONOSUPPORT),
+    UFTP_ERROR_NAME(WSAESOCKTNOSUPPORT), UFTP_ERROR_NAME(WSAEOPNOTSUPP),      UFTP_ERROR_NAME(WSAEPFNOSUPPORT),
+    UFTP_ERROR_NAME(WSAEAFNOSUPPORT),    UFTP_ERROR_NAME(WSAEADDRINUSE),      UFTP_ERROR_NAME(WSAEADDRNOTAVAIL),
+    UFTP_ERROR_NAME(WSAENETDOWN),        UFTP_ERROR_NAME(WSAENETUNREACH),     UFTP_ERROR_NAME(WSAENETRESET),
+    UFTP_ERROR_NAME(WSAECONNABORTED),    UFTP_ERROR_NAME(WSAECONNRESET),      UFTP_ERROR_NAME(WSAENOBUFS),
+    UFTP_ERROR_NAME(WSAEISCONN),         UFTP_ERROR_NAME(WSAENOTCONN),        UFTP_ERROR_NAME(WSAESHUTDOWN),
+    UFTP_ERROR_NAME(WSAETOOMANYREFS),    UFTP_ERROR_NAME(WSAETIMEDOUT),       UFTP_ERROR_NAME(WSAECONNREFUSED),
+    UFTP_ERROR_NAME(WSAELOOP),           UFTP_ERROR_NAME(WSAENAMETOOLONG),    UFTP_ERROR_NAME(WSAEHOSTDOWN),
+    UFTP_ERROR_NAME(WSAEHOSTUNREACH),    UFTP_ERROR_NAME(WSAENOTEMPTY),       UFTP_ERROR_NAME(WSAEPROCLIM),
+    UFTP_ERROR_NAME(WSAEUSERS),          UFTP_ERROR_NAME(WSAEDQUOT),          UFTP_ERROR_NAME(WSAESTALE),
+    UFTP_ERROR_NAME(WSAEREMOTE),         UFTP_ERROR_NAME(WSASYSNOTREADY),     UFTP_ERROR_NAME(WSAVERNOTSUPPORTED),
+    UFTP_ERROR_NAME(WSANOTINITIALISED),  UFTP_ERROR_NAME(WSAEDISCON),         UFTP_ERROR_NAME(WSAENOMORE),
+    UFTP_ERROR_NAME(WSAECANCELLED),      UFTP_ERROR_NAME(WSAEINVALIDPROCTABLE), UFTP_ERROR_NAME(WSAEINVALIDPROVIDER),
+    UFTP_ERROR_NAME(WSAEPROVIDERFAILEDINIT), UFTP_ERROR_NAME(WSASYSCALLFAILURE), UFTP_ERROR_NAME(WSASERVICE_NOT_FOUND),
+    UFTP_ERROR_NAME(WSATYPE_NOT_FOUND),  UFTP_ERROR_NAME(WSA_E_NO_MORE),      UFTP_ERROR_NAME(WSA_E_CANCELLED),
+    UFTP_ERROR_NAME(WSAEREFUSED),        UFTP_ERROR_NAME(WSAHOST_NOT_FOUND),  UFTP_ERROR_NAME(WSATRY_AGAIN),
+    UFTP_ERROR_NAME(WSANO_RECOVERY),     UFTP_ERROR_NAME(WSANO_DATA),
+};
+#undef UFTP_ERROR_NAME
+
+}  // namespace
+
+std::string io_unmapped_error_name(int err) {
+  for (const ErrorName& e : kWinsockNames) {
+    if (e.code == err) return e.name;
+  }
+  // Not a Winsock error (a Win32 one, from the IP Helper API): named by its number.
+  return (err >= WSABASEERR && err < WSABASEERR + 2000 ? "WSA_" : "WIN32_ERROR_") + std::to_string(err);
+}
+
+std::string io_unmapped_error_message(int err) {
+  char text[256];
+  DWORD length = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr,
+                                static_cast<DWORD>(err), 0, text, sizeof text, nullptr);
+  while (length > 0 && (text[length - 1] == '\n' || text[length - 1] == '\r' || text[length - 1] == '.')) length--;
+  if (length == 0) return "system error " + std::to_string(err);
+  return std::string(text, length);
+}
+
+}  // namespace uftp_native
+
+#endif  // _WIN32

