@@ -84,7 +84,7 @@ export interface SocketOptions {
   reuseAddr?: boolean;
 }
 
-/** Errors from a failing syscall carry the errno name, number and the syscall. */
+/** Errors from a failing syscall carry the errno name, number (negative, libuv's code, as in Node's own errors) and the syscall. */
 export interface SyscallError extends Error {
   code: string;
   errno: number;
