@@ -92,7 +92,8 @@ int io_recv_batch(sock_t sock, RecvSlot* slots, int count, int* received);
 // late (Linux UDP GSO): one trip through the stack instead of one per
 // datagram, the same datagrams on the wire. When the kernel refuses such a
 // send the run goes out one by one and the limit drops below that size
-// (EMSGSIZE, or EINVAL before Linux 6.x: segment over the route's MTU) or to 0
+// (EMSGSIZE, or EINVAL before Linux 6.x: segment over the route's MTU; an EINVAL
+// that the first datagram also gets alone is its own, and returned) or to 0
 // (EIO: no checksum offload on the way out).
 int io_send_batch(sock_t sock, const SendSlot* slots, int count, int* sent, size_t* segment_limit);
 // The starting segment limit for this socket: 0 where the platform cannot coalesce.
