@@ -14,6 +14,7 @@
 #include "binding_args.h"
 #include "binding_errors.h"
 #include "binding_init.h"
+#include "binding_receive_area.h"
 #include "poll_watcher.h"
 #include "socket_core.h"
 
@@ -202,7 +203,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     }
     gather_below_ = info[2].IsUndefined() ? 0 : static_cast<int>(uint_arg(info, 2, "gatherBelow"));
     gather_ms_ = info[3].IsUndefined() ? 0 : uint_arg(info, 3, "gatherMs");
-    if (area_.IsEmpty() || slot != slot_size_) AllocateArea(slot);
+    if (area_.empty() || slot != slot_size_) AllocateArea(slot);
     transient_ = info[0].ToBoolean();
     receiving_ = true;
     UpdateWatch();
@@ -234,17 +235,25 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     }
   }
 
-  // The area is a JS ArrayBuffer held by this socket, so views handed out of it
-  // (transient mode) can never outlive its memory. Large calloc'd blocks are
-  // fresh zero pages from the kernel: only slots that datagrams reach get touched.
+  // The area (ReceiveArea) is memory this socket owns jointly with the JS ArrayBuffer over it, so
+  // views handed out of it (transient mode) never outlive it, and nothing JS does to the ArrayBuffer
+  // frees memory the kernel writes into. Large calloc'd blocks are fresh zero pages from the
+  // kernel: only slots that datagrams reach get touched.
   void AllocateArea(size_t slot) {
     // A cache line of skew per slot, so the slots do not all start in one cache set.
     size_t stride = (slot + 63) / 64 * 64 + 64;
-    auto area = Napi::ArrayBuffer::New(env_, kTableBytes + stride * SocketCore::kBatch);
-    area_base_ = static_cast<uint8_t*>(area.Data());
-    check(env_, core_.enable_receive(area_base_ + kTableBytes, stride, slot));
-    area_ = Napi::Persistent(area);
+    area_.Allocate(env_, kTableBytes + stride * SocketCore::kBatch);
+    check(env_, core_.enable_receive(area_.data() + kTableBytes, stride, slot));
     slot_size_ = slot;
+  }
+
+  // JS detached the area (a transfer): its memory may be read elsewhere now, so the socket goes on
+  // in a fresh one, and says so.
+  void ReplaceDetachedArea() {
+    AllocateArea(slot_size_);
+    auto err = Napi::Error::New(env_, "the receive area was detached (transferred) by JS; receiving goes on in a new one");
+    err.Set("code", "ERR_RECEIVE_AREA_DETACHED");
+    Emit("onError", {err.Value()});
   }
 
   // send(data: Uint8Array, address: string, port: number) -> 1 if sent now, 0 if queued
@@ -373,6 +382,8 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   void ReceiveBatches() {
     int total = 0;
     for (int i = 0; i < kBatchesPerPoll && !closed_; i++) {
+      if (area_.Detached()) ReplaceDetachedArea();
+      if (closed_) return;
       const RecvSlot* slots = nullptr;
       int count = 0;
       Status st = core_.receive(&slots, &count);
@@ -398,7 +409,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     BatchTable::Summary batch = BatchTable::summarize(slots, count);
     if (batch.whole > 0) {
       Napi::ArrayBuffer slab = area_.Value();
-      uint8_t* bytes = area_base_;
+      uint8_t* bytes = area_.data();
       if (!transient_) {
         auto buffer = Napi::Buffer<uint8_t>::New(env_, BatchTable::table_bytes(batch.whole) + batch.payload);
         slab = buffer.ArrayBuffer();  // a Buffer this large owns its backing store whole
@@ -451,8 +462,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   SocketCore core_;
   PollWatcher watcher_;
   BatchTable table_;
-  Napi::Reference<Napi::ArrayBuffer> area_;  // receive area: table, then kBatch slots
-  uint8_t* area_base_ = nullptr;
+  ReceiveArea area_;  // table, then kBatch slots
   size_t slot_size_ = 0;
   bool transient_ = false;
   napi_async_context async_context_ = nullptr;

@@ -9,7 +9,7 @@ export interface NativeHandlers {
    * One received batch: `slab` opens with a table of `count` rows of 7 uint32
    * (offset, length, from, fromPort, to, ifindex, tos) where from/to
    * index `addresses`; the payloads follow (back to back, or in transient mode in the slots of
-   * the socket's receive area, which is the same ArrayBuffer every time).
+   * the socket's receive area, the same ArrayBuffer every time until JS detaches it).
    */
   onBatch(slab: ArrayBuffer, count: number, addresses: string[]): void;
   onError(err: Error): void;

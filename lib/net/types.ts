@@ -48,6 +48,9 @@ export interface ReceiveOptions {
    * all of it is valid ONLY until the callback returns (the next batch overwrites it). Read or
    * send the bytes on inside the callback (send()/sendBatch() copy whatever they must queue), or
    * copy them (Buffer.from(d.data)) to keep them. For forwarders that pass bytes on at once.
+   * The area's ArrayBuffer cannot be transferred (structuredClone and postMessage copy it); if it is
+   * detached all the same, the socket reports ERR_RECEIVE_AREA_DETACHED through onError and goes on
+   * in a new area.
    */
   transient?: boolean;
   /**
