@@ -46,6 +46,8 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
                            InstanceMethod<&NativeSocket::Send>("send"),
                            InstanceMethod<&NativeSocket::SendBatch>("sendBatch"),
                            InstanceMethod<&NativeSocket::Queued>("queued"),
+                           InstanceMethod<&NativeSocket::SendQueue>("sendQueue"),
+                           InstanceMethod<&NativeSocket::SetSendQueueLimit>("setSendQueueLimit"),
                            InstanceMethod<&NativeSocket::SetSegmentOffload>("setSegmentOffload"),
                            InstanceMethod<&NativeSocket::SegmentLimit>("segmentLimit"),
                            InstanceMethod<&NativeSocket::Close>("close"),
@@ -329,6 +331,24 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   }
 
   Napi::Value Queued(const Napi::CallbackInfo&) { return Napi::Number::New(env_, static_cast<double>(core_.queued())); }
+
+  // sendQueue() -> { datagrams, bytes, dropped, peakBytes, limitBytes }
+  Napi::Value SendQueue(const Napi::CallbackInfo&) {
+    QueueDepth d = core_.queue_depth();
+    auto out = Napi::Object::New(env_);
+    out.Set("datagrams", static_cast<double>(d.datagrams));
+    out.Set("bytes", static_cast<double>(d.bytes));
+    out.Set("dropped", d.dropped);
+    out.Set("peakBytes", static_cast<double>(d.peak_bytes));
+    out.Set("limitBytes", static_cast<double>(d.limit_bytes));
+    return out;
+  }
+
+  // setSendQueueLimit(bytes) -> the limit now
+  Napi::Value SetSendQueueLimit(const Napi::CallbackInfo& info) {
+    core_.set_queue_limit(uint_arg(info, 0, "bytes"));
+    return Napi::Number::New(env_, static_cast<double>(core_.queue_depth().limit_bytes));
+  }
 
   void Close(const Napi::CallbackInfo&) {
     if (closed_) return;

@@ -32,6 +32,7 @@ void SocketCore::close() {
   io_close(sock_);
   sock_ = kNoSocket;
   queue_.clear();
+  queue_bytes_ = 0;
 }
 
 Status SocketCore::bind(const SockAddr& addr) {
@@ -165,11 +166,35 @@ Status SocketCore::receive(const RecvSlot** slots, int* count) {
 
 void SocketCore::enqueue(const SendSlot* items, int count) {
   for (int i = 0; i < count; i++) {
+    size_t cost = items[i].length + kQueuedOverhead;
+    if (queue_bytes_ + cost > queue_limit_) {
+      queue_dropped_++;
+      continue;
+    }
     Queued q;
     q.data.assign(items[i].data, items[i].data + items[i].length);
     q.to = *items[i].to;
     queue_.push_back(std::move(q));
+    queue_bytes_ += cost;
   }
+  if (queue_bytes_ > queue_peak_) queue_peak_ = queue_bytes_;
+}
+
+void SocketCore::dequeue(size_t count) {
+  for (size_t i = 0; i < count; i++) {
+    queue_bytes_ -= queue_.front().data.size() + kQueuedOverhead;
+    queue_.pop_front();
+  }
+}
+
+QueueDepth SocketCore::queue_depth() const {
+  QueueDepth d;
+  d.datagrams = queue_.size();
+  d.bytes = queue_bytes_;
+  d.peak_bytes = queue_peak_;
+  d.dropped = queue_dropped_;
+  d.limit_bytes = queue_limit_;
+  return d;
 }
 
 Status SocketCore::send(const SendSlot* items, int count, int* sent) {
@@ -196,10 +221,10 @@ Status SocketCore::drain() {
     }
     int sent = 0;
     int err = io_send_batch(sock_, batch, count, &sent, &segment_limit_);
-    queue_.erase(queue_.begin(), queue_.begin() + sent);
+    dequeue(static_cast<size_t>(sent));
     if (err == 0) continue;
     if (io_would_block(err)) return {};
-    queue_.pop_front();  // the kernel refused this one for good
+    dequeue(1);  // the kernel refused this one for good
     return failure(err, "sendmmsg");
   }
   return {};

@@ -1,7 +1,7 @@
 // The shape of the C++ addon (native/binding_*.cc) and its loader. UdpSocket
 // takes a NativeSocketCtor, so tests can hand it a fake instead.
 import bindings from 'bindings';
-import type { BufferGrant, Family, NetInterface } from './types';
+import type { BufferGrant, Family, NetInterface, SendQueueDepth } from './types';
 
 /** Callbacks the native socket calls; they live as a property of the native object. */
 export interface NativeHandlers {
@@ -37,11 +37,14 @@ export interface NativeSocket {
    * datagrams, the receive side rests for gatherMs.
    */
   startReceiving(transient?: boolean, slotSize?: number, gatherBelow?: number, gatherMs?: number): void;
-  /** 1 if handed to the kernel now, 0 if queued. */
+  /** 1 if handed to the kernel now, 0 if queued (or dropped at the queue's limit). */
   send(data: Uint8Array, address: string, port: number): number;
   /** How many were handed to the kernel now; the rest are queued. */
   sendBatch(datas: Uint8Array[], addresses: string[], ports: number[]): number;
   queued(): number;
+  sendQueue(): SendQueueDepth;
+  /** Returns the limit now. */
+  setSendQueueLimit(bytes: number): number;
   /** Coalescing of equal-sized runs in sendBatch (UDP GSO); returns the largest datagram coalesced now, 0 = off. */
   setSegmentOffload(on: boolean): number;
   segmentLimit(): number;

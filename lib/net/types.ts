@@ -73,6 +73,22 @@ export interface OutgoingDatagram {
   port: number;
 }
 
+/**
+ * The native send queue (what the kernel could not take yet, EAGAIN). Each datagram counts its
+ * payload and 64 bytes of bookkeeping. At `limitBytes` the newest datagrams are dropped, not
+ * queued, and counted in `dropped`: a sender that outruns the network loses what it sends last
+ * rather than growing without bound.
+ */
+export interface SendQueueDepth {
+  datagrams: number;
+  bytes: number;
+  /** Datagrams dropped at the limit since the socket opened. */
+  dropped: number;
+  /** The most bytes queued at once since the socket opened. */
+  peakBytes: number;
+  limitBytes: number;
+}
+
 /** What a buffer-size request asked for and what the kernel reports it granted (getsockopt). */
 export interface BufferGrant {
   requested: number;

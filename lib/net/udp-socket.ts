@@ -10,12 +10,14 @@ import type {
   InterfaceSpec,
   OutgoingDatagram,
   ReceiveOptions,
+  SendQueueDepth,
   SocketOptions,
   SyscallError,
 } from './types';
 import {
   MAX_BUFFER_BYTES,
   MAX_DATAGRAM_BYTES,
+  MAX_QUEUE_BYTES,
   checkAddress,
   checkBoolean,
   checkData,
@@ -157,7 +159,7 @@ export class UdpSocket {
     this.errors = cb;
   }
 
-  /** True if the kernel took it now, false if it waits in the queue. */
+  /** True if the kernel took it now, false if it waits in the queue (or was dropped: see sendQueue()). */
   send(data: Uint8Array, address: string, port: number): boolean {
     checkData('data', data);
     checkAddress('address', address, this.family);
@@ -165,7 +167,7 @@ export class UdpSocket {
     return this.native.send(data, address, port) === 1;
   }
 
-  /** How many the kernel took now; the rest wait in the queue, in order. */
+  /** How many the kernel took now; the rest wait in the queue, in order, as far as its limit lets them. */
   sendBatch(datagrams: OutgoingDatagram[]): number {
     if (!Array.isArray(datagrams)) throw new TypeError('datagrams must be an array');
     // The argument arrays are reused (the addon reads them before it returns): a forwarder calling
@@ -204,6 +206,16 @@ export class UdpSocket {
   /** The largest datagram sendBatch coalesces now; 0 when off, unsupported, or refused by the kernel. */
   segmentLimit(): number {
     return this.native.segmentLimit();
+  }
+
+  /** The send queue's depth, its limit and what it dropped (see SendQueueDepth). */
+  sendQueue(): SendQueueDepth {
+    return this.native.sendQueue();
+  }
+
+  /** The most bytes the send queue holds before it drops the newest (default 32 MiB); returns it. */
+  setSendQueueLimit(bytes: number): number {
+    return this.native.setSendQueueLimit(checkInteger('bytes', bytes, 0, MAX_QUEUE_BYTES));
   }
 
   /** Resolves once the queue is empty (at once if it is). */

@@ -2,8 +2,8 @@
 export class Counters {
   private readonly counts = new Map<string, number>();
 
-  add(name: string): void {
-    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+  add(name: string, by = 1): void {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + by);
   }
 
   get(name: string): number {
