@@ -22,6 +22,7 @@ namespace uftp_native {
 namespace {
 
 constexpr int kBatchesPerPoll = 16;  // then yield to the loop so timers and sends get a turn
+constexpr int kMaxPollErrors = 16;   // poll errors in a row, nothing read or sent between: the socket is closed
 // The receive area opens with a table for a full batch; the slots follow.
 constexpr size_t kTableBytes = BatchTable::table_bytes(SocketCore::kBatch);
 
@@ -392,11 +393,29 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
 
   void HandlePoll(int status, int events) {
     if (status < 0) {
-      Emit("onError", {uv_error(env_, status, "uv_poll").Value()});
+      HandlePollError(status);
       return;
     }
+    poll_errors_ = 0;
     if ((events & UV_READABLE) != 0) ReceiveBatches();
     if (!closed_ && (events & UV_WRITABLE) != 0) DrainQueue();
+  }
+
+  // libuv stopped the handle. The socket's pending error (what made the poll fail) is taken and
+  // reported, and the watch re-armed; a socket whose polls keep failing is closed, not spun on.
+  void HandlePollError(int status) {
+    Status pending = core_.take_error();
+    Napi::Error err = pending.ok() ? uv_error(env_, status, "uv_poll") : syscall_error(env_, pending);
+    bool give_up = ++poll_errors_ >= kMaxPollErrors;
+    if (give_up) err.Set("closed", true);
+    Emit("onError", {err.Value()});
+    if (closed_) return;
+    if (give_up) {
+      Shutdown();
+      Pin(false);
+      return;
+    }
+    UpdateWatch();
   }
 
   void ReceiveBatches() {
@@ -493,6 +512,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   uv_timer_t* gather_timer_ = nullptr;
   bool closed_ = false;
   bool pinned_ = false;
+  int poll_errors_ = 0;  // in a row
   napi_async_cleanup_hook_handle cleanup_ = nullptr;
 };
 

@@ -99,6 +99,10 @@ int io_send_batch(sock_t sock, const SendSlot* slots, int count, int* sent, size
 // The starting segment limit for this socket: 0 where the platform cannot coalesce.
 size_t io_segment_limit(sock_t sock);
 
+// Takes the socket's pending error, which a poll reports as POLLERR until it is
+// taken: SO_ERROR, and on Linux the error queue (IP_RECVERR) too. 0 if none.
+int io_take_error(sock_t sock);
+
 int io_list_interfaces(std::vector<IfInfo>* out);
 unsigned io_name_to_index(const char* name);
 bool io_index_to_name(unsigned index, std::string* name);

@@ -269,6 +269,29 @@ int io_send_batch(sock_t sock, const SendSlot* slots, int count, int* sent, size
   return 0;
 }
 
+int io_take_error(sock_t sock) {
+  auto so_error = [sock] {
+    int err = 0;
+    socklen_t len = sizeof err;
+    return ::getsockopt(sock, SOL_SOCKET, SO_ERROR, &err, &len) < 0 ? errno : err;
+  };
+  int first = so_error();
+  // Each error-queue entry read sets SO_ERROR to the next one's: read them all, then clear it.
+  for (int i = 0; i < kMaxBatch; i++) {
+    uint8_t data[64];
+    alignas(cmsghdr) uint8_t control[256];
+    iovec iov{data, sizeof data};
+    msghdr h{};
+    h.msg_iov = &iov;
+    h.msg_iovlen = 1;
+    h.msg_control = control;
+    h.msg_controllen = sizeof control;
+    if (::recvmsg(sock, &h, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) break;
+  }
+  int last = so_error();
+  return first != 0 ? first : last;
+}
+
 int io_list_interfaces(std::vector<IfInfo>* out) {
   ifaddrs* list = nullptr;
   if (::getifaddrs(&list) < 0) return errno;

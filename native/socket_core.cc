@@ -153,6 +153,11 @@ Status SocketCore::enable_receive(uint8_t* area, size_t stride, size_t slot_size
   return {};
 }
 
+Status SocketCore::take_error() {
+  if (!is_open()) return {};
+  return failure(io_take_error(sock_), "poll");
+}
+
 Status SocketCore::receive(const RecvSlot** slots, int* count) {
   *count = 0;
   *slots = slots_.data();

@@ -69,6 +69,9 @@ class SocketCore {
   // receive slots into `area` (owned by the caller, which keeps it alive while
   // this socket lives), `stride` bytes apart, each taking up to slot_size bytes.
   Status enable_receive(uint8_t* area, size_t stride, size_t slot_size);
+  // The socket's pending error (what made a poll report POLLERR), taken so the
+  // next poll does not report it again; ok if there was none.
+  Status take_error();
   // One recvmmsg into the slots. *count 0 means nothing is waiting (EAGAIN).
   // A datagram longer than its slot comes back with truncated set.
   Status receive(const RecvSlot** slots, int* count);

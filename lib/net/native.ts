@@ -12,6 +12,10 @@ export interface NativeHandlers {
    * the socket's receive area, the same ArrayBuffer every time until JS detaches it).
    */
   onBatch(slab: ArrayBuffer, count: number, addresses: string[]): void;
+  /**
+   * A receive or send error. After a poll error the socket goes on (the error says what the kernel
+   * reported); one with `closed: true` means its polls kept failing and the socket closed itself.
+   */
   onError(err: Error): void;
   /** The native send queue became empty. */
   onDrain(): void;

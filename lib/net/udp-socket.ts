@@ -58,7 +58,11 @@ export class UdpSocket {
     this.native = new native(this.family, reuseAddr, {
       onBatch: (slab, count, addresses) =>
         this.messages?.(this.transient ? this.transient.decode(slab, count, addresses) : decodeBatch(slab, count, addresses)),
-      onError: (err) => this.errors(err as SyscallError),
+      onError: (err) => {
+        // The native side closed the socket itself (its polls kept failing): settle as close() does.
+        if ((err as { closed?: unknown }).closed === true) void this.close();
+        this.errors(err as SyscallError);
+      },
       onDrain: () => this.settleFlushes(),
     });
   }
