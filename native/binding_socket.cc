@@ -67,7 +67,9 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     check(env_, core_.open(family == 4 ? AF_INET : AF_INET6, info[1].ToBoolean()));
     // Asynchronous, so that Node keeps the addon loaded until libuv has
     // called back about the poll handle, also when a worker is torn down.
-    if (napi_add_async_cleanup_hook(env_, &NativeSocket::OnEnvCleanup, this, &cleanup_) != napi_ok) {
+    cleanup_ = new CleanupLink{this, nullptr};
+    if (napi_add_async_cleanup_hook(env_, &NativeSocket::OnEnvCleanup, cleanup_, &cleanup_->hook) != napi_ok) {
+      delete cleanup_;
       cleanup_ = nullptr;
     }
   }
@@ -79,10 +81,24 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   }
 
  private:
-  static void OnEnvCleanup(napi_async_cleanup_hook_handle, void* arg) { static_cast<NativeSocket*>(arg)->Shutdown(); }
+  // What the environment's cleanup hook holds: not the socket, which the GC may
+  // free while libuv still has its poll handle (and so the hook), but this link,
+  // which lives until the hook is removed and forgets the socket when it goes.
+  struct CleanupLink {
+    NativeSocket* socket;
+    napi_async_cleanup_hook_handle hook;
+  };
 
-  static void ReleaseCleanupHook(void* hook) {
-    napi_remove_async_cleanup_hook(static_cast<napi_async_cleanup_hook_handle>(hook));
+  static void OnEnvCleanup(napi_async_cleanup_hook_handle, void* arg) {
+    // No socket: it shut down already, and the hook goes when libuv lets go of its handle.
+    NativeSocket* socket = static_cast<CleanupLink*>(arg)->socket;
+    if (socket != nullptr) socket->Shutdown();
+  }
+
+  static void ReleaseCleanupLink(void* arg) {
+    auto* link = static_cast<CleanupLink*>(arg);
+    napi_remove_async_cleanup_hook(link->hook);
+    delete link;
   }
 
   // Idempotent; touches no JS. The cleanup hook is released only once libuv
@@ -96,9 +112,10 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     resting_ = false;
     closed_ = true;
     receiving_ = false;
-    napi_async_cleanup_hook_handle hook = cleanup_;
+    CleanupLink* link = cleanup_;
     cleanup_ = nullptr;
-    watcher_.close(hook != nullptr ? &NativeSocket::ReleaseCleanupHook : nullptr, hook);
+    if (link != nullptr) link->socket = nullptr;
+    watcher_.close(link != nullptr ? &NativeSocket::ReleaseCleanupLink : nullptr, link);
     core_.close();
   }
 
@@ -513,7 +530,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   bool closed_ = false;
   bool pinned_ = false;
   int poll_errors_ = 0;  // in a row
-  napi_async_cleanup_hook_handle cleanup_ = nullptr;
+  CleanupLink* cleanup_ = nullptr;
 };
 
 

@@ -2,7 +2,8 @@
 // slow qdisc gets EAGAIN, keeps the rest queued, polls for writable and
 // drains. Needs root for a private network namespace (skipped otherwise).
 import { META_WORDS } from '../../lib/net/datagram-batch';
-import { TestNetns, isRoot } from './net-helpers';
+import { execFileSync } from 'node:child_process';
+import { ADDON_PATH, TestNetns, isRoot } from './net-helpers';
 
 const drainChild = `
 const addon = require(process.argv[1]);
@@ -100,6 +101,38 @@ function onDrain() {
 }
 `;
 
+// The issue-11 teardown window: a send-only socket that once queued (so libuv holds its poll handle,
+// and the environment's cleanup hook with it) is collected, then its worker is torn down before the
+// loop turns. The hook must not reach the freed socket. Many workers in a row, each exits cleanly.
+const teardownChild = `
+const { Worker } = require('worker_threads');
+const fs = require('fs');
+const sockets = () => fs.readdirSync('/proc/self/fd').filter((f) => {
+  try { return fs.readlinkSync('/proc/self/fd/' + f).startsWith('socket:'); } catch { return false; }
+}).length;
+const code = \`
+  const addon = require(\${JSON.stringify(process.argv[1])});
+  let tx = new addon.Socket(4, true, { onDrain: () => setImmediate(() => {
+    tx = null;
+    global.gc();
+    process.exit(0); // no loop turn between the collection and the teardown
+  }) });
+  tx.bind('198.18.250.1', 0);
+  tx.setBuffer(false, 4096, false);
+  const datas = Array.from({ length: 200 }, () => Buffer.alloc(1000));
+  tx.sendBatch(datas, datas.map(() => '198.18.250.2'), datas.map(() => 9));
+  if (tx.queued() === 0) throw new Error('nothing queued');
+\`;
+const before = sockets();
+let exits = [];
+(async () => {
+  for (let i = 0; i < 20; i++) {
+    exits.push(await new Promise((resolve) => new Worker(code, { eval: true }).on('error', (e) => resolve(String(e))).on('exit', resolve)));
+  }
+  console.log(JSON.stringify({ exits, leaked: sockets() - before }));
+})();
+`;
+
 const rootOnly = isRoot() ? describe : describe.skip;
 rootOnly('send queue (skipped when not root: needs a network namespace)', () => {
   let ns: TestNetns;
@@ -152,5 +185,13 @@ rootOnly('send queue (skipped when not root: needs a network namespace)', () => 
     expect(r.atOnce).toEqual({ datagrams: room, bytes: room * 1064, dropped: total - r.handed - room, peakBytes: room * 1064, limitBytes: r.limit });
     expect(r.drained).toEqual({ ...r.atOnce, datagrams: 0, bytes: 0 });
     expect(r.txPackets).toBe(r.handed + room);
+  });
+
+  test('a collected socket that once queued, then its worker torn down at once: clean exits, nothing left open', () => {
+    const out = execFileSync('ip', ['netns', 'exec', ns.name, process.execPath, '--expose-gc', '-e', teardownChild, ADDON_PATH], {
+      encoding: 'utf8',
+      timeout: 60000,
+    });
+    expect(JSON.parse(out)).toEqual({ exits: Array(20).fill(0), leaked: 0 });
   });
 });
