@@ -6,6 +6,7 @@
 #include <uv.h>
 
 #include <cstddef>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -247,11 +248,33 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     auto* self = static_cast<NativeSocket*>(timer->data);
     if (self->closed_) return;
     self->resting_ = false;
-    Napi::HandleScope scope(self->env_);
+    self->Guarded([self] { self->UpdateWatch(); });
+  }
+
+  // Runs a step that libuv called for. A JS handler that throws is reported as
+  // any uncaught exception; a native failure (bad_alloc, ...) goes to onError
+  // rather than aborting the process.
+  template <typename Step>
+  void Guarded(Step step) {
+    Napi::HandleScope scope(env_);
     try {
-      self->UpdateWatch();
+      step();
     } catch (const Napi::Error& e) {
-      napi_fatal_exception(self->env_, e.Value());
+      napi_fatal_exception(env_, e.Value());
+    } catch (const std::exception& e) {
+      ReportNativeFailure(e.what());
+    }
+  }
+
+  void ReportNativeFailure(const char* what) {
+    try {
+      auto err = Napi::Error::New(env_, std::string("native failure in the socket: ") + what);
+      err.Set("code", "ERR_NATIVE_FAILURE");
+      Emit("onError", {err.Value()});
+    } catch (const Napi::Error& e) {
+      napi_fatal_exception(env_, e.Value());
+    } catch (const std::exception&) {
+      // Out of memory even for the report: nothing more to do here.
     }
   }
 
@@ -399,13 +422,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
 
   static void OnPoll(void* context, int status, int events) {
     auto* self = static_cast<NativeSocket*>(context);
-    Napi::HandleScope scope(self->env_);
-    try {
-      self->HandlePoll(status, events);
-    } catch (const Napi::Error& e) {
-      // A throwing handler: let Node report it like any uncaught exception.
-      napi_fatal_exception(self->env_, e.Value());
-    }
+    self->Guarded([=] { self->HandlePoll(status, events); });
   }
 
   void HandlePoll(int status, int events) {
