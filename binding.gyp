@@ -5,6 +5,7 @@
       "sources": [
         "native/binding.cc",
         "native/binding_socket.cc",
+        "native/binding_receive_area.cc",
         "native/binding_interfaces.cc",
         "native/binding_crypto.cc",
         "native/binding_files.cc",

@@ -9,7 +9,8 @@ Napi::Error syscall_error(Napi::Env env, const Status& st, const std::string& de
   auto err = Napi::Error::New(env, std::string(st.syscall) + " " + code + ": " +
                                        (detail.empty() ? io_error_message(st.error) : detail));
   err.Set("code", code);
-  err.Set("errno", static_cast<double>(st.error));
+  // As Node's own errors: libuv's negative code (-errno on POSIX), the key of util.getSystemErrorMap().
+  err.Set("errno", static_cast<double>(uv_translate_sys_error(st.error)));
   err.Set("syscall", st.syscall);
   return err;
 }
@@ -21,7 +22,7 @@ Napi::Error uv_error(Napi::Env env, int status, const char* syscall) {
   uv_strerror_r(status, text, sizeof text);
   auto err = Napi::Error::New(env, std::string(syscall) + " " + name + ": " + text);
   err.Set("code", name);
-  err.Set("errno", static_cast<double>(-status));
+  err.Set("errno", static_cast<double>(status));
   err.Set("syscall", syscall);
   return err;
 }

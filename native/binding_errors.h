@@ -1,5 +1,5 @@
 // How native failures reach JS: Errors that carry code, errno and syscall the
-// way Node's own do, so callers can switch on err.code.
+// way Node's own do (errno negative: libuv's code), so callers can switch on err.code.
 #pragma once
 
 #include <napi.h>

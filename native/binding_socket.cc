@@ -6,6 +6,7 @@
 #include <uv.h>
 
 #include <cstddef>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "binding_args.h"
 #include "binding_errors.h"
 #include "binding_init.h"
+#include "binding_receive_area.h"
 #include "poll_watcher.h"
 #include "socket_core.h"
 
@@ -21,6 +23,7 @@ namespace uftp_native {
 namespace {
 
 constexpr int kBatchesPerPoll = 16;  // then yield to the loop so timers and sends get a turn
+constexpr int kMaxPollErrors = 16;   // poll errors in a row, nothing read or sent between: the socket is closed
 // The receive area opens with a table for a full batch; the slots follow.
 constexpr size_t kTableBytes = BatchTable::table_bytes(SocketCore::kBatch);
 
@@ -46,6 +49,8 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
                            InstanceMethod<&NativeSocket::Send>("send"),
                            InstanceMethod<&NativeSocket::SendBatch>("sendBatch"),
                            InstanceMethod<&NativeSocket::Queued>("queued"),
+                           InstanceMethod<&NativeSocket::SendQueue>("sendQueue"),
+                           InstanceMethod<&NativeSocket::SetSendQueueLimit>("setSendQueueLimit"),
                            InstanceMethod<&NativeSocket::SetSegmentOffload>("setSegmentOffload"),
                            InstanceMethod<&NativeSocket::SegmentLimit>("segmentLimit"),
                            InstanceMethod<&NativeSocket::ReceiveDrops>("receiveDrops"),
@@ -65,7 +70,9 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     check(env_, core_.open(family == 4 ? AF_INET : AF_INET6, info[1].ToBoolean()));
     // Asynchronous, so that Node keeps the addon loaded until libuv has
     // called back about the poll handle, also when a worker is torn down.
-    if (napi_add_async_cleanup_hook(env_, &NativeSocket::OnEnvCleanup, this, &cleanup_) != napi_ok) {
+    cleanup_ = new CleanupLink{this, nullptr};
+    if (napi_add_async_cleanup_hook(env_, &NativeSocket::OnEnvCleanup, cleanup_, &cleanup_->hook) != napi_ok) {
+      delete cleanup_;
       cleanup_ = nullptr;
     }
   }
@@ -77,10 +84,24 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   }
 
  private:
-  static void OnEnvCleanup(napi_async_cleanup_hook_handle, void* arg) { static_cast<NativeSocket*>(arg)->Shutdown(); }
+  // What the environment's cleanup hook holds: not the socket, which the GC may
+  // free while libuv still has its poll handle (and so the hook), but this link,
+  // which lives until the hook is removed and forgets the socket when it goes.
+  struct CleanupLink {
+    NativeSocket* socket;
+    napi_async_cleanup_hook_handle hook;
+  };
 
-  static void ReleaseCleanupHook(void* hook) {
-    napi_remove_async_cleanup_hook(static_cast<napi_async_cleanup_hook_handle>(hook));
+  static void OnEnvCleanup(napi_async_cleanup_hook_handle, void* arg) {
+    // No socket: it shut down already, and the hook goes when libuv lets go of its handle.
+    NativeSocket* socket = static_cast<CleanupLink*>(arg)->socket;
+    if (socket != nullptr) socket->Shutdown();
+  }
+
+  static void ReleaseCleanupLink(void* arg) {
+    auto* link = static_cast<CleanupLink*>(arg);
+    napi_remove_async_cleanup_hook(link->hook);
+    delete link;
   }
 
   // Idempotent; touches no JS. The cleanup hook is released only once libuv
@@ -94,9 +115,10 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     resting_ = false;
     closed_ = true;
     receiving_ = false;
-    napi_async_cleanup_hook_handle hook = cleanup_;
+    CleanupLink* link = cleanup_;
     cleanup_ = nullptr;
-    watcher_.close(hook != nullptr ? &NativeSocket::ReleaseCleanupHook : nullptr, hook);
+    if (link != nullptr) link->socket = nullptr;
+    watcher_.close(link != nullptr ? &NativeSocket::ReleaseCleanupLink : nullptr, link);
     core_.close();
   }
 
@@ -212,7 +234,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     }
     gather_below_ = info[2].IsUndefined() ? 0 : static_cast<int>(uint_arg(info, 2, "gatherBelow"));
     gather_ms_ = info[3].IsUndefined() ? 0 : uint_arg(info, 3, "gatherMs");
-    if (area_.IsEmpty() || slot != slot_size_) AllocateArea(slot);
+    if (area_.empty() || slot != slot_size_) AllocateArea(slot);
     transient_ = info[0].ToBoolean();
     receiving_ = true;
     UpdateWatch();
@@ -236,25 +258,55 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     auto* self = static_cast<NativeSocket*>(timer->data);
     if (self->closed_) return;
     self->resting_ = false;
-    Napi::HandleScope scope(self->env_);
+    self->Guarded([self] { self->UpdateWatch(); });
+  }
+
+  // Runs a step that libuv called for. A JS handler that throws is reported as
+  // any uncaught exception; a native failure (bad_alloc, ...) goes to onError
+  // rather than aborting the process.
+  template <typename Step>
+  void Guarded(Step step) {
+    Napi::HandleScope scope(env_);
     try {
-      self->UpdateWatch();
+      step();
     } catch (const Napi::Error& e) {
-      napi_fatal_exception(self->env_, e.Value());
+      napi_fatal_exception(env_, e.Value());
+    } catch (const std::exception& e) {
+      ReportNativeFailure(e.what());
     }
   }
 
-  // The area is a JS ArrayBuffer held by this socket, so views handed out of it
-  // (transient mode) can never outlive its memory. Large calloc'd blocks are
-  // fresh zero pages from the kernel: only slots that datagrams reach get touched.
+  void ReportNativeFailure(const char* what) {
+    try {
+      auto err = Napi::Error::New(env_, std::string("native failure in the socket: ") + what);
+      err.Set("code", "ERR_NATIVE_FAILURE");
+      Emit("onError", {err.Value()});
+    } catch (const Napi::Error& e) {
+      napi_fatal_exception(env_, e.Value());
+    } catch (const std::exception&) {
+      // Out of memory even for the report: nothing more to do here.
+    }
+  }
+
+  // The area (ReceiveArea) is memory this socket owns jointly with the JS ArrayBuffer over it, so
+  // views handed out of it (transient mode) never outlive it, and nothing JS does to the ArrayBuffer
+  // frees memory the kernel writes into. Large calloc'd blocks are fresh zero pages from the
+  // kernel: only slots that datagrams reach get touched.
   void AllocateArea(size_t slot) {
     // A cache line of skew per slot, so the slots do not all start in one cache set.
     size_t stride = (slot + 63) / 64 * 64 + 64;
-    auto area = Napi::ArrayBuffer::New(env_, kTableBytes + stride * SocketCore::kBatch);
-    area_base_ = static_cast<uint8_t*>(area.Data());
-    check(env_, core_.enable_receive(area_base_ + kTableBytes, stride, slot));
-    area_ = Napi::Persistent(area);
+    area_.Allocate(env_, kTableBytes + stride * SocketCore::kBatch);
+    check(env_, core_.enable_receive(area_.data() + kTableBytes, stride, slot));
     slot_size_ = slot;
+  }
+
+  // JS detached the area (a transfer): its memory may be read elsewhere now, so the socket goes on
+  // in a fresh one, and says so.
+  void ReplaceDetachedArea() {
+    AllocateArea(slot_size_);
+    auto err = Napi::Error::New(env_, "the receive area was detached (transferred) by JS; receiving goes on in a new one");
+    err.Set("code", "ERR_RECEIVE_AREA_DETACHED");
+    Emit("onError", {err.Value()});
   }
 
   // send(data: Uint8Array, address: string, port: number) -> 1 if sent now, 0 if queued
@@ -338,6 +390,24 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
 
   Napi::Value Queued(const Napi::CallbackInfo&) { return Napi::Number::New(env_, static_cast<double>(core_.queued())); }
 
+  // sendQueue() -> { datagrams, bytes, dropped, peakBytes, limitBytes }
+  Napi::Value SendQueue(const Napi::CallbackInfo&) {
+    QueueDepth d = core_.queue_depth();
+    auto out = Napi::Object::New(env_);
+    out.Set("datagrams", static_cast<double>(d.datagrams));
+    out.Set("bytes", static_cast<double>(d.bytes));
+    out.Set("dropped", d.dropped);
+    out.Set("peakBytes", static_cast<double>(d.peak_bytes));
+    out.Set("limitBytes", static_cast<double>(d.limit_bytes));
+    return out;
+  }
+
+  // setSendQueueLimit(bytes) -> the limit now
+  Napi::Value SetSendQueueLimit(const Napi::CallbackInfo& info) {
+    core_.set_queue_limit(uint_arg(info, 0, "bytes"));
+    return Napi::Number::New(env_, static_cast<double>(core_.queue_depth().limit_bytes));
+  }
+
   void Close(const Napi::CallbackInfo&) {
     if (closed_) return;
     Shutdown();
@@ -369,27 +439,41 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
 
   static void OnPoll(void* context, int status, int events) {
     auto* self = static_cast<NativeSocket*>(context);
-    Napi::HandleScope scope(self->env_);
-    try {
-      self->HandlePoll(status, events);
-    } catch (const Napi::Error& e) {
-      // A throwing handler: let Node report it like any uncaught exception.
-      napi_fatal_exception(self->env_, e.Value());
-    }
+    self->Guarded([=] { self->HandlePoll(status, events); });
   }
 
   void HandlePoll(int status, int events) {
     if (status < 0) {
-      Emit("onError", {uv_error(env_, status, "uv_poll").Value()});
+      HandlePollError(status);
       return;
     }
+    poll_errors_ = 0;
     if ((events & UV_READABLE) != 0) ReceiveBatches();
     if (!closed_ && (events & UV_WRITABLE) != 0) DrainQueue();
+  }
+
+  // libuv stopped the handle. The socket's pending error (what made the poll fail) is taken and
+  // reported, and the watch re-armed; a socket whose polls keep failing is closed, not spun on.
+  void HandlePollError(int status) {
+    Status pending = core_.take_error();
+    Napi::Error err = pending.ok() ? uv_error(env_, status, "uv_poll") : syscall_error(env_, pending);
+    bool give_up = ++poll_errors_ >= kMaxPollErrors;
+    if (give_up) err.Set("closed", true);
+    Emit("onError", {err.Value()});
+    if (closed_) return;
+    if (give_up) {
+      Shutdown();
+      Pin(false);
+      return;
+    }
+    UpdateWatch();
   }
 
   void ReceiveBatches() {
     int total = 0;
     for (int i = 0; i < kBatchesPerPoll && !closed_; i++) {
+      if (area_.Detached()) ReplaceDetachedArea();
+      if (closed_) return;
       const RecvSlot* slots = nullptr;
       int count = 0;
       Status st = core_.receive(&slots, &count);
@@ -415,7 +499,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     BatchTable::Summary batch = BatchTable::summarize(slots, count);
     if (batch.whole > 0) {
       Napi::ArrayBuffer slab = area_.Value();
-      uint8_t* bytes = area_base_;
+      uint8_t* bytes = area_.data();
       if (!transient_) {
         auto buffer = Napi::Buffer<uint8_t>::New(env_, BatchTable::table_bytes(batch.whole) + batch.payload);
         slab = buffer.ArrayBuffer();  // a Buffer this large owns its backing store whole
@@ -468,8 +552,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   SocketCore core_;
   PollWatcher watcher_;
   BatchTable table_;
-  Napi::Reference<Napi::ArrayBuffer> area_;  // receive area: table, then kBatch slots
-  uint8_t* area_base_ = nullptr;
+  ReceiveArea area_;  // table, then kBatch slots
   size_t slot_size_ = 0;
   bool transient_ = false;
   napi_async_context async_context_ = nullptr;
@@ -480,7 +563,8 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   uv_timer_t* gather_timer_ = nullptr;
   bool closed_ = false;
   bool pinned_ = false;
-  napi_async_cleanup_hook_handle cleanup_ = nullptr;
+  int poll_errors_ = 0;  // in a row
+  CleanupLink* cleanup_ = nullptr;
 };
 
 

@@ -32,6 +32,18 @@ std::string take_error(const char* what) {
   return text;
 }
 
+// The ciphers UFTP's key types name. Anything else is refused: other modes break the output bound
+// (key wrap writes 8 bytes past it) or the padding and IV rules this class relies on.
+constexpr const char* kProtocolCiphers[] = {"DES-CBC",     "DES-EDE3-CBC", "AES-128-CBC", "AES-256-CBC",
+                                            "AES-128-GCM", "AES-256-GCM",  "AES-128-CCM", "AES-256-CCM"};
+
+bool protocol_cipher(const EVP_CIPHER* cipher) {
+  for (const char* name : kProtocolCiphers) {
+    if (EVP_CIPHER_is_a(cipher, name)) return true;
+  }
+  return false;
+}
+
 bool ctrl(EVP_CIPHER_CTX* ctx, int type, size_t arg, void* ptr) {
   return EVP_CIPHER_CTX_ctrl(ctx, type, static_cast<int>(arg), ptr) == 1;
 }
@@ -43,6 +55,11 @@ std::unique_ptr<CipherContext> CipherContext::Create(const std::string& name, co
   EVP_CIPHER* cipher = EVP_CIPHER_fetch(nullptr, name.c_str(), nullptr);
   if (cipher == nullptr) {
     *error = take_error(("cipher '" + name + "' is not available").c_str());
+    return nullptr;
+  }
+  if (!protocol_cipher(cipher)) {
+    EVP_CIPHER_free(cipher);
+    *error = "cipher '" + name + "' is not one UFTP uses (DES/3DES/AES-128/AES-256 in CBC, AES-128/AES-256 in GCM or CCM)";
     return nullptr;
   }
   std::unique_ptr<CipherContext> self(new CipherContext());
@@ -141,6 +158,13 @@ long CipherContext::Fail() {
   return -1;
 }
 
+// A failed open may have written plaintext that did not authenticate (GCM decrypts before the tag
+// check, CBC all blocks before the padding check): none of it stays readable.
+long CipherContext::FailOpen(uint8_t* out, size_t written) {
+  if (written > 0) OPENSSL_cleanse(out, written);
+  return Fail();
+}
+
 long CipherContext::Open(const uint8_t* iv, size_t iv_len, const uint8_t* aad, size_t aad_len, const uint8_t* in,
                          size_t in_len, uint8_t* out) {
   if (in_len < tag_length() || in_len > kMaxInput || aad_len > kMaxInput) return -1;
@@ -165,15 +189,15 @@ long CipherContext::Open(const uint8_t* iv, size_t iv_len, const uint8_t* aad, s
     // CCM: tag (set above), then the message length, then AAD; the data is checked in one update.
     if (EVP_CipherUpdate(ctx_, nullptr, &n, nullptr, static_cast<int>(body)) != 1) return Fail();
     if (aad_len > 0 && EVP_CipherUpdate(ctx_, nullptr, &n, aad, static_cast<int>(aad_len)) != 1) return Fail();
-    if (EVP_CipherUpdate(ctx_, out, &n, in, static_cast<int>(body)) != 1) return Fail();
+    if (EVP_CipherUpdate(ctx_, out, &n, in, static_cast<int>(body)) != 1) return FailOpen(out, body);
     return n;
   }
   if (kind_ == Kind::kGcm) {
     if (aad_len > 0 && EVP_CipherUpdate(ctx_, nullptr, &n, aad, static_cast<int>(aad_len)) != 1) return Fail();
     n = 0;  // an AAD update reports the AAD's length, not bytes written
   }
-  if (body > 0 && EVP_CipherUpdate(ctx_, out, &n, in, static_cast<int>(body)) != 1) return Fail();
-  if (EVP_CipherFinal_ex(ctx_, out + n, &last) != 1) return Fail();
+  if (body > 0 && EVP_CipherUpdate(ctx_, out, &n, in, static_cast<int>(body)) != 1) return FailOpen(out, body);
+  if (EVP_CipherFinal_ex(ctx_, out + n, &last) != 1) return FailOpen(out, OutputBound(in_len));
   return n + last;
 }
 

@@ -20,7 +20,8 @@ namespace uftp_native {
 // after the ciphertext, as WebCrypto does: sealed = ciphertext | tag.
 class CipherContext {
  public:
-  // name: an OpenSSL cipher name ("aes-128-gcm", "aes-256-cbc", ...).
+  // name: an OpenSSL name of a cipher UFTP uses ("aes-128-gcm", "aes-256-cbc", "des-ede3-cbc", ...);
+  // others are refused.
   // tag_len: the AEAD tag length (ignored for other ciphers).
   // On failure answers null and says why in *error.
   static std::unique_ptr<CipherContext> Create(const std::string& name, const uint8_t* key, size_t key_len,
@@ -45,9 +46,9 @@ class CipherContext {
   std::string CheckOutput(const uint8_t* in, size_t in_len, const uint8_t* out, size_t out_len) const;
 
   // Both answer the bytes written to out (which holds OutputBound(in_len)),
-  // or -1: for Open when the input does not authenticate or unpad, for Seal
-  // when OpenSSL fails (last_error() says why). OpenSSL's error queue is left
-  // empty either way.
+  // or -1: for Open when the input does not authenticate or unpad (out then
+  // holds no plaintext: what was written is zeroed), for Seal when OpenSSL
+  // fails (last_error() says why). OpenSSL's error queue is left empty either way.
   long Open(const uint8_t* iv, size_t iv_len, const uint8_t* aad, size_t aad_len, const uint8_t* in, size_t in_len,
             uint8_t* out);
   long Seal(const uint8_t* iv, size_t iv_len, const uint8_t* aad, size_t aad_len, const uint8_t* in, size_t in_len,
@@ -60,6 +61,7 @@ class CipherContext {
   std::string CheckIv(size_t iv_len) const;  // empty if the IV length suits this cipher
   bool Start(const uint8_t* iv, size_t iv_len);
   long Fail();
+  long FailOpen(uint8_t* out, size_t written);
 
   evp_cipher_ctx_st* ctx_ = nullptr;
   Kind kind_ = Kind::kPlain;

@@ -118,11 +118,16 @@ int io_recv_batch(sock_t sock, RecvSlot* slots, int count, int* received);
 // late (Linux UDP GSO): one trip through the stack instead of one per
 // datagram, the same datagrams on the wire. When the kernel refuses such a
 // send the run goes out one by one and the limit drops below that size
-// (EMSGSIZE, or EINVAL before Linux 6.x: segment over the route's MTU) or to 0
+// (EMSGSIZE, or EINVAL before Linux 6.x: segment over the route's MTU; an EINVAL
+// that the first datagram also gets alone is its own, and returned) or to 0
 // (EIO: no checksum offload on the way out).
 int io_send_batch(sock_t sock, const SendSlot* slots, int count, int* sent, size_t* segment_limit);
 // The starting segment limit for this socket: 0 where the platform cannot coalesce.
 size_t io_segment_limit(sock_t sock);
+
+// Takes the socket's pending error, which a poll reports as POLLERR until it is
+// taken: SO_ERROR, and on Linux the error queue (IP_RECVERR) too. 0 if none.
+int io_take_error(sock_t sock);
 
 int io_list_interfaces(std::vector<IfInfo>* out);
 unsigned io_name_to_index(const char* name);

@@ -62,6 +62,21 @@ int run_length(const SendSlot* slots, int count, size_t limit) {
   return n;
 }
 
+// One datagram, never coalesced: 0 or the errno.
+int send_alone(int sock, const SendSlot& slot) {
+  iovec iov{const_cast<uint8_t*>(slot.data), slot.length};
+  msghdr h{};
+  h.msg_name = const_cast<sockaddr*>(slot.to->raw());
+  h.msg_namelen = slot.to->len;
+  h.msg_iov = &iov;
+  h.msg_iovlen = 1;
+  ssize_t rc;
+  do {
+    rc = ::sendmsg(sock, &h, MSG_DONTWAIT);
+  } while (rc < 0 && errno == EINTR);
+  return rc < 0 ? errno : 0;
+}
+
 // Pulls destination, interface and TOS out of the control messages.
 void read_control(msghdr* msg, RecvSlot* slot) {
   for (cmsghdr* c = CMSG_FIRSTHDR(msg); c != nullptr; c = CMSG_NXTHDR(msg, c)) {
@@ -267,8 +282,16 @@ int io_send_batch(sock_t sock, const SendSlot* slots, int count, int* sent, size
       int err = errno;
       if (err == EINTR) continue;
       if (covers[0] > 1 && (err == EMSGSIZE || err == EINVAL || err == EIO)) {
+        size_t size = slots[*sent].length;
+        if (err == EINVAL) {
+          // EINVAL is also a datagram the kernel refuses however it is sent (port 0, say): the
+          // segment size was to blame only if the first datagram goes out alone.
+          int alone = send_alone(sock, slots[*sent]);
+          if (alone != 0) return alone;
+          (*sent)++;
+        }
         // The kernel refused the coalescing, not the datagrams: send them one by one.
-        *segment_limit = err == EIO ? 0 : slots[*sent].length - 1;
+        *segment_limit = err == EIO ? 0 : size - 1;
         continue;
       }
       return err;
@@ -277,6 +300,29 @@ int io_send_batch(sock_t sock, const SendSlot* slots, int count, int* sent, size
     // A short count means the next entry failed: the next call reports why.
   }
   return 0;
+}
+
+int io_take_error(sock_t sock) {
+  auto so_error = [sock] {
+    int err = 0;
+    socklen_t len = sizeof err;
+    return ::getsockopt(sock, SOL_SOCKET, SO_ERROR, &err, &len) < 0 ? errno : err;
+  };
+  int first = so_error();
+  // Each error-queue entry read sets SO_ERROR to the next one's: read them all, then clear it.
+  for (int i = 0; i < kMaxBatch; i++) {
+    uint8_t data[64];
+    alignas(cmsghdr) uint8_t control[256];
+    iovec iov{data, sizeof data};
+    msghdr h{};
+    h.msg_iov = &iov;
+    h.msg_iovlen = 1;
+    h.msg_control = control;
+    h.msg_controllen = sizeof control;
+    if (::recvmsg(sock, &h, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) break;
+  }
+  int last = so_error();
+  return first != 0 ? first : last;
 }
 
 int io_list_interfaces(std::vector<IfInfo>* out) {

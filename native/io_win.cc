@@ -189,6 +189,13 @@ int io_send_batch(sock_t sock, const SendSlot* slots, int count, int* sent, size
   return 0;
 }
 
+int io_take_error(sock_t sock) {
+  int err = 0;
+  int len = sizeof err;
+  if (getsockopt(sock, SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&err), &len) != 0) return WSAGetLastError();
+  return err;
+}
+
 int read_adapters(ULONG family, std::vector<uint8_t>* buffer) {
   ULONG size = 16 * 1024;
   ULONG rc;

@@ -7,12 +7,15 @@ struct PollWatcher::Handle {
   uv_poll_t poll;
   Callback callback;
   void* context;
+  PollWatcher* watcher;  // null once closed
   void (*on_closed)(void*);
   void* closed_arg;
 };
 
 void PollWatcher::on_poll(uv_poll_t* poll, int status, int events) {
   auto* handle = static_cast<Handle*>(poll->data);
+  // libuv stops the handle on an error: what is watched now is nothing.
+  if (status < 0 && handle->watcher != nullptr) handle->watcher->events_ = 0;
   if (handle->callback != nullptr) handle->callback(handle->context, status, events);
 }
 
@@ -21,6 +24,7 @@ int PollWatcher::init(uv_loop_t* loop, sock_t sock, Callback callback, void* con
   auto* handle = new Handle{};
   handle->callback = callback;
   handle->context = context;
+  handle->watcher = this;
   handle->poll.data = handle;
   int rc = uv_poll_init_socket(loop, &handle->poll, sock);
   if (rc < 0) {
@@ -45,6 +49,7 @@ void PollWatcher::close(void (*on_closed)(void*), void* arg) {
   }
   uv_poll_stop(&handle_->poll);
   handle_->callback = nullptr;  // nothing reaches the owner any more
+  handle_->watcher = nullptr;
   handle_->on_closed = on_closed;
   handle_->closed_arg = arg;
   uv_close(reinterpret_cast<uv_handle_t*>(&handle_->poll), [](uv_handle_t* h) {

@@ -10,7 +10,8 @@ namespace uftp_native {
 
 class PollWatcher {
  public:
-  // status < 0 is a libuv error; events is a mask of UV_READABLE / UV_WRITABLE.
+  // status < 0 is a libuv error, after which libuv has stopped the handle (a
+  // watch() re-arms it); events is a mask of UV_READABLE / UV_WRITABLE.
   using Callback = void (*)(void* context, int status, int events);
 
   PollWatcher() = default;

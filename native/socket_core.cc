@@ -34,6 +34,7 @@ void SocketCore::close() {
   io_close(sock_);
   sock_ = kNoSocket;
   queue_.clear();
+  queue_bytes_ = 0;
 }
 
 Status SocketCore::bind(const SockAddr& addr) {
@@ -160,6 +161,11 @@ Status SocketCore::enable_receive(uint8_t* area, size_t stride, size_t slot_size
   return {};
 }
 
+Status SocketCore::take_error() {
+  if (!is_open()) return {};
+  return failure(io_take_error(sock_), "poll");
+}
+
 Status SocketCore::receive(const RecvSlot** slots, int* count) {
   *count = 0;
   *slots = slots_.data();
@@ -184,11 +190,35 @@ bool SocketCore::receive_drops(uint64_t* drops) const {
 
 void SocketCore::enqueue(const SendSlot* items, int count) {
   for (int i = 0; i < count; i++) {
+    size_t cost = items[i].length + kQueuedOverhead;
+    if (queue_bytes_ + cost > queue_limit_) {
+      queue_dropped_++;
+      continue;
+    }
     Queued q;
     q.data.assign(items[i].data, items[i].data + items[i].length);
     q.to = *items[i].to;
     queue_.push_back(std::move(q));
+    queue_bytes_ += cost;
   }
+  if (queue_bytes_ > queue_peak_) queue_peak_ = queue_bytes_;
+}
+
+void SocketCore::dequeue(size_t count) {
+  for (size_t i = 0; i < count; i++) {
+    queue_bytes_ -= queue_.front().data.size() + kQueuedOverhead;
+    queue_.pop_front();
+  }
+}
+
+QueueDepth SocketCore::queue_depth() const {
+  QueueDepth d;
+  d.datagrams = queue_.size();
+  d.bytes = queue_bytes_;
+  d.peak_bytes = queue_peak_;
+  d.dropped = queue_dropped_;
+  d.limit_bytes = queue_limit_;
+  return d;
 }
 
 Status SocketCore::send(const SendSlot* items, int count, int* sent) {
@@ -217,10 +247,10 @@ Status SocketCore::drain() {
     int sent = 0;
     if (dscp_marker_ != nullptr) mark_destinations(batch, count);
     int err = io_send_batch(sock_, batch, count, &sent, &segment_limit_);
-    queue_.erase(queue_.begin(), queue_.begin() + sent);
+    dequeue(static_cast<size_t>(sent));
     if (err == 0) continue;
     if (io_would_block(err)) return {};
-    queue_.pop_front();  // the kernel refused this one for good
+    dequeue(1);  // the kernel refused this one for good
     return failure(err, "sendmmsg");
   }
   return {};

@@ -20,10 +20,24 @@ struct BufferGrant {
   bool forced = false;
 };
 
+// The send queue's depth and what it refused. Each queued datagram counts its
+// payload and kQueuedOverhead bytes of bookkeeping, so empty ones count too.
+struct QueueDepth {
+  size_t datagrams = 0;
+  size_t bytes = 0;
+  size_t peak_bytes = 0;  // the most bytes queued at once
+  double dropped = 0;     // datagrams refused because the queue was at its limit
+  size_t limit_bytes = 0;
+};
+
 class SocketCore {
  public:
   static constexpr int kBatch = 64;              // datagrams per recvmmsg/sendmmsg
   static constexpr size_t kMaxSlotSize = 65536;  // any UDP payload fits: nothing truncated
+  static constexpr size_t kQueuedOverhead = 64;
+  // A few seconds of a fast sender's backlog: beyond it the sender outruns the network, and
+  // memory, not the kernel, would take the difference.
+  static constexpr size_t kDefaultQueueLimit = 32u << 20;
 
   SocketCore() = default;
   SocketCore(const SocketCore&) = delete;
@@ -57,6 +71,9 @@ class SocketCore {
   // receive slots into `area` (owned by the caller, which keeps it alive while
   // this socket lives), `stride` bytes apart, each taking up to slot_size bytes.
   Status enable_receive(uint8_t* area, size_t stride, size_t slot_size);
+  // The socket's pending error (what made a poll report POLLERR), taken so the
+  // next poll does not report it again; ok if there was none.
+  Status take_error();
   // One recvmmsg into the slots. *count 0 means nothing is waiting (EAGAIN).
   // A datagram longer than its slot comes back with truncated set.
   Status receive(const RecvSlot** slots, int* count);
@@ -65,15 +82,19 @@ class SocketCore {
   // before enable_receive).
   bool receive_drops(uint64_t* drops) const;
 
-  // Sends in order. On EAGAIN the unsent ones are copied into the queue; a
-  // hard error is returned and *sent says how many the kernel took before it
-  // (the failed datagram and those after it are neither sent nor queued).
+  // Sends in order. On EAGAIN the unsent ones are copied into the queue, as
+  // far as its limit lets them: the newest beyond it are dropped and counted.
+  // A hard error is returned and *sent says how many the kernel took before
+  // it (the failed datagram and those after it are neither sent nor queued).
   // While the queue is non-empty everything is queued to keep the order.
   Status send(const SendSlot* items, int count, int* sent);
   // Sends from the queue until it is empty or the kernel says EAGAIN. A
   // datagram the kernel refuses is dropped and its error returned.
   Status drain();
   size_t queued() const { return queue_.size(); }
+  QueueDepth queue_depth() const;
+  // The most bytes the queue holds (see QueueDepth); what is queued already stays.
+  void set_queue_limit(size_t bytes) { queue_limit_ = bytes; }
   // Coalescing of equal-sized runs in send() and drain() (io_send_batch): on
   // by default where the platform has it. Turning it on again re-probes.
   void set_segment_offload(bool on) { segment_limit_ = on && is_open() ? io_segment_limit(sock_) : 0; }
@@ -90,6 +111,7 @@ class SocketCore {
   Status read_option(int level, int name, int* value) const;
   void enqueue(const SendSlot* items, int count);
   void mark_destinations(const SendSlot* items, int count);
+  void dequeue(size_t count);
 
   sock_t sock_ = kNoSocket;
   int family_ = 0;
@@ -102,6 +124,10 @@ class SocketCore {
   uint64_t drops_ = 0;      // the same, unwrapped
   std::vector<RecvSlot> slots_;
   std::deque<Queued> queue_;
+  size_t queue_bytes_ = 0;
+  size_t queue_peak_ = 0;
+  size_t queue_limit_ = kDefaultQueueLimit;
+  double queue_dropped_ = 0;
 };
 
 }  // namespace uftp_native

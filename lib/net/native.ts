@@ -1,7 +1,7 @@
 // The shape of the C++ addon (native/binding_*.cc) and its loader. UdpSocket
 // takes a NativeSocketCtor, so tests can hand it a fake instead.
 import bindings from 'bindings';
-import type { BufferGrant, DscpMarking, Family, NetInterface } from './types';
+import type { BufferGrant, DscpMarking, Family, NetInterface, SendQueueDepth } from './types';
 
 /** Callbacks the native socket calls; they live as a property of the native object. */
 export interface NativeHandlers {
@@ -9,9 +9,13 @@ export interface NativeHandlers {
    * One received batch: `slab` opens with a table of `count` rows of 7 uint32
    * (offset, length, from, fromPort, to, ifindex, tos) where from/to
    * index `addresses`; the payloads follow (back to back, or in transient mode in the slots of
-   * the socket's receive area, which is the same ArrayBuffer every time).
+   * the socket's receive area, the same ArrayBuffer every time until JS detaches it).
    */
   onBatch(slab: ArrayBuffer, count: number, addresses: string[]): void;
+  /**
+   * A receive or send error. After a poll error the socket goes on (the error says what the kernel
+   * reported); one with `closed: true` means its polls kept failing and the socket closed itself.
+   */
   onError(err: Error): void;
   /** The native send queue became empty. */
   onDrain(): void;
@@ -39,11 +43,14 @@ export interface NativeSocket {
    * datagrams, the receive side rests for gatherMs.
    */
   startReceiving(transient?: boolean, slotSize?: number, gatherBelow?: number, gatherMs?: number): void;
-  /** 1 if handed to the kernel now, 0 if queued. */
+  /** 1 if handed to the kernel now, 0 if queued (or dropped at the queue's limit). */
   send(data: Uint8Array, address: string, port: number): number;
   /** How many were handed to the kernel now; the rest are queued. */
   sendBatch(datas: Uint8Array[], addresses: string[], ports: number[]): number;
   queued(): number;
+  sendQueue(): SendQueueDepth;
+  /** Returns the limit now. */
+  setSendQueueLimit(bytes: number): number;
   /** Coalescing of equal-sized runs in sendBatch (UDP GSO); returns the largest datagram coalesced now, 0 = off. */
   setSegmentOffload(on: boolean): number;
   segmentLimit(): number;

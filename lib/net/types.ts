@@ -48,6 +48,9 @@ export interface ReceiveOptions {
    * all of it is valid ONLY until the callback returns (the next batch overwrites it). Read or
    * send the bytes on inside the callback (send()/sendBatch() copy whatever they must queue), or
    * copy them (Buffer.from(d.data)) to keep them. For forwarders that pass bytes on at once.
+   * The area's ArrayBuffer cannot be transferred (structuredClone and postMessage copy it); if it is
+   * detached all the same, the socket reports ERR_RECEIVE_AREA_DETACHED through onError and goes on
+   * in a new area.
    */
   transient?: boolean;
   /**
@@ -70,6 +73,22 @@ export interface OutgoingDatagram {
   port: number;
 }
 
+/**
+ * The native send queue (what the kernel could not take yet, EAGAIN). Each datagram counts its
+ * payload and 64 bytes of bookkeeping. At `limitBytes` the newest datagrams are dropped, not
+ * queued, and counted in `dropped`: a sender that outruns the network loses what it sends last
+ * rather than growing without bound.
+ */
+export interface SendQueueDepth {
+  datagrams: number;
+  bytes: number;
+  /** Datagrams dropped at the limit since the socket opened. */
+  dropped: number;
+  /** The most bytes queued at once since the socket opened. */
+  peakBytes: number;
+  limitBytes: number;
+}
+
 /** What a buffer-size request asked for and what the kernel reports it granted (getsockopt). */
 export interface BufferGrant {
   requested: number;
@@ -84,7 +103,7 @@ export interface SocketOptions {
   reuseAddr?: boolean;
 }
 
-/** Errors from a failing syscall carry the errno name, number and the syscall. */
+/** Errors from a failing syscall carry the errno name, number (negative, libuv's code, as in Node's own errors) and the syscall. */
 export interface SyscallError extends Error {
   code: string;
   errno: number;

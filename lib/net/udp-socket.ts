@@ -11,12 +11,14 @@ import type {
   InterfaceSpec,
   OutgoingDatagram,
   ReceiveOptions,
+  SendQueueDepth,
   SocketOptions,
   SyscallError,
 } from './types';
 import {
   MAX_BUFFER_BYTES,
   MAX_DATAGRAM_BYTES,
+  MAX_QUEUE_BYTES,
   checkAddress,
   checkBoolean,
   checkData,
@@ -57,7 +59,11 @@ export class UdpSocket {
     this.native = new native(this.family, reuseAddr, {
       onBatch: (slab, count, addresses) =>
         this.messages?.(this.transient ? this.transient.decode(slab, count, addresses) : decodeBatch(slab, count, addresses)),
-      onError: (err) => this.errors(err as SyscallError),
+      onError: (err) => {
+        // The native side closed the socket itself (its polls kept failing): settle as close() does.
+        if ((err as { closed?: unknown }).closed === true) void this.close();
+        this.errors(err as SyscallError);
+      },
       onDrain: () => this.settleFlushes(),
     });
   }
@@ -163,7 +169,7 @@ export class UdpSocket {
     this.errors = cb;
   }
 
-  /** True if the kernel took it now, false if it waits in the queue. */
+  /** True if the kernel took it now, false if it waits in the queue (or was dropped: see sendQueue()). */
   send(data: Uint8Array, address: string, port: number): boolean {
     checkData('data', data);
     checkAddress('address', address, this.family);
@@ -171,7 +177,7 @@ export class UdpSocket {
     return this.native.send(data, address, port) === 1;
   }
 
-  /** How many the kernel took now; the rest wait in the queue, in order. */
+  /** How many the kernel took now; the rest wait in the queue, in order, as far as its limit lets them. */
   sendBatch(datagrams: OutgoingDatagram[]): number {
     if (!Array.isArray(datagrams)) throw new TypeError('datagrams must be an array');
     // The argument arrays are reused (the addon reads them before it returns): a forwarder calling
@@ -220,6 +226,16 @@ export class UdpSocket {
    */
   receiveDrops(): number | undefined {
     return this.native.receiveDrops() ?? undefined;
+  }
+
+  /** The send queue's depth, its limit and what it dropped (see SendQueueDepth). */
+  sendQueue(): SendQueueDepth {
+    return this.native.sendQueue();
+  }
+
+  /** The most bytes the send queue holds before it drops the newest (default 32 MiB); returns it. */
+  setSendQueueLimit(bytes: number): number {
+    return this.native.setSendQueueLimit(checkInteger('bytes', bytes, 0, MAX_QUEUE_BYTES));
   }
 
   /** Resolves once the queue is empty (at once if it is). */

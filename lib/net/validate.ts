@@ -51,5 +51,7 @@ export function checkData(name: string, value: unknown): Uint8Array {
 }
 
 export const MAX_BUFFER_BYTES = 100 * 1024 * 1024;
+/** The largest send-queue limit (the addon takes a uint32). */
+export const MAX_QUEUE_BYTES = 0xffffffff;
 /** The receive slot that any UDP payload fits in. */
 export const MAX_DATAGRAM_BYTES = 65536;

@@ -2,6 +2,7 @@
 // the receiver gets the same datagrams either way. (Bridges, routers, multicast and MTU fallback: the lab
 // test test/lab/addon-gso.test.ts.)
 import { readFileSync } from 'node:fs';
+import { loadAddon } from '../../lib/net/native';
 import { receive, useSockets } from './net-helpers';
 
 const socket = useSockets();
@@ -41,5 +42,24 @@ describe.each([4, 6] as const)('IPv%i', (family) => {
     const arrived = await got;
     expect(arrived.map((d) => d.data.length)).toEqual(datagrams.map((d) => d.length));
     expect(arrived.every((d, i) => d.data.equals(datagrams[i]))).toBe(true);
+  });
+
+  // Port 0 is refused by the kernel for any datagram (EINVAL), coalesced or not: not a segment-size problem.
+  (linuxGso ? test : test.skip)('an EINVAL that a lone datagram gets too leaves the segment limit alone', () => {
+    const tx = new (loadAddon().Socket)(family, true, { onBatch: () => undefined, onError: () => undefined, onDrain: () => undefined });
+    try {
+      const limit = tx.segmentLimit();
+      const datas = Array.from({ length: 4 }, () => Buffer.alloc(1000));
+      let code: unknown;
+      try {
+        tx.sendBatch(datas, datas.map(() => loopback), datas.map(() => 0));
+      } catch (err) {
+        code = (err as { code?: unknown }).code;
+      }
+      expect(code).toBe('EINVAL');
+      expect(tx.segmentLimit()).toBe(limit);
+    } finally {
+      tx.close();
+    }
   });
 });

@@ -2,7 +2,8 @@
 // slow qdisc gets EAGAIN, keeps the rest queued, polls for writable and
 // drains. Needs root for a private network namespace (skipped otherwise).
 import { META_WORDS } from '../../lib/net/datagram-batch';
-import { TestNetns, isRoot } from './net-helpers';
+import { execFileSync } from 'node:child_process';
+import { ADDON_PATH, TestNetns, isRoot } from './net-helpers';
 
 const drainChild = `
 const addon = require(process.argv[1]);
@@ -73,6 +74,65 @@ function finish() {
 setTimeout(() => fail('timed out with ' + received.length + ' of ' + total), 30000).unref();
 `;
 
+// A queue limit of room for `room` datagrams of 1000 bytes (each counts 64 bytes of bookkeeping
+// beside its payload): beyond it the newest are dropped and counted; the depth is visible.
+const limitChild = `
+const addon = require(process.argv[1]);
+const fs = require('fs');
+const [total, room] = process.argv.slice(2).map(Number);
+const tx = new addon.Socket(4, true, { onDrain, onError: (e) => console.error(e) });
+tx.bind('198.18.250.1', 0);
+tx.setBuffer(false, 4096, false);
+const limit = tx.setSendQueueLimit(room * (1000 + 64));
+const datas = [], addresses = [], ports = [];
+for (let i = 0; i < total; i++) { datas.push(Buffer.alloc(1000, i & 0xff)); addresses.push('198.18.250.2'); ports.push(9); }
+const before = Number(fs.readFileSync('/sys/class/net/va/statistics/tx_packets', 'utf8'));
+const handed = tx.sendBatch(datas, addresses, ports);
+const atOnce = tx.sendQueue();
+const sent = () => Number(fs.readFileSync('/sys/class/net/va/statistics/tx_packets', 'utf8')) - before;
+function onDrain() {
+  const wait = setInterval(() => {
+    if (sent() < handed + atOnce.datagrams) return;
+    clearInterval(wait);
+    const drained = tx.sendQueue();
+    tx.close();
+    console.log(JSON.stringify({ limit, handed, atOnce, drained, txPackets: sent() }));
+  }, 20);
+}
+`;
+
+// The issue-11 teardown window: a send-only socket that once queued (so libuv holds its poll handle,
+// and the environment's cleanup hook with it) is collected, then its worker is torn down before the
+// loop turns. The hook must not reach the freed socket. Many workers in a row, each exits cleanly.
+const teardownChild = `
+const { Worker } = require('worker_threads');
+const fs = require('fs');
+const sockets = () => fs.readdirSync('/proc/self/fd').filter((f) => {
+  try { return fs.readlinkSync('/proc/self/fd/' + f).startsWith('socket:'); } catch { return false; }
+}).length;
+const code = \`
+  const addon = require(\${JSON.stringify(process.argv[1])});
+  let tx = new addon.Socket(4, true, { onDrain: () => setImmediate(() => {
+    tx = null;
+    global.gc();
+    process.exit(0); // no loop turn between the collection and the teardown
+  }) });
+  tx.bind('198.18.250.1', 0);
+  tx.setBuffer(false, 4096, false);
+  const datas = Array.from({ length: 200 }, () => Buffer.alloc(1000));
+  tx.sendBatch(datas, datas.map(() => '198.18.250.2'), datas.map(() => 9));
+  if (tx.queued() === 0) throw new Error('nothing queued');
+\`;
+const before = sockets();
+let exits = [];
+(async () => {
+  for (let i = 0; i < 20; i++) {
+    exits.push(await new Promise((resolve) => new Worker(code, { eval: true }).on('error', (e) => resolve(String(e))).on('exit', resolve)));
+  }
+  console.log(JSON.stringify({ exits, leaked: sockets() - before }));
+})();
+`;
+
 const rootOnly = isRoot() ? describe : describe.skip;
 rootOnly('send queue (skipped when not root: needs a network namespace)', () => {
   let ns: TestNetns;
@@ -113,5 +173,25 @@ rootOnly('send queue (skipped when not root: needs a network namespace)', () => 
     expect(r.forwarderQueued).toBeGreaterThan(0);
     expect(r.received).toBe(total);
     expect(r.intact).toBe(total);
+  });
+
+  test('beyond the queue limit the newest datagrams are dropped and counted; the depth is visible', () => {
+    const total = 2000;
+    const room = 100;
+    type Depth = { datagrams: number; bytes: number; dropped: number; peakBytes: number; limitBytes: number };
+    const r = ns.node<{ limit: number; handed: number; atOnce: Depth; drained: Depth; txPackets: number }>(limitChild, [String(total), String(room)]);
+    expect(r.limit).toBe(room * 1064);
+    expect(r.handed).toBeGreaterThan(0);
+    expect(r.atOnce).toEqual({ datagrams: room, bytes: room * 1064, dropped: total - r.handed - room, peakBytes: room * 1064, limitBytes: r.limit });
+    expect(r.drained).toEqual({ ...r.atOnce, datagrams: 0, bytes: 0 });
+    expect(r.txPackets).toBe(r.handed + room);
+  });
+
+  test('a collected socket that once queued, then its worker torn down at once: clean exits, nothing left open', () => {
+    const out = execFileSync('ip', ['netns', 'exec', ns.name, process.execPath, '--expose-gc', '-e', teardownChild, ADDON_PATH], {
+      encoding: 'utf8',
+      timeout: 60000,
+    });
+    expect(JSON.parse(out)).toEqual({ exits: Array(20).fill(0), leaked: 0 });
   });
 });

@@ -39,7 +39,7 @@ describe.each([4, 6] as const)('IPv%i socket', (family) => {
     // The addon makes its errors in Node's realm, not jest's: instanceof cannot see them.
     expect(types.isNativeError(err)).toBe(true);
     expect(err.code).toBe('EADDRINUSE');
-    expect(err.errno).toBe(constants.errno.EADDRINUSE);
+    expect(err.errno).toBe(-constants.errno.EADDRINUSE); // negative, as Node reports it
     expect(err.syscall).toBe('bind');
     expect(err.message).toMatch(/^bind EADDRINUSE/);
   });

@@ -45,6 +45,8 @@ class FakeNative implements NativeSocket {
     return datas.length - this.pending;
   }
   queued() { return this.pending; }
+  sendQueue() { return { datagrams: this.pending, bytes: this.pending * 100, dropped: 3, peakBytes: 900, limitBytes: 1000 }; }
+  setSendQueueLimit(bytes: number) { this.record('setSendQueueLimit', bytes); return bytes; }
   setSegmentOffload(on: boolean) { this.record('setSegmentOffload', on); return 0; }
   segmentLimit() { return 0; }
   receiveDrops() { return null; }
@@ -167,4 +169,14 @@ test('async errors go to onError', () => {
   sock.onError((err) => seen.push(err.code));
   fake.handlers.onError(Object.assign(new Error('recvmmsg ENOMEM'), { code: 'ENOMEM', errno: 12, syscall: 'recvmmsg' }));
   expect(seen).toEqual(['ENOMEM']);
+});
+
+test('the send queue: depth passed through, its limit checked', () => {
+  const { sock, fake } = make();
+  fake.pending = 2;
+  expect(sock.sendQueue()).toEqual({ datagrams: 2, bytes: 200, dropped: 3, peakBytes: 900, limitBytes: 1000 });
+  expect(sock.setSendQueueLimit(5000)).toBe(5000);
+  expect(fake.calls).toContainEqual(['setSendQueueLimit', 5000]);
+  expect(() => sock.setSendQueueLimit(-1)).toThrow(RangeError);
+  expect(() => sock.setSendQueueLimit(1.5)).toThrow(RangeError);
 });

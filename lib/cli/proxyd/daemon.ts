@@ -109,6 +109,9 @@ export class ProxyDaemon {
     const giveUp = new Promise((resolve) => (timer = setTimeout(resolve, FLUSH_AT_STOP_MS)));
     await Promise.race([this.socket.flush().catch(() => undefined), giveUp]);
     clearTimeout(timer);
+    // Datagrams the kernel could not take and the full send queue refused (see UdpSocket.sendQueue).
+    const { dropped } = this.socket.sendQueue();
+    if (dropped > 0) this.counts.add('send_queue_dropped', dropped);
     await this.socket.close();
     this.logLines.flush();
     this.logger.log(2, this.counts.line());
