@@ -86,6 +86,15 @@ function start(setup: UftpdSetup, logger: Logger, cleanups: Cleanups, io: UftpdI
   for (const key of keys) logger.notice(describeLoadedKey(key));
   const roots = openRoots(setup, cleanups);
   logger.log(3, `Paths beneath -D/-T/-A resolved with ${beneathResolver()}`);
+  const baseConfig: ClientConfig = {
+    uid: setup.uid, publicGroups: setup.publicGroups, destDirs: options.destDirs, tempDir: options.tempDir,
+    backupDirs: options.backupDirs, tempFiles: options.tempFiles, moveIndividually: options.moveIndividually,
+    encryptedOnly: options.encryptedOnly, serverList: setup.serverList, responseProxy: setup.responseProxy,
+    heartbeats: setup.heartbeats, heartbeatIntervalSec: options.heartbeatIntervalSec, keys, cacheSize: options.cacheSize,
+    postReceive: setup.postReceiveScript !== undefined, statusFile: false,
+  };
+  // Before the port is bound: a bound port means ready to receive at full speed (for the lab, too).
+  if (io.createMachine === undefined) rehearseReceivePath(baseConfig, logger);
   const sockets: UdpSocket[] = [];
   const grants = [];
   for (const family of familiesOf(setup)) {
@@ -106,14 +115,8 @@ function start(setup: UftpdSetup, logger: Logger, cleanups: Cleanups, io: UftpdI
     : openStatusFile(setup.statusFile.kind === 'log' ? '@LOG' : setup.statusFile.path, (line) => logger.bare(0, line));
   const names = options.skipNameLookup ? undefined : new HostNames();
   const config: ClientConfig = {
-    uid: setup.uid, publicGroups: setup.publicGroups, destDirs: options.destDirs, tempDir: options.tempDir,
-    backupDirs: options.backupDirs, tempFiles: options.tempFiles, moveIndividually: options.moveIndividually,
-    encryptedOnly: options.encryptedOnly, serverList: setup.serverList, responseProxy: setup.responseProxy,
-    heartbeats: setup.heartbeats, heartbeatIntervalSec: options.heartbeatIntervalSec, keys, cacheSize: options.cacheSize,
-    postReceive: setup.postReceiveScript !== undefined, statusFile: status !== undefined,
-    hostName: names ? (address) => names.name(address) : undefined,
+    ...baseConfig, statusFile: status !== undefined, hostName: names ? (address) => names.name(address) : undefined,
   };
-  if (io.createMachine === undefined) rehearseReceivePath(config, logger);
   logger.log(2, `Listening on port ${options.port} as ${(setup.uid >>> 0).toString(16).toUpperCase().padStart(8, '0')}${setup.uidSource ? ` (from ${setup.uidSource})` : ''}`);
   let daemon: ClientDaemon | undefined;
   const files = new FileExecutor(roots, (result) => daemon?.fileResult(result));
