@@ -5,16 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getSystemErrorMap, getSystemErrorName } from 'node:util';
 import { nativeFiles } from '../../lib/files/native';
-import { UdpSocket, type SyscallError } from '../../lib/net';
-
-function thrown(fn: () => unknown): SyscallError {
-  try {
-    fn();
-  } catch (err) {
-    return err as SyscallError;
-  }
-  throw new Error('expected a throw');
-}
+import { UdpSocket } from '../../lib/net';
+import { thrown } from './net-helpers';
 
 test('a socket error: errno is the negative code Node uses', () => {
   const a = UdpSocket.open({ family: 4, reuseAddr: false });

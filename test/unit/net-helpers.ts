@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { UdpSocket, type Datagram, type Family } from '../../lib/net';
+import { UdpSocket, type Datagram, type Family, type SyscallError } from '../../lib/net';
 
 /**
  * Opens sockets for the tests of one file and closes each after the test that opened it. Call it
@@ -83,3 +83,13 @@ export class TestNetns {
 
 /** The built addon, for child scripts that use it directly. */
 export const ADDON_PATH = join(__dirname, '../../build/Release/uftp_native.node');
+
+/** The error `fn` throws (a test failure when it throws none). */
+export function thrown(fn: () => unknown): SyscallError {
+  try {
+    fn();
+  } catch (err) {
+    return err as SyscallError;
+  }
+  throw new Error('expected a throw');
+}

@@ -2,19 +2,10 @@
 import { constants } from 'node:os';
 import { types } from 'node:util';
 import { UdpSocket, type SyscallError } from '../../lib/net';
-import { readNumber, useSockets } from './net-helpers';
+import { readNumber, thrown, useSockets } from './net-helpers';
 
 const loIndex = readNumber('/sys/class/net/lo/ifindex');
 const socket = useSockets();
-
-function thrown(fn: () => unknown): SyscallError {
-  try {
-    fn();
-  } catch (err) {
-    return err as SyscallError;
-  }
-  throw new Error('expected a throw');
-}
 
 describe.each([4, 6] as const)('IPv%i socket', (family) => {
   const loopback = family === 4 ? '127.0.0.1' : '::1';

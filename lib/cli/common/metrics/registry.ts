@@ -59,26 +59,19 @@ export function createMetricsRegistry(source: MetricsSource, program: string): R
     name: METRIC_NAMES.sessions, help: 'Sessions (groups) this daemon takes part in now', registers,
     collect() { this.set(source.sessionCount()); },
   });
-  new Counter({
-    name: METRIC_NAMES.datagrams, help: 'UDP datagrams received (in) and handed to the kernel (out), by UFTP message type (outer: ENCRYPTED hides the inner type)',
-    labelNames: ['direction', 'type'], registers,
-    collect() {
-      this.reset();
-      const t = source.traffic();
-      for (const [type, n] of byTypeName(t.datagramsIn)) this.inc({ direction: 'in', type }, n);
-      for (const [type, n] of byTypeName(t.datagramsOut)) this.inc({ direction: 'out', type }, n);
-    },
-  });
-  new Counter({
-    name: METRIC_NAMES.bytes, help: 'UDP payload bytes received (in) and handed to the kernel (out), by UFTP message type',
-    labelNames: ['direction', 'type'], registers,
-    collect() {
-      this.reset();
-      const t = source.traffic();
-      for (const [type, n] of byTypeName(t.bytesIn)) this.inc({ direction: 'in', type }, n);
-      for (const [type, n] of byTypeName(t.bytesOut)) this.inc({ direction: 'out', type }, n);
-    },
-  });
+  const byType = (name: string, help: string, inOf: (t: Traffic) => Float64Array, outOf: (t: Traffic) => Float64Array): void => {
+    new Counter({
+      name, help, labelNames: ['direction', 'type'], registers,
+      collect() {
+        this.reset();
+        const t = source.traffic();
+        for (const [type, n] of byTypeName(inOf(t))) this.inc({ direction: 'in', type }, n);
+        for (const [type, n] of byTypeName(outOf(t))) this.inc({ direction: 'out', type }, n);
+      },
+    });
+  };
+  byType(METRIC_NAMES.datagrams, 'UDP datagrams received (in) and handed to the kernel (out), by UFTP message type (outer: ENCRYPTED hides the inner type)', (t) => t.datagramsIn, (t) => t.datagramsOut);
+  byType(METRIC_NAMES.bytes, 'UDP payload bytes received (in) and handed to the kernel (out), by UFTP message type', (t) => t.bytesIn, (t) => t.bytesOut);
   new Counter({
     name: METRIC_NAMES.drops, help: 'Datagrams dropped after receipt, by reason (each also logged at debug level)',
     labelNames: ['reason'], registers,
