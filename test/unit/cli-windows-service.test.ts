@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quoteWindowsArgument, windowsCommandLine } from '../../lib/cli/common/windows-service/command-line';
+import { connectEarly } from '../../lib/cli/common/windows-service/early';
 import { takeServiceOptions } from '../../lib/cli/common/windows-service/options';
 import { main as proxydMain } from '../../lib/cli/proxyd/main';
 import { OPTSTRING as PROXYD_OPTSTRING } from '../../lib/cli/proxyd/options';
@@ -72,6 +73,16 @@ describe('the service commands off Windows', () => {
       expect(await uftpdMain(argv, { stderr: err.write, stdout: err.write })).toBe(1);
       expect(err.text()).toMatch(/^uftpd: .*ENOTSUP: Windows services exist only on Windows/);
     }
+  });
+
+  test('an early connection (--service NAME first, as the bins make it) fails the same way, once; a bad line after it too', async () => {
+    connectEarly(['--service', 'u1', '-D', '/tmp']);
+    const err = capture();
+    expect(await uftpdMain(['--service', 'u1', '-D', '/tmp'], { stderr: err.write })).toBe(1);
+    expect(err.text()).toMatch(/^uftpd: cannot connect to the Service Control Manager: StartServiceCtrlDispatcher ENOTSUP: .*\n$/);
+    const bad = capture();
+    expect(await uftpdMain(['--service', 'u1', '--remove-service', 'u1'], { stderr: bad.write })).toBe(1);
+    expect(bad.text()).toMatch(/^uftpd: --service and --remove-service cannot go together\n/);
   });
 
   test('the daemon options are checked before anything is installed', async () => {

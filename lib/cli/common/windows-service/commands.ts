@@ -38,7 +38,9 @@ export async function serviceMain(argv: readonly string[], io: ServiceIo, progra
   try {
     ({ argv: rest, request } = takeServiceOptions(argv, program.optstring));
   } catch (err) {
-    return usageFailure(err, io, program);
+    const code = usageFailure(err, io, program);
+    await ServiceConnection.abandon(code);
+    return code;
   }
   if (request === undefined) return undefined;
   switch (request.action) {

@@ -1,7 +1,8 @@
 // This process as a Windows service: connected to the Service Control Manager through the addon's
 // dispatcher, it tells the SCM RUNNING when the daemon's life cycle says it runs (sockets bound, keys
 // loaded) and STOPPED with the daemon's exit status; STOP and SHUTDOWN stop the daemon as SIGTERM does.
-import { dispatchService, reportServiceRunning, reportServiceStopped, type ServiceEventName } from '../../../net';
+// The addon's module itself, not lib/net's index: the bins connect before loading the rest (early.ts).
+import { dispatchService, reportServiceRunning, reportServiceStopped, type ServiceEventName } from '../../../net/windows-service';
 import type { Supervisor } from '../lifecycle';
 import { RUN_OPTION } from './options';
 
@@ -11,6 +12,8 @@ const NOT_STARTED_BY_SCM = 1063;
 export class ServiceStartError extends Error {}
 
 export class ServiceConnection {
+  /** The one dispatcher a process may have, once begun. */
+  private static begun?: { name: string; connection: Promise<ServiceConnection> };
   private stop?: (why: string) => void;
   private pendingStop?: string;
   private readonly ended: Promise<number>;
@@ -19,8 +22,29 @@ export class ServiceConnection {
     this.ended = ended;
   }
 
+  /** Starts connecting as service `name` (once per process; early.ts calls it first thing). */
+  static begin(name: string): void {
+    if (ServiceConnection.begun) return;
+    const connection = ServiceConnection.dispatch(name);
+    connection.catch(() => undefined); // connect() reports it
+    ServiceConnection.begun = { name, connection };
+  }
+
   /** Resolves once the SCM has started service `name` (START_PENDING reported); rejects when it cannot. */
   static connect(name: string): Promise<ServiceConnection> {
+    ServiceConnection.begin(name);
+    const begun = ServiceConnection.begun!;
+    if (begun.name !== name) return Promise.reject(new ServiceStartError(`already connected as service ${begun.name}, not ${name}`));
+    return begun.connection;
+  }
+
+  /** A connection begun early for a command line that then proved bad: SERVICE_STOPPED with `exitCode`. */
+  static async abandon(exitCode: number): Promise<void> {
+    const connection = await ServiceConnection.begun?.connection.catch(() => undefined);
+    await connection?.stopped(exitCode);
+  }
+
+  private static dispatch(name: string): Promise<ServiceConnection> {
     return new Promise((resolve, reject) => {
       let connection: ServiceConnection | undefined;
       let ended: (error: number) => void = () => undefined;

@@ -25,7 +25,7 @@ export interface WithoutServiceOptions {
 const ACTIONS: ReadonlyArray<[string, ServiceAction]> = [[RUN_OPTION, 'run'], [INSTALL_OPTION, 'install'], [REMOVE_OPTION, 'remove']];
 
 /** The SCM refuses slashes in a name and allows 256 characters; blanks and quotes would only make trouble. */
-function checkName(option: string, name: string): void {
+export function checkName(option: string, name: string): void {
   if (!/^[A-Za-z0-9_.-]{1,256}$/.test(name)) {
     throw new UsageError(`${option}: invalid service name '${name}': want 1-256 letters, digits, '_', '.' or '-'`);
   }
