@@ -17,6 +17,9 @@ import { expectCompleted, sendFiles } from './helpers/uftpd-lab';
 import { windowsLaneNeeds } from './helpers/wine-programs';
 import { WineServices, waitGone, windowsPath } from './helpers/wine-services';
 
+/** Each test starts Windows programs one after another under Wine (node.exe takes seconds to start). */
+const WINE_TEST_MS = 300_000;
+
 /** The log's lines without their time stamps. */
 function logLines(file: string): string[] {
   return readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => l.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\.\d{6}: /, ''));
@@ -80,8 +83,8 @@ describeLab(
       const removed = await services.remove('uftpd', name);
       expect(removed).toMatchObject({ code: 0 });
       expect(removed.stdout).toContain(`removed service ${name}`);
-      expect(await services.query(name)).toBeUndefined();
-    });
+      await services.waitRemoved(name);
+    }, WINE_TEST_MS);
 
     test('uftpd that cannot start (a key file missing): STOPPED with 1066 and exit status 3, the reason in its -L log', async () => {
       const t = lab();
@@ -94,7 +97,7 @@ describeLab(
       expect(await services.waitFor(name, 'STOPPED')).toMatchObject({ win32ExitCode: 1066, serviceExitCode: 3 });
       expect(readFileSync(log, 'utf8')).toMatch(/^uftpd: .*C:\\no\\such\.pem/m);
       expect(services.servicePid(name)).toBeUndefined();
-    });
+    }, WINE_TEST_MS);
 
     test('uftpproxyd (response proxy) by sc create: RUNNING, both real clients complete through it, sc stop → STOPPED 0, process gone, log closed', async () => {
       const t = lab();
@@ -129,8 +132,8 @@ describeLab(
       expect(lines.slice(-2)[0]).toBe('Exiting on service control STOP');
       expect(lines.at(-1)).toMatch(/^Counters: /);
       expect(await services.sc('delete', name)).toMatchObject({ code: 0 });
-      expect(await services.query(name)).toBeUndefined();
-    });
+      await services.waitRemoved(name);
+    }, WINE_TEST_MS);
   },
   [...windowsLaneNeeds, realProgramsMissing],
 );

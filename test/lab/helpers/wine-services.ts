@@ -71,6 +71,15 @@ export class WineServices {
     }
   }
 
+  /** Polls `sc query` until the service is gone (the SCM deletes a service marked for deletion once nothing holds it). */
+  async waitRemoved(name: string, timeoutMs = 30_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while ((await this.query(name)) !== undefined) {
+      if (Date.now() > end) throw new Error(`service ${name} still there ${timeoutMs} ms after its removal`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
   /** The pid of the node.exe running service `name` from this staged copy, or undefined. */
   servicePid(name: string): number | undefined {
     const marker = `--service ${name}`;

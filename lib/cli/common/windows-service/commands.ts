@@ -71,7 +71,7 @@ function install(name: string, daemonArgs: string[], io: ServiceIo, program: Ser
   try {
     installService(name, `${program.name} (uftp-ts) ${name}`, commandLine, true);
   } catch (err) {
-    io.stderr(`${program.name}: cannot install service ${name}: ${(err as Error).message}\n`);
+    io.stderr(`${program.name}: cannot install service ${name}: ${(err as Error).message}${adminHint(err)}\n`);
     return 1;
   }
   (io.stdout ?? io.stderr)(`${program.name}: installed service ${name} (starts at boot; now: sc start ${name}): ${commandLine}\n`);
@@ -83,7 +83,7 @@ function remove(name: string, io: ServiceIo, program: ServiceProgram): number {
   try {
     running = removeService(name);
   } catch (err) {
-    io.stderr(`${program.name}: cannot remove service ${name}: ${(err as Error).message}\n`);
+    io.stderr(`${program.name}: cannot remove service ${name}: ${(err as Error).message}${adminHint(err)}\n`);
     return 1;
   }
   (io.stdout ?? io.stderr)(`${program.name}: removed service ${name}${running ? ' (it still runs: the system removes it once it stops, sc stop ' + name + ')' : ''}\n`);
@@ -117,6 +117,10 @@ async function runAsService(name: string, daemonArgs: string[], io: ServiceIo, p
   } finally {
     await connection.stopped(code);
   }
+}
+
+function adminHint(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code === 'EACCES' ? ' (run it from an administrator\'s prompt)' : '';
 }
 
 /** A service's stderr: into its log file; nowhere else to go when that fails. */
