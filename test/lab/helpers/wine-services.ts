@@ -42,9 +42,9 @@ export class WineServices {
     return this.prefix.runNode([this.bin(program), '--remove-service', name]);
   }
 
-  /** Wine's sc.exe. */
+  /** Wine's sc.exe; its failures ("failed to open service 1060") are error messages of its debug channel. */
   sc(...args: string[]): Promise<WineRun> {
-    return this.prefix.runWine('sc', args);
+    return this.prefix.runWine('sc', args, 60_000, { WINEDEBUG: '-all,err+sc' });
   }
 
   /** `sc query name`, or undefined when there is no such service. */
