@@ -11,5 +11,6 @@ void InitInterfaces(Napi::Env env, Napi::Object exports);  // interfaces() (bind
 void InitCrypto(Napi::Env env, Napi::Object exports);      // CipherContext, HmacContext (binding_crypto.cc)
 void InitFiles(Napi::Env env, Napi::Object exports);       // openRoot, lstatAt, openFile... (binding_files.cc)
 void InitNotify(Napi::Env env, Napi::Object exports);      // notifySend (binding_notify.cc)
+void InitService(Napi::Env env, Napi::Object exports);     // serviceDispatch, serviceInstall... (binding_service.cc)
 
 }  // namespace uftp_native

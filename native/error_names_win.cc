@@ -1,4 +1,4 @@
-// Names of Winsock errors that libuv does not translate (WSAENOPROTOOPT, ...),
+// Names of Winsock and service errors that libuv does not translate (WSAENOPROTOOPT, ...),
 // so no socket error reaches JS as "UNKNOWN"; texts from the system.
 #ifdef _WIN32
 
@@ -42,12 +42,24 @@ constexpr ErrorName kWinsockNames[] = {
     UFTP_ERROR_NAME(WSAEREFUSED),        UFTP_ERROR_NAME(WSAHOST_NOT_FOUND),  UFTP_ERROR_NAME(WSATRY_AGAIN),
     UFTP_ERROR_NAME(WSANO_RECOVERY),     UFTP_ERROR_NAME(WSANO_DATA),
 };
+
+// The Service Control Manager's (service_win.cc), which libuv does not know either.
+constexpr ErrorName kServiceNames[] = {
+    UFTP_ERROR_NAME(ERROR_SERVICE_EXISTS),           UFTP_ERROR_NAME(ERROR_SERVICE_DOES_NOT_EXIST),
+    UFTP_ERROR_NAME(ERROR_SERVICE_MARKED_FOR_DELETE), UFTP_ERROR_NAME(ERROR_DUPLICATE_SERVICE_NAME),
+    UFTP_ERROR_NAME(ERROR_SERVICE_ALREADY_RUNNING),  UFTP_ERROR_NAME(ERROR_SERVICE_NOT_ACTIVE),
+    UFTP_ERROR_NAME(ERROR_INVALID_SERVICE_CONTROL),  UFTP_ERROR_NAME(ERROR_FAILED_SERVICE_CONTROLLER_CONNECT),
+    UFTP_ERROR_NAME(ERROR_INVALID_SERVICE_ACCOUNT),  UFTP_ERROR_NAME(ERROR_SERVICE_SPECIFIC_ERROR),
+};
 #undef UFTP_ERROR_NAME
 
 }  // namespace
 
 std::string io_unmapped_error_name(int err) {
   for (const ErrorName& e : kWinsockNames) {
+    if (e.code == err) return e.name;
+  }
+  for (const ErrorName& e : kServiceNames) {
     if (e.code == err) return e.name;
   }
   // Not a Winsock error (a Win32 one, from the IP Helper API): named by its number.

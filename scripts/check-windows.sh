@@ -55,7 +55,7 @@ echo "check-windows: import libraries for node.exe"
 
 echo "check-windows: link build-win/uftp_native.node"
 "$cxx" -shared -o "$out/uftp_native.node" "${objects[@]}" \
-  "$out/libnode_api.a" "$out/libnode_uv.a" "$out/libnode_openssl.a" -lws2_32 -liphlpapi -lqwave \
+  "$out/libnode_api.a" "$out/libnode_uv.a" "$out/libnode_openssl.a" -lws2_32 -liphlpapi -lqwave -ladvapi32 \
   -static
 
 kind="$(file -b "$out/uftp_native.node" 2>/dev/null || true)"

@@ -4,3 +4,4 @@ export { interfaces, resolveInterface } from './interfaces';
 export { UdpSocket } from './udp-socket';
 export type { NativeHandlers, NativeSocket, NativeSocketCtor } from './native';
 export { isNotifyAddress, sendNotify } from './notify';
+export { dispatchService, installService, removeService, reportServiceRunning, reportServiceStopped, type ServiceEventName } from './windows-service';

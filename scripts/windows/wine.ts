@@ -136,11 +136,20 @@ export class WinePrefix {
 
   /** Starts node.exe with `args`; its stdout and stderr go to files (a pipe would give EBADF). */
   spawnNode(args: string[], env: NodeJS.ProcessEnv = {}): WineProcess {
+    return this.spawnWine(this.node, args, env);
+  }
+
+  /**
+   * Starts a Windows program of this prefix (node.exe, or one of Wine's own such as sc) with its stdout and
+   * stderr in files: node.exe cannot write to a pipe, and the first program of a prefix starts Wine's
+   * services, which keep its Unix descriptors for as long as the prefix lives.
+   */
+  spawnWine(program: string, args: string[], env: NodeJS.ProcessEnv = {}): WineProcess {
     const n = ++this.outputs;
-    const out = path.join(this.dir, `node-${n}.out`);
-    const err = path.join(this.dir, `node-${n}.err`);
+    const out = path.join(this.dir, `out-${n}.txt`);
+    const err = path.join(this.dir, `err-${n}.txt`);
     const fds = [openSync(out, 'w'), openSync(err, 'w')];
-    const child = spawn(...this.command(this.launcher, [this.node, ...args]), {
+    const child = spawn(...this.command(this.launcher, [program, ...args]), {
       env: { ...wineEnv(this.dir), ...env },
       stdio: ['ignore', fds[0], fds[1]],
     });
@@ -154,14 +163,24 @@ export class WinePrefix {
   }
 
   /** Runs node.exe with `args` to its end (killed after timeoutMs). */
-  async runNode(args: string[], timeoutMs = 60_000, env: NodeJS.ProcessEnv = {}): Promise<WineRun> {
-    const proc = this.spawnNode(args, env);
+  runNode(args: string[], timeoutMs = 60_000, env: NodeJS.ProcessEnv = {}): Promise<WineRun> {
+    return this.runWine(this.node, args, timeoutMs, env);
+  }
+
+  /** Runs a Windows program of this prefix to its end (killed after timeoutMs). */
+  async runWine(program: string, args: string[], timeoutMs = 60_000, env: NodeJS.ProcessEnv = {}): Promise<WineRun> {
+    const proc = this.spawnWine(program, args, env);
     const timer = setTimeout(() => proc.child.kill('SIGKILL'), timeoutMs);
     try {
       return await proc.exited;
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** The Unix path of C:\ in this prefix. */
+  get driveC(): string {
+    return path.join(this.dir, 'drive_c');
   }
 
   /** Stops this prefix's wineserver (and with it every Windows process of the prefix) and removes the prefix. */

@@ -9,7 +9,7 @@ const SHARED = {
   Q: { term: '-Q dscp', text: 'The Differentiated Services code point put on the packets sent, 0 to 63, in decimal or in hexadecimal with 0x. Default 0.' },
   U: { term: '-U UID', text: 'The unique ID of this host, an 8-digit hexadecimal number (0x optional). Default: taken from the address of the first multicast interface (IPv4: the address; IPv6: its last four bytes).' },
   x: { term: '-x log_level', text: 'How much to log, 0 (errors only) to 5 (packet-level detail). Default 2.' },
-  L: { term: '-L logfile', text: 'The log file of a detached daemon. Ignored with -d.' },
+  L: { term: '-L logfile', text: 'The log file of a detached daemon or a Windows service. Ignored with -d.' },
   P: { term: '-P pidfile', text: 'Write the process ID to this file once running; it is removed on a clean exit.' },
   k: { term: '-k keyfile[,keyfile...]', text: 'Private key files (RSA or EC) to authenticate with. The first one also signs heartbeats. With -K, a file that does not exist is created with a new key of that type.' },
   K: { term: '-K rsa:key_len | ec:curve[,...]', text: 'Key types to generate: RSA of key_len bits, or EC on the named curve. Without -k the keys live in memory for this run only; with -k, one type per key file.' },
@@ -20,7 +20,8 @@ const SHARED = {
   H: { term: '-H hb_server[:port][,...]', text: 'Send heartbeats to these proxies (port 1044 unless given), so that a proxy in front of this host knows it is alive.' },
   h: { term: '-h hb_interval', text: 'Seconds between heartbeats, 1 to 3600. Default 20. Ignored without -H.' },
   M: { term: '-M pub_mcast_addr[,pub_mcast_addr...]', text: 'The public multicast addresses to listen on for announcements. Default 230.4.4.1.' },
-  metrics: { term: '--metrics [host:]port', text: 'Serve counters in the Prometheus text format at http://host:port/metrics (host 127.0.0.1 unless given; [addr]:port for IPv6): sessions, datagrams and bytes by message type, drops by reason, NAKs, key exchanges, socket overflow drops. Off by default. The only long option; it may stand anywhere among the others.' },
+  metrics: { term: '--metrics [host:]port', text: 'Serve counters in the Prometheus text format at http://host:port/metrics (host 127.0.0.1 unless given; [addr]:port for IPv6): sessions, datagrams and bytes by message type, drops by reason, NAKs, key exchanges, socket overflow drops. Off by default. A long option (as the service options below); it may stand anywhere among the others.' },
+  service: { term: '--install-service NAME [options] | --remove-service NAME', text: 'Windows: install the daemon as the service NAME of the Service Control Manager, started at boot by LocalSystem, with the other options given kept in the service\'s command line (after --service NAME, which tells the daemon the SCM started it); or remove the service. Once installed: sc start NAME, sc stop NAME, sc query NAME. As a service the daemon stays in front and logs to its -L file; the SCM shows RUNNING once its sockets are bound and keys loaded, and after a stop its exit status as SERVICE_EXIT_CODE (0 after sc stop). Tested under Wine only.' },
   I: { term: '-I interface[,interface...]', text: 'The interfaces to listen on, by name or address. Default: every multicast-capable interface.' },
 } satisfies Record<string, ManualItem>;
 

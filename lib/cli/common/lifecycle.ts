@@ -2,7 +2,8 @@
 // front; log to stderr or the -L file; -N; the -P pid file; SIGTERM/SIGINT stop it cleanly; SIGHUP reloads
 // (reloader.ts: the log file reopened, list and key files read again) and never ends it. Exit statuses
 // as the pages: 1 bad command line, 2 network set-up, 3 key data, 4 log file, 6 stopped by a signal (as
-// the real daemons do); a detached start exits 0 once the daemon runs.
+// the real daemons do); a detached start exits 0 once the daemon runs. Under a service manager that is
+// no systemd (the Windows SCM: windows-service/), a Supervisor hears when the daemon runs and can stop it.
 import { detach, isDaemonChild, onShutdownSignal, removePidFile, reportFailed, reportStarted, setNice, writePidFile } from './daemon';
 import { failureOf, isStartupError } from './failure';
 import { ERROR_PRIORITY, isJournalStream, withPriority } from './journal';
@@ -41,12 +42,22 @@ export interface DaemonProgram<S, D> {
   reload?(): Promise<unknown>;
 }
 
+/** A service manager's side of the life cycle (windows-service/connection.ts). */
+export interface Supervisor {
+  /** Called once as the daemon starts, with the way to stop it as SIGTERM does; `why` ends the log ("Exiting on ..."). */
+  onStop(stop: (why: string) => void): void;
+  /** The daemon runs: sockets bound, keys loaded (where systemd hears READY=1). */
+  ready(): void;
+}
+
 export interface ProgramIo<D> {
   stderr: (text: string) => void;
   /** The script to start again when detaching (the bin); default process.argv[1]. */
   script?: string;
   /** Called once the daemon runs, with a way to stop it (tests; signals do the same). */
   onRunning?: (stop: () => void, daemon: D) => void;
+  /** Set when a service manager runs the program: it stays in front (no detaching) and logs to its file. */
+  supervisor?: Supervisor;
 }
 
 export async function daemonMain<S, D>(argv: readonly string[], io: ProgramIo<D>, program: DaemonProgram<S, D>): Promise<number> {
@@ -61,7 +72,7 @@ export async function daemonMain<S, D>(argv: readonly string[], io: ProgramIo<D>
     return failure.code;
   }
   const options = program.lifecycle(setup);
-  if (!options.debug && !isDaemonChild()) {
+  if (!options.debug && !isDaemonChild() && io.supervisor === undefined) {
     const result = await detach({ script: io.script ?? process.argv[1], argv, logFile: options.logFile });
     if (result.message !== undefined) io.stderr(`${program.name}: ${result.message}\n`);
     return result.code;
@@ -84,6 +95,7 @@ async function run<S, D>(setup: S, options: LifecycleOptions, io: ProgramIo<D>, 
   let stopNow: (why: string) => void = () => undefined;
   const stopped = new Promise<string>((resolve) => (stopNow = resolve));
   const removeHandlers = onShutdownSignal((signal) => stopNow(`signal ${signal === 'SIGINT' ? 2 : 15}`));
+  io.supervisor?.onStop((why) => stopNow(why));
   const hangup = new Hangup();
   const cleanups: Cleanups = [removeHandlers, () => hangup.remove()];
   const cleanup = async (): Promise<void> => {
@@ -115,12 +127,13 @@ async function run<S, D>(setup: S, options: LifecycleOptions, io: ProgramIo<D>, 
     }
     io.onRunning?.(() => stopNow('request'), daemon);
     systemd?.ready(program.status && (() => program.status!(daemon)));
+    io.supervisor?.ready();
     await reportStarted();
     const why = await stopped;
     systemd?.stopping(`Exiting on ${why}`);
     await hangup.disarm();
     if (logFailure !== undefined) throw new LogFileError(logFailure.message);
-    logger.log(1, why.startsWith('signal') ? `Exiting on ${why}` : 'Exiting on request');
+    logger.log(1, `Exiting on ${why}`);
     await cleanup();
     return why.startsWith('signal') ? ExitCode.INTERRUPTED : ExitCode.OK;
   } catch (err) {

@@ -1,7 +1,8 @@
 // uftpproxyd: the proxy machine run by the shared daemon life cycle (lib/cli/common/lifecycle.ts).
 // Exit statuses as uftpproxyd(1): 1 bad command line, 2 network set-up, 3 key data (a -k file that
 // cannot be read or written, as the real proxy), 4 log file, 6 stopped by a signal (as the real proxy
-// does); a detached start exits 0 once the daemon runs.
+// does); a detached start exits 0 once the daemon runs. On Windows it also runs as a service
+// (--install-service, --remove-service, --service: ../common/windows-service/).
 import { createProxy } from '../../proxy';
 import type { ProxyConfig, ProxyMachine } from '../../proxy/types';
 import { bufferReports } from '../common/buffers';
@@ -10,6 +11,8 @@ import { daemonMain, type ProgramIo } from '../common/lifecycle';
 import { dscpLogLine, openUdpSocketWithGrant } from '../common/socket';
 import { watchOverflow } from '../common/overflow';
 import { withMetrics } from '../common/metrics/program';
+import { takeMetricsOption } from '../common/metrics/option';
+import { serviceMain } from '../common/windows-service/commands';
 import { ProxyDaemon } from './daemon';
 import { OPTSTRING, parseProxydArgs } from './options';
 import { loadProxyKeys, prepare } from './setup';
@@ -33,6 +36,14 @@ export async function main(argv: readonly string[], io: ProxydIo): Promise<numbe
     (io.stdout ?? ((t: string) => process.stdout.write(t)))(info === 'help' ? renderManual(MANUAL) : `${VERSION_LINE}\n`);
     return 0;
   }
+  const service = await serviceMain(argv, io, {
+    name: PROGRAM, usage: USAGE, optstring: OPTSTRING,
+    check: (args) => parseProxydArgs(takeMetricsOption(args, OPTSTRING).argv),
+  }, (args, serviceIo) => runDaemon(args, { ...io, ...serviceIo }));
+  return service ?? runDaemon(argv, io);
+}
+
+function runDaemon(argv: readonly string[], io: ProxydIo): Promise<number> {
   let reload: (() => Promise<unknown>) | undefined;
   return daemonMain(argv, io, withMetrics({
     name: PROGRAM,

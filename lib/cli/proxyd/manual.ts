@@ -15,7 +15,8 @@ export const MANUAL: Manual = {
       'to them directly. In encrypted sessions a client proxy takes part in the key exchange for the ' +
       'clients behind it.',
     'It speaks UFTP protocol 4 as UFTP 4.10.2 does and works with the real uftp, uftpd and uftpproxyd as ' +
-      'with ours. Without -d it detaches and logs to /tmp/uftpproxyd.log (see -L).',
+      'with ours. Without -d it detaches and logs to /tmp/uftpproxyd.log (see -L). On Windows it runs as a ' +
+      'service (--install-service) and logs to C:\\uftpproxyd_log.txt.',
     SERVICE_NOTE,
   ],
   options: [
@@ -37,12 +38,13 @@ export const MANUAL: Manual = {
     ...sharedOptions('k', 'K'),
     { term: '-I interface[,interface...]', text: 'Server proxies: the interfaces to hear multicast on (default: every active non-loopback one). Client proxies: the interfaces it presents as its own to servers and clients.' },
     { term: '-M pub_mcast_addr[,pub_mcast_addr...]', text: 'Server and response proxies: the public multicast addresses to listen on. Default 230.4.4.1.' },
-    ...sharedOptions('metrics'),
+    ...sharedOptions('metrics', 'service'),
   ],
   more: [DAEMON_SIGNALS],
   exitStatus: DAEMON_EXIT_STATUS,
   files: [
     { term: '/tmp/uftpproxyd.log', text: 'The default log of a detached daemon (-L).' },
+    { term: 'C:\\uftpproxyd_log.txt', text: 'The default log on Windows (-L), of a service too.' },
     { term: '/etc/default/uftpproxyd-NAME', text: 'ARGS= of uftpproxyd@NAME.service, one proxy\'s command line (Debian package).' },
   ],
   seeAlso: 'uftp(1), uftpd(1), uftp_keymgt(1), uftp_diag(1), systemd.exec(5)',

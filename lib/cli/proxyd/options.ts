@@ -10,9 +10,12 @@ import { DEFAULT_LOG_LEVEL } from '../common/log';
 import { parseInteger, RANGES } from '../common/numbers';
 import { UsageError } from '../exit';
 
+/** The pages' Windows defaults differ (C:\uftpproxyd_log.txt). */
+const WINDOWS = process.platform === 'win32';
+
 export const DEFAULT_PORT = 1044;
 export const DEFAULT_PUBLIC_GROUP = '230.4.4.1';
-export const DEFAULT_LOG_FILE = '/tmp/uftpproxyd.log';
+export const DEFAULT_LOG_FILE = WINDOWS ? 'C:\\uftpproxyd_log.txt' : '/tmp/uftpproxyd.log';
 export const DEFAULT_BUFFER_SIZE = 262144;
 export const DEFAULT_HEARTBEAT_SEC = 20;
 export const DEFAULT_MAX_LOG_COUNT = 5;

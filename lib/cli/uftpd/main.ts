@@ -1,6 +1,7 @@
 // uftpd: the client machine run by the shared daemon life cycle (lib/cli/common/lifecycle.ts). Exit
 // statuses as uftpd(1): 1 bad command line, 2 network set-up, 3 key data, 4 log file, 6 stopped by a
-// signal; a detached start exits 0 once the daemon runs.
+// signal; a detached start exits 0 once the daemon runs. On Windows it also runs as a service
+// (--install-service, --remove-service, --service: ../common/windows-service/).
 import { DirRoot, FileStoreError, beneathResolver } from '../../files';
 import { createClient } from '../../client';
 import type { ClientConfig, ClientMachine } from '../../client/types';
@@ -12,6 +13,8 @@ import type { Logger } from '../common/log';
 import { NetworkError, dscpLogLine, openUdpSocketWithGrant } from '../common/socket';
 import { watchOverflow } from '../common/overflow';
 import { withMetrics } from '../common/metrics/program';
+import { takeMetricsOption } from '../common/metrics/option';
+import { serviceMain } from '../common/windows-service/commands';
 import { UsageError } from '../exit';
 import { ClientDaemon } from './daemon';
 import { FileExecutor, type FileRoots } from './file-executor';
@@ -38,6 +41,14 @@ export async function main(argv: readonly string[], io: UftpdIo): Promise<number
     (io.stdout ?? ((t: string) => process.stdout.write(t)))(`${info === 'help' ? renderManual(MANUAL) : `${VERSION_LINE}\n`}`);
     return 0;
   }
+  const service = await serviceMain(argv, io, {
+    name: PROGRAM, usage: USAGE, optstring: OPTSTRING,
+    check: (args) => parseUftpdArgs(takeMetricsOption(args, OPTSTRING).argv),
+  }, (args, serviceIo) => runDaemon(args, { ...io, ...serviceIo }));
+  return service ?? runDaemon(argv, io);
+}
+
+function runDaemon(argv: readonly string[], io: UftpdIo): Promise<number> {
   let reload: (() => Promise<unknown>) | undefined;
   return daemonMain(argv, io, withMetrics({
     name: PROGRAM,

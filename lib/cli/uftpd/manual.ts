@@ -12,7 +12,7 @@ export const MANUAL: Manual = {
       'the sessions it is allowed to, and writes the files it receives beneath its destination directories, ' +
       'never outside them. Sessions may be plain or encrypted; several can run at once. It speaks UFTP ' +
       'protocol 4 as UFTP 4.10.2 does and works with the real uftp and uftpproxyd as with ours.',
-    'Without -d it detaches and logs to /tmp/uftpd.log (see -L).',
+    'Without -d it detaches and logs to /tmp/uftpd.log (see -L). On Windows it runs as a service (--install-service) and logs to C:\\uftpd_log.txt.',
     SERVICE_NOTE,
   ],
   options: [
@@ -22,7 +22,7 @@ export const MANUAL: Manual = {
     ...sharedOptions('U', 'x'),
     { term: '-t', text: 'Receive each file into a temporary name (.~uftp-GROUP-FILE) beside its destination and give it its real name once complete.' },
     { term: '-T temp_dir', text: 'Receive into this directory and move the files into the destination directory when the session ends. It must be on the same file system as the destination. Not with -t, -A or several -D directories.' },
-    { term: '-D dest_dir[,dest_dir...]', text: 'The destination directories (absolute paths, at most 10); a server may pick one by its path. Default /tmp.' },
+    { term: '-D dest_dir[,dest_dir...]', text: 'The destination directories (absolute paths, at most 10); a server may pick one by its path. Default /tmp (C:\\temp on Windows).' },
     { term: '-A backup_dir[,backup_dir...]', text: 'Backup directories, one for each -D directory: a file about to be overwritten is moved first into the matching one, under a directory named by the time.' },
     sharedOptions('L')[0],
     { term: '-F status_file', text: 'Write one easily parsed line per event (files received, skipped, failed) to this file; @LOG puts the lines in the log instead.' },
@@ -35,12 +35,13 @@ export const MANUAL: Manual = {
     { term: '-i', text: 'With -T, move each received file by itself rather than whole directories, so nothing else in the destination directory is removed.' },
     { term: '-s postreceive_script', text: 'Run this program (an absolute path) on received files, with the arguments -I, the session ID in hexadecimal and the full paths: once per file as each one completes, or, with -T and without -i, once when the session ends with the top-level entries received.' },
     ...sharedOptions('g', 'n', 'H', 'h', 'I', 'M'),
-    ...sharedOptions('metrics'),
+    ...sharedOptions('metrics', 'service'),
   ],
   more: [DAEMON_SIGNALS],
   exitStatus: DAEMON_EXIT_STATUS,
   files: [
     { term: '/tmp/uftpd.log', text: 'The default log of a detached daemon (-L).' },
+    { term: 'C:\\uftpd_log.txt', text: 'The default log on Windows (-L), of a service too.' },
     { term: '/etc/default/uftpd', text: 'ARGS= of uftpd.service, the command line of the service (Debian package).' },
     { term: '/var/lib/uftpd', text: 'Where the service receives files by default (Debian package).' },
   ],

@@ -11,6 +11,7 @@ import { DEFAULT_LOG_LEVEL } from '../common/log';
 import { parseInteger, RANGES } from '../common/numbers';
 import { UsageError } from '../exit';
 
+/** The pages' Windows defaults differ (C:\temp, C:\uftpd_log.txt). */
 const WINDOWS = process.platform === 'win32';
 
 export const DEFAULT_PORT = 1044;

@@ -1,0 +1,137 @@
+// Our daemons as Windows services: Wine's service manager (services.exe) and sc.exe, the official node.exe
+// and the mingw-built addon, each in a lab host's own Wine prefix. uftpd installed by its own
+// --install-service, uftpproxyd by a hand-written `sc create`; `sc start` → RUNNING only once the socket is
+// bound; a file from the real Linux uftp (sha256); `sc stop` → STOPPED with exit code 0, node.exe gone, the
+// log's last line written. A daemon that cannot start shows its exit status through the SCM.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { repoRoot } from '../../scripts/bench/diag-lab';
+import { stageWindowsApp } from '../../scripts/windows/stage';
+import { WinePrefix } from '../../scripts/windows/wine';
+import type { LabHost } from '../../scripts/lab';
+import { describeLab } from './helpers/gate';
+import { payload, treeDigest } from './helpers/proxy-files';
+import { realProgramsMissing, useProxyLab, type HostName } from './helpers/proxy-lab';
+import { expectCompleted, sendFiles } from './helpers/uftpd-lab';
+import { windowsLaneNeeds } from './helpers/wine-programs';
+import { WineServices, waitGone, windowsPath } from './helpers/wine-services';
+
+/** Each test starts Windows programs one after another under Wine (node.exe takes seconds to start). */
+const WINE_TEST_MS = 300_000;
+
+/** The log's lines without their time stamps. */
+function logLines(file: string): string[] {
+  return readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => l.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\.\d{6}: /, ''));
+}
+
+describeLab(
+  'our uftpd and uftpproxyd as Windows services under Wine (sc, services.exe, node.exe)',
+  () => {
+    const lab = useProxyLab();
+    let dir: string | undefined;
+    let app = '';
+    const prefixes: WinePrefix[] = [];
+    beforeAll(() => {
+      dir = mkdtempSync(path.join(tmpdir(), 'uftpts-win-service-'));
+      app = stageWindowsApp(repoRoot(), dir);
+    });
+    // Stopping a prefix's wineserver ends every Windows process of it, services included.
+    afterEach(() => prefixes.splice(0).forEach((p) => p.close()));
+    afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+    function servicesOn(host: LabHost): WineServices {
+      const prefix = WinePrefix.create(dir!, host.netns);
+      prefixes.push(prefix);
+      return new WineServices(prefix, app);
+    }
+
+    test('uftpd: --install-service, sc start → RUNNING once bound, a file into C:\\temp, sc stop → STOPPED 0, process gone, log closed', async () => {
+      const t = lab();
+      const services = servicesOn(t.host('near'));
+      const name = 'uftpts-uftpd';
+      // No -D, no -L: the Windows defaults of the page, C:\temp and C:\uftpd_log.txt.
+      const dest = path.join(services.prefix.driveC, 'temp');
+      const log = path.join(services.prefix.driveC, 'uftpd_log.txt');
+      mkdirSync(dest);
+      const installed = await services.install('uftpd', name, ['-I', t.ifname('near'), '-x', '3']);
+      expect(installed).toMatchObject({ code: 0 });
+      expect(installed.stdout).toMatch(new RegExp(`installed service ${name} .*--service ${name} -I ${t.ifname('near')} -x 3\\s*$`));
+
+      await services.sc('start', name);
+      await services.waitFor(name, 'RUNNING');
+      // RUNNING is reported where systemd hears READY=1: the socket is bound, the log says so.
+      expect((await t.host('near').exec('ss', ['-Hlun', 'sport = :1044'])).stdout.trim()).not.toBe('');
+      expect(readFileSync(log, 'utf8')).toMatch(/Listening on port 1044 as /);
+      const pid = services.servicePid(name);
+      expect(pid).toBeDefined();
+
+      const work = await t.freshDir('win-service');
+      const src = await payload(`${work}/src`);
+      const run = await sendFiles(t, [], [src.file]);
+      expectCompleted(run.log, t.uid('near'));
+      expect(run.code).toBe(0);
+      expect(await treeDigest(dest)).toEqual(src.digest);
+
+      await services.sc('stop', name);
+      expect(await services.waitFor(name, 'STOPPED')).toMatchObject({ win32ExitCode: 0, serviceExitCode: 0 });
+      await waitGone(pid!);
+      expect(readFileSync(log, 'utf8').endsWith('\n')).toBe(true);
+      expect(logLines(log).slice(-2)).toEqual(['Exiting on service control STOP', expect.stringMatching(/^Counters: /)]);
+
+      const removed = await services.remove('uftpd', name);
+      expect(removed).toMatchObject({ code: 0 });
+      expect(removed.stdout).toContain(`removed service ${name}`);
+      await services.waitRemoved(name);
+    }, WINE_TEST_MS);
+
+    test('uftpd that cannot start (a key file missing): STOPPED with 1066 and exit status 3, the reason in its -L log', async () => {
+      const t = lab();
+      const services = servicesOn(t.host('near'));
+      const name = 'uftpts-nokey';
+      const log = path.join(services.prefix.driveC, 'nokey log.txt');
+      const installed = await services.install('uftpd', name, ['-D', 'C:\\windows\\temp', '-k', 'C:\\no\\such.pem', '-L', 'C:\\nokey log.txt']);
+      expect(installed).toMatchObject({ code: 0 });
+      await services.sc('start', name);
+      expect(await services.waitFor(name, 'STOPPED')).toMatchObject({ win32ExitCode: 1066, serviceExitCode: 3 });
+      expect(readFileSync(log, 'utf8')).toMatch(/^uftpd: .*C:\\no\\such\.pem/m);
+      expect(services.servicePid(name)).toBeUndefined();
+    }, WINE_TEST_MS);
+
+    test('uftpproxyd (response proxy) by sc create: RUNNING, both real clients complete through it, sc stop → STOPPED 0, process gone, log closed', async () => {
+      const t = lab();
+      const services = servicesOn(t.host('sproxy'));
+      const name = 'uftpts-proxy';
+      const log = path.join(services.prefix.driveC, 'uftpproxyd_log.txt');
+      const binPath = `"${windowsPath(services.prefix.node)}" ${windowsPath(services.bin('uftpproxyd'))} --service ${name} -r -I ${t.ifname('sproxy')}`;
+      const created = await services.sc('create', name, 'binpath=', binPath);
+      expect(created).toMatchObject({ code: 0 });
+      await services.sc('start', name);
+      await services.waitFor(name, 'RUNNING');
+      const pid = services.servicePid(name);
+      expect(pid).toBeDefined();
+
+      const dir = await t.freshDir('win-service-proxy');
+      const src = await payload(`${dir}/src`);
+      const near: HostName[] = ['near', 'near2'];
+      for (const host of near) {
+        const proc = await t.client(host, `${dir}/${host}`, ['-R', t.addr('sproxy')]);
+        await proc.waitForOutput(/Received PROXY_KEY/, 20_000);
+      }
+      const run = await t.send([], [src.file]);
+      expect(run.log).toMatch(new RegExp(`Got COMPLETE from proxy ${t.uid('sproxy')}`));
+      for (const host of near) expect(run.log).toMatch(new RegExp(`Host: ${t.uid(host)}\\s+Status: Completed`));
+      expect(run.code).toBe(0);
+      for (const host of near) expect(await treeDigest(`${dir}/${host}`)).toEqual(src.digest);
+
+      await services.sc('stop', name);
+      expect(await services.waitFor(name, 'STOPPED')).toMatchObject({ win32ExitCode: 0, serviceExitCode: 0 });
+      await waitGone(pid!);
+      expect(readFileSync(log, 'utf8').endsWith('\n')).toBe(true);
+      expect(logLines(log).slice(-2)).toEqual(['Exiting on service control STOP', expect.stringMatching(/^Counters: /)]);
+      expect(await services.sc('delete', name)).toMatchObject({ code: 0 });
+      await services.waitRemoved(name);
+    }, WINE_TEST_MS);
+  },
+  [...windowsLaneNeeds, realProgramsMissing],
+);
