@@ -10,6 +10,7 @@ void InitSocket(Napi::Env env, Napi::Object exports);      // Socket (binding_so
 void InitInterfaces(Napi::Env env, Napi::Object exports);  // interfaces() (binding_interfaces.cc)
 void InitCrypto(Napi::Env env, Napi::Object exports);      // CipherContext, HmacContext (binding_crypto.cc)
 void InitFiles(Napi::Env env, Napi::Object exports);       // openRoot, lstatAt, openFile... (binding_files.cc)
-void InitNotify(Napi::Env env, Napi::Object exports);      // notifySend (binding_notify.cc)
+void InitNotify(Napi::Env env, Napi::Object exports);
+void InitCapture(Napi::Env env, Napi::Object exports);  // Capture (binding_capture.cc)      // notifySend (binding_notify.cc)
 
 }  // namespace uftp_native
