@@ -2,5 +2,6 @@
 export * from './types';
 export { interfaces, resolveInterface } from './interfaces';
 export { UdpSocket } from './udp-socket';
-export type { NativeHandlers, NativeSocket, NativeSocketCtor } from './native';
+export { UdpCapture } from './udp-capture';
+export type { NativeCapture, NativeCaptureCtor, NativeCaptureHandlers, NativeHandlers, NativeSocket, NativeSocketCtor } from './native';
 export { isNotifyAddress, sendNotify } from './notify';
