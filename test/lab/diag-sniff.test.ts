@@ -126,7 +126,7 @@ describeLab(
       const started = await startClient(name);
       // The bound socket is what fails here: uftpd holds port 1044 without SO_REUSEADDR.
       const bound = await runDiag(lab.host('cli'), ['sniff', '--socket', '--group', '230.4.4.1', '--timeout', '1']);
-      expect({ code: bound.code, stderr: bound.stderr }).toEqual({ code: 1, stderr: expect.stringContaining('EADDRINUSE') });
+      expect({ code: bound.code, stderr: bound.stderr }).toEqual({ code: 2, stderr: expect.stringContaining('EADDRINUSE') });
       const sniff = await startSniff(['--group', '230.4.4.1', '--follow'], name, 'cli');
       await sendFile(name, serverArgs, started);
       const { code, stdout, stderr } = await stopListener(sniff);
