@@ -73,6 +73,35 @@ describeLab('packet capture (AF_PACKET) of one UDP port', () => {
     }
   });
 
+  test('frames whose lengths lie are counted as unreadable, IPv4 options are read past, and sniff goes on', async () => {
+    const tx = lab.host('tx');
+    const rx = lab.host('rx');
+    const atRx = await startSniff(rx, 'raw');
+    // Hand-made IPv4/UDP packets (IP_HDRINCL: the kernel fills in the IP length, ID and checksum).
+    const script = [
+      'import socket, struct, sys',
+      'src, dst, port = sys.argv[1], sys.argv[2], int(sys.argv[3])',
+      's = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)',
+      'def ip(payload, options=b""):',
+      '    hdr = struct.pack("!BBHHHBBH4s4s", 0x45 + len(options) // 4, 0, 0, 0, 0, 64, 17, 0, socket.inet_aton(src), socket.inet_aton(dst))',
+      '    return hdr + options + payload',
+      'def udp(data, length=None):',
+      '    return struct.pack("!HHHH", 40000, port, len(data) + 8 if length is None else length, 0) + data',
+      'for p in [ip(udp(b"claims 100", 100)), ip(udp(b"claims 4", 4)), ip(udp(b"with options"), b"\\x01\\x01\\x01\\x00"), ip(udp(b"plain"))]:',
+      '    s.sendto(p, (dst, 0))',
+    ].join('\n');
+    const sent = await tx.exec('python3', ['-c', script, tx.addr('a'), rx.addr('a'), String(PORT)]);
+    expect({ code: sent.code, stderr: sent.stderr }).toEqual({ code: 0, stderr: '' });
+    // Both good ones seen means the bad ones before them were handled already: no waiting on time.
+    await atRx.waitForOutput(/"length":5/, 10_000);
+    const { seen, summary } = await stopSniff(atRx);
+    expect(seen.map(({ from, fromPort, toPort, length }) => ({ from, fromPort, toPort, length }))).toEqual([
+      { from: tx.addr('a'), fromPort: 40000, toPort: PORT, length: 12 },
+      { from: tx.addr('a'), fromPort: 40000, toPort: PORT, length: 5 },
+    ]);
+    expect(summary).toMatchObject({ via: 'capture', received: 2, unreadable: 2 });
+  });
+
   test('without CAP_NET_RAW, sniff says capture was refused and falls back to a bound socket', async () => {
     const rx = lab.host('rx');
     const [node, argv] = diagArgv(['sniff', '--group', '230.4.4.1', '--timeout', '0.5', '--json']);

@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SniffPacket, SniffSummary } from '../../lib/cli/diag/sniff';
 import { diagUnbuilt, jsonLines, runDiag, spawnDiag, stopListener } from '../../scripts/bench/diag-lab';
+import { waitForUdpPort } from '../../scripts/bench/programs';
 import { Lab, sha256File, waitForFile, type LabProcess } from '../../scripts/lab';
 import { describeLab, uftpPrograms } from './helpers/gate';
 
@@ -124,6 +125,7 @@ describeLab(
     /** Sniffs by capture on the client's host, beside the real uftpd, while the real uftp sends to it. */
     async function captureBeside(name: string, serverArgs: string[]): Promise<{ packets: SniffPacket[]; summary?: SniffSummary }> {
       const started = await startClient(name);
+      await waitForUdpPort(lab.host('cli'), 1044, started.client, 10_000);
       // The bound socket is what fails here: uftpd holds port 1044 without SO_REUSEADDR.
       const bound = await runDiag(lab.host('cli'), ['sniff', '--socket', '--group', '230.4.4.1', '--timeout', '1']);
       expect({ code: bound.code, stderr: bound.stderr }).toEqual({ code: 2, stderr: expect.stringContaining('EADDRINUSE') });
