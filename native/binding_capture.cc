@@ -116,12 +116,14 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
     pinned_ = true;
   }
 
-  // counts() -> { kernelDrops, unreadable }: frames the kernel dropped (full buffer), frames not delivered
+  // counts() -> { kernelDrops, unreadable, coalesced }: frames the kernel dropped (full buffer), frames not
+  // delivered, frames delivered split into several datagrams
   Napi::Value Counts(const Napi::CallbackInfo&) {
     CaptureCounts counts = core_.counts();
     auto out = Napi::Object::New(env_);
     out.Set("kernelDrops", static_cast<double>(counts.kernel_drops));
     out.Set("unreadable", static_cast<double>(counts.unreadable));
+    out.Set("coalesced", static_cast<double>(counts.coalesced));
     return out;
   }
 

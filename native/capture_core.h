@@ -20,6 +20,7 @@ namespace uftp_native {
 struct CaptureCounts {
   uint64_t kernel_drops = 0;  // frames the kernel dropped for a full receive buffer
   uint64_t unreadable = 0;    // frames cut short, or that the kernel could not describe
+  uint64_t coalesced = 0;     // frames that carried several datagrams (GSO), delivered split
 };
 
 class CaptureCore {

@@ -153,10 +153,12 @@ Status CaptureCore::receive(std::vector<RecvSlot>* out, int* frames) {
         length -= sizeof vnet;
       }
     }
+    size_t before = out->size();
     readable = readable && net < length &&
                read_udp_frame(frame + net, length - net, segment, static_cast<unsigned>(from.sll_ifindex), outgoing,
                               out) == FrameResult::kDatagrams;
     if (!readable) counts_.unreadable++;
+    else if (out->size() - before > 1) counts_.coalesced++;
   }
   return {};
 }

@@ -52,6 +52,8 @@ export interface CaptureCounts {
   kernelDrops: number;
   /** Frames cut short, or coalesced ones the kernel could not describe. */
   unreadable: number;
+  /** Frames that carried several datagrams (a sender's UDP GSO), delivered as those datagrams. */
+  coalesced: number;
 }
 
 export interface CaptureOptions {

@@ -155,6 +155,7 @@ describeLab(
       expect({ ...seen, [completion]: seen[completion] }).toMatchObject({
         ANNOUNCE: ['srv>group in'],
         REGISTER: ['cli>srv out'],
+        REG_CONF: ['srv>group in'],
         FILEINFO: ['srv>group in'],
         FILEINFO_ACK: ['cli>srv out'],
         FILESEG: ['srv>group in'],
@@ -172,10 +173,16 @@ describeLab(
         ANNOUNCE: ['srv>group in'],
         REGISTER: ['cli>srv out'],
         KEYINFO: ['srv>group in'],
-        KEYINFO_ACK: ['cli>srv out'],
-        // FILEINFO, FILESEG, DONE, DONE_CONF from the server; FILEINFO_ACK, COMPLETE from the client.
+        // Sealed: FILEINFO, FILESEG, DONE, DONE_CONF from the server; KEYINFO_ACK (the real uftpd seals it
+        // too), FILEINFO_ACK, STATUS/COMPLETE from the client.
         ENCRYPTED: ['cli>srv out', 'srv>group in'],
       });
+      // In the order of the exchange: the client's first sealed answer (its KEYINFO_ACK) follows the KEYINFO.
+      const order = packets.map((p) => `${p.type} ${p.direction}`);
+      const at = (what: string) => order.indexOf(what);
+      expect(at('ANNOUNCE in')).toBeLessThan(at('REGISTER out'));
+      expect(at('REGISTER out')).toBeLessThan(at('KEYINFO in'));
+      expect(at('KEYINFO in')).toBeLessThan(at('ENCRYPTED out'));
       // At least one per block of the file went by, sealed.
       const sealed = packets.filter((p) => p.type === 'ENCRYPTED' && p.direction === 'in');
       expect(sealed.length).toBeGreaterThan(Math.ceil(FILE.length / BLOCK));

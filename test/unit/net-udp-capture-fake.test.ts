@@ -18,7 +18,7 @@ class FakeCapture implements NativeCapture {
     return { requested: bytes, granted: bytes * 2, forced: true };
   }
   start() { this.calls.push(['start']); }
-  counts() { return { kernelDrops: 2, unreadable: 1 }; }
+  counts() { return { kernelDrops: 2, unreadable: 1, coalesced: 3 }; }
   close() { this.calls.push(['close']); }
 }
 
@@ -84,7 +84,7 @@ describe('UdpCapture over a fake native capture', () => {
     await cap.close();
     expect(errors.map((e) => e.message)).toEqual(['uv_poll EBADF']);
     expect(fake.calls.filter((c) => c[0] === 'close')).toHaveLength(1);
-    expect(cap.counts()).toEqual({ kernelDrops: 2, unreadable: 1 });
+    expect(cap.counts()).toEqual({ kernelDrops: 2, unreadable: 1, coalesced: 3 });
   });
 
   test('a buffer the kernel refuses closes the native capture before the error is thrown', () => {

@@ -40,9 +40,10 @@ export interface SniffSummary {
   uftp: number;
   other: number;
   byType: Record<string, number>;
-  /** Capture only: frames the kernel dropped (full buffer) and frames that could not be read. */
+  /** Capture only: frames the kernel dropped (full buffer), frames that could not be read, frames split (GSO). */
   kernelDrops?: number;
   unreadable?: number;
+  coalesced?: number;
 }
 
 function isCaptured(d: Datagram): d is CapturedDatagram {

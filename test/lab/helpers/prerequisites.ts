@@ -42,10 +42,10 @@ export function missingMessage(missing: readonly string[]): string | undefined {
   return `${missing.join(', ')} not found: apt-get install ${packages.join(' ')}`;
 }
 
-/** Why the lab tests cannot all run here (root, namespaces, programs), or undefined when they can. */
+/** Why the lab tests cannot all run here (root, namespaces, programs), in one sentence, or undefined when they can. */
 export function labPrerequisites(): string | undefined {
   const lab = labAvailable();
-  if (!lab.ok) return `the lab tests need root and network namespaces: ${lab.why}`;
-  const missing = missingMessage(missingTools());
-  return missing === undefined ? undefined : `the lab tests need programs that are missing: ${missing}`;
+  const problems = [lab.ok ? undefined : `no lab can be built: ${lab.why}`, missingMessage(missingTools())];
+  const found = problems.filter((p): p is string => p !== undefined);
+  return found.length === 0 ? undefined : `the lab tests cannot all run here: ${found.join('; ')}`;
 }
