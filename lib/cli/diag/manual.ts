@@ -6,8 +6,8 @@ import { COMMON_OPTIONS } from './options';
 
 /** What each long option means, whichever subcommand takes it. */
 const OPTION_TEXT: Record<string, { arg?: string; text: string }> = {
-  family: { arg: '4|6', text: 'IPv4 (the default) or IPv6.' },
-  if: { arg: 'IFACE', text: 'The interface, by name, index or address: the one to join on, to send multicast from, or (sniff) to capture on. Default: every one.' },
+  family: { arg: '4|6', text: 'IPv4 (the default) or IPv6; a capturing sniff shows both unless an option says which.' },
+  if: { arg: 'IFACE', text: 'The interface, by name, index or address: the one to join on, to send multicast from, or to capture on (sniff: by default every interface).' },
   port: { arg: 'P', text: 'The UDP port to listen on or send to (sniff: default 1044).' },
   group: {
     arg: 'G',
