@@ -105,6 +105,23 @@ describeLab('packet capture (AF_PACKET) of one UDP port', () => {
     expect(summary).toMatchObject({ via: 'capture', received: 2, unreadable: 2 });
   });
 
+  test('an unprivileged user with CAP_NET_RAW alone captures (FORCE refused for its buffer, the plain request serves)', async () => {
+    const tx = lab.host('tx');
+    const rx = lab.host('rx');
+    // Text output: its first line says the capture is open (nobody may not write a ready file in the lab's directory).
+    const [node, argv] = diagArgv(['sniff', '--port', String(PORT), '--if', rx.ifname('a'), '--count', '3']);
+    const caps = ['--reuid', '65534', '--regid', '65534', '--clear-groups', '--inh-caps', '+net_raw', '--ambient-caps', '+net_raw'];
+    const proc = rx.spawn('setpriv', [...caps, node, ...argv]);
+    procs.push(proc);
+    await proc.waitForOutput(/^capturing UDP port 5500 on /m, 15_000);
+    await send(rx.addr('a'), PORT, 3, 200);
+    const { code, signal } = await proc.exited;
+    expect({ code, signal, stderr: proc.stderr() }).toEqual({ code: 0, signal: null, stderr: '' });
+    const seen = proc.stdout().split('\n').filter((l) => l.includes(` > ${rx.addr('a')}:${PORT} in len 200  not UFTP`));
+    expect(seen).toHaveLength(3);
+    expect(proc.stdout()).toContain('received 3 datagrams: 0 UFTP, 3 not UFTP');
+  });
+
   test('without CAP_NET_RAW, sniff says capture was refused and falls back to a bound socket', async () => {
     const rx = lab.host('rx');
     const [node, argv] = diagArgv(['sniff', '--group', '230.4.4.1', '--timeout', '0.5', '--json']);
