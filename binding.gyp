@@ -19,7 +19,10 @@
         "native/cipher_context.cc",
         "native/beneath_path.cc",
         "native/binding_notify.cc",
-        "native/binding_service.cc"
+        "native/binding_service.cc",
+        "native/binding_capture.cc",
+        "native/binding_handlers.cc",
+        "native/udp_frame.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
@@ -28,12 +31,12 @@
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Wpedantic", "-Werror"],
       "conditions": [
         ["OS=='win'", {
-          "sources": ["native/io_win.cc", "native/multicast_win.cc", "native/error_names_win.cc", "native/dscp_win.cc", "native/beneath_win.cc", "native/notify_win.cc", "native/service_win.cc"],
+          "sources": ["native/io_win.cc", "native/multicast_win.cc", "native/error_names_win.cc", "native/dscp_win.cc", "native/beneath_win.cc", "native/notify_win.cc", "native/service_win.cc", "native/capture_win.cc"],
           "defines": ["_WIN32_WINNT=0x0A00", "WIN32_LEAN_AND_MEAN", "NOMINMAX"],
           "libraries": ["-lws2_32", "-liphlpapi", "-lqwave", "-ladvapi32"],
           "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1 } }
         }, {
-          "sources": ["native/io_posix.cc", "native/beneath_posix.cc", "native/notify_posix.cc", "native/service_posix.cc"]
+          "sources": ["native/io_posix.cc", "native/beneath_posix.cc", "native/notify_posix.cc", "native/service_posix.cc", "native/capture_linux.cc", "native/capture_filter_linux.cc"]
         }]
       ]
     }

@@ -13,6 +13,8 @@ module.exports = {
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/lab/**/*.test.ts'],
       transform: { '^.+\\.ts$': tsJest },
+      // Root, namespaces and every program the lab tests run: checked once, named in one message.
+      globalSetup: '<rootDir>/test/lab/helpers/preflight.ts',
       slowTestThreshold: 60,
     },
   ],

@@ -19,7 +19,7 @@ BatchTable::Summary BatchTable::summarize(const RecvSlot* slots, int count) {
 
 void BatchTable::fill(const RecvSlot* slots, int count, int whole, uint8_t* bytes, bool copy) {
   auto* meta = reinterpret_cast<uint32_t*>(bytes);
-  size_t offset = table_bytes(whole);
+  size_t offset = bytes_for(whole);
   keys_.clear();
   texts_.clear();
   for (int i = 0; i < count; i++) {
@@ -37,7 +37,11 @@ void BatchTable::fill(const RecvSlot* slots, int count, int whole, uint8_t* byte
     meta[4] = s.to.len == 0 ? kNoAddress : address_index(s.to);
     meta[5] = s.ifindex;
     meta[6] = static_cast<uint32_t>(s.tos);
-    meta += kWords;
+    if (words_ == kCaptureWords) {
+      meta[7] = port_of(s.to);
+      meta[8] = s.outgoing ? 1 : 0;
+    }
+    meta += words_;
     offset += s.length;
   }
 }

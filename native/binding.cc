@@ -13,6 +13,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   uftp_native::InitFiles(env, exports);
   uftp_native::InitNotify(env, exports);
   uftp_native::InitService(env, exports);
+  uftp_native::InitCapture(env, exports);
   return exports;
 }
 

@@ -12,5 +12,6 @@ void InitCrypto(Napi::Env env, Napi::Object exports);      // CipherContext, Hma
 void InitFiles(Napi::Env env, Napi::Object exports);       // openRoot, lstatAt, openFile... (binding_files.cc)
 void InitNotify(Napi::Env env, Napi::Object exports);      // notifySend (binding_notify.cc)
 void InitService(Napi::Env env, Napi::Object exports);     // serviceDispatch, serviceInstall... (binding_service.cc)
+void InitCapture(Napi::Env env, Napi::Object exports);     // Capture (binding_capture.cc)
 
 }  // namespace uftp_native

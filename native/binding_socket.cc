@@ -14,6 +14,7 @@
 #include "batch_table.h"
 #include "binding_args.h"
 #include "binding_errors.h"
+#include "binding_handlers.h"
 #include "binding_init.h"
 #include "binding_receive_area.h"
 #include "poll_watcher.h"
@@ -59,14 +60,11 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   }
 
   // new NativeSocket(family: 4 | 6, reuseAddr: boolean, handlers: { onBatch, onError, onDrain })
-  explicit NativeSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeSocket>(info), env_(info.Env()) {
+  explicit NativeSocket(const Napi::CallbackInfo& info)
+      : Napi::ObjectWrap<NativeSocket>(info), env_(info.Env()), handlers_(info.Env(), "UdpSocket") {
     uint32_t family = uint_arg(info, 0, "family");
     if (family != 4 && family != 6) throw Napi::RangeError::New(env_, "family must be 4 or 6");
-    if (!info[2].IsObject()) throw Napi::TypeError::New(env_, "handlers must be an object");
-    // Held as a property of this object, not a persistent reference, so that
-    // handlers closing over the wrapper do not keep it from being collected.
-    info.This().As<Napi::Object>().DefineProperty(
-        Napi::PropertyDescriptor::Value("handlers", info[2], napi_default));
+    HandlerCaller::Keep(info.This().As<Napi::Object>(), info[2]);
     check(env_, core_.open(family == 4 ? AF_INET : AF_INET6, info[1].ToBoolean()));
     // Asynchronous, so that Node keeps the addon loaded until libuv has
     // called back about the poll handle, also when a worker is torn down.
@@ -80,7 +78,6 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   ~NativeSocket() override {
     // Runs from the GC finalizer: releases the fd and the poll handle, never calls JS.
     Shutdown();
-    if (async_context_ != nullptr) napi_async_destroy(env_, async_context_);
   }
 
  private:
@@ -532,30 +529,19 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     if (drained) Emit("onDrain", {});
   }
 
-  // Calls handlers[name](...args) inside a callback scope, so that promise
-  // jobs queued by the handler run right after it, as for any Node callback.
+  // Calls handlers[name](...args) (see HandlerCaller), never after close.
   void Emit(const char* name, const std::initializer_list<napi_value>& args) {
-    if (closed_) return;
-    Napi::Object self = Value();
-    Napi::Value handlers = self.Get("handlers");
-    if (!handlers.IsObject()) return;
-    Napi::Value fn = handlers.As<Napi::Object>().Get(name);
-    if (!fn.IsFunction()) return;
-    if (async_context_ == nullptr) {
-      napi_value resource_name = Napi::String::New(env_, "UdpSocket");
-      if (napi_async_init(env_, nullptr, resource_name, &async_context_) != napi_ok) async_context_ = nullptr;
-    }
-    fn.As<Napi::Function>().MakeCallback(handlers, args, async_context_);
+    if (!closed_) handlers_.Call(Value(), name, args);
   }
 
   Napi::Env env_;
+  HandlerCaller handlers_;
   SocketCore core_;
   PollWatcher watcher_;
   BatchTable table_;
   ReceiveArea area_;  // table, then kBatch slots
   size_t slot_size_ = 0;
   bool transient_ = false;
-  napi_async_context async_context_ = nullptr;
   bool receiving_ = false;
   bool resting_ = false;
   int gather_below_ = 0;

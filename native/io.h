@@ -44,13 +44,14 @@ struct RecvSlot {
   size_t length = 0;
   bool truncated = false;
   SockAddr from;
-  SockAddr to;  // destination address only (port 0), from IP_PKTINFO / IPV6_PKTINFO
+  SockAddr to;  // destination address only (port 0), from IP_PKTINFO / IPV6_PKTINFO; a capture sets the port
   unsigned ifindex = 0;
   int tos = 0;
   // The socket's cumulative kernel drop counter as of this datagram (SO_RXQ_OVFL); has_drops is
   // false when the control message was absent (Linux leaves it out while the counter is 0).
   uint32_t drops = 0;
   bool has_drops = false;
+  bool outgoing = false;  // a capture's datagram that this host sent (else one it received)
 };
 
 struct SendSlot {

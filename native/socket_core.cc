@@ -59,25 +59,32 @@ Status SocketCore::read_option(int level, int name, int* value) const {
   return {};
 }
 
-Status SocketCore::set_buffer(BufferKind kind, int bytes, bool force, BufferGrant* grant) {
+Status set_socket_buffer(sock_t sock, BufferKind kind, int bytes, bool force, BufferGrant* grant) {
   int plain = kind == BufferKind::kReceive ? SO_RCVBUF : SO_SNDBUF;
   grant->requested = bytes;
   grant->forced = false;
-  Status st;
+  int err = 0;
 #if defined(SO_RCVBUFFORCE) && defined(SO_SNDBUFFORCE)
   if (force) {
     // The FORCE variants pass rmem_max/wmem_max but need CAP_NET_ADMIN.
     int forced = kind == BufferKind::kReceive ? SO_RCVBUFFORCE : SO_SNDBUFFORCE;
-    st = option(SOL_SOCKET, forced, bytes, "setsockopt");
-    if (st.ok()) grant->forced = true;
-    else if (!io_not_permitted(st.error)) return st;
+    err = io_setsockopt(sock, SOL_SOCKET, forced, &bytes, sizeof bytes);
+    if (err == 0) grant->forced = true;
+    else if (!io_not_permitted(err)) return failure(err, "setsockopt");
   }
 #else
   (void)force;
 #endif
-  if (!grant->forced) st = option(SOL_SOCKET, plain, bytes, "setsockopt");
-  if (!st.ok()) return st;
-  return read_option(SOL_SOCKET, plain, &grant->granted);
+  if (!grant->forced) err = io_setsockopt(sock, SOL_SOCKET, plain, &bytes, sizeof bytes);
+  if (err != 0) return failure(err, "setsockopt");
+  grant->granted = 0;
+  size_t length = sizeof grant->granted;
+  if ((err = io_getsockopt(sock, SOL_SOCKET, plain, &grant->granted, &length)) != 0) return failure(err, "getsockopt");
+  return {};
+}
+
+Status SocketCore::set_buffer(BufferKind kind, int bytes, bool force, BufferGrant* grant) {
+  return set_socket_buffer(sock_, kind, bytes, force, grant);
 }
 
 Status SocketCore::get_buffer(BufferKind kind, int* bytes) const {

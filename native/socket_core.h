@@ -30,6 +30,11 @@ struct QueueDepth {
   size_t limit_bytes = 0;
 };
 
+// Sets a socket's receive or send buffer, with the FORCE variant first when
+// asked (falling back to the plain one where it is not permitted), and reads
+// back what the kernel granted.
+Status set_socket_buffer(sock_t sock, BufferKind kind, int bytes, bool force, BufferGrant* grant);
+
 class SocketCore {
  public:
   static constexpr int kBatch = 64;              // datagrams per recvmmsg/sendmmsg

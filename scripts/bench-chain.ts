@@ -20,6 +20,7 @@ import { printRun, printSummary, type ChainRecord, type RunKind } from './bench/
 import { nonNegativeInt, oneOf, positiveInt, profileFlags, writeRandom } from './bench/common';
 import { PROXY_LAB } from './bench/proxy-topology';
 import { uftpRunUnavailable } from './bench/uftp-run';
+import { checkRealPrograms } from './bench/real-programs';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -38,6 +39,7 @@ async function main(): Promise<number> {
   const nodeFlags = await profileFlags(values.profile);
   const available = labAvailable();
   if (!available.ok) throw new Error(`cannot build the lab: ${available.why}`);
+  checkRealPrograms('uftp', 'uftpd', 'uftpproxyd');
   const missing = uftpRunUnavailable();
   if (missing) throw new Error(missing);
 

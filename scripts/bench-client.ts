@@ -21,6 +21,7 @@ import { BUFFER, CLIENT_LAB, runSession, type Cipher, type ClientRun } from './b
 import { printSession, printSummary, type SessionKind, type SessionRecord } from './bench/client-report';
 import { oneOf, positiveInt, profileFlags, writeRandom } from './bench/common';
 import type { ClientImpl } from './bench/programs';
+import { checkRealPrograms } from './bench/real-programs';
 
 function nonNegativeInt(name: string, text: string): number {
   return text === '0' ? 0 : positiveInt(name, text);
@@ -46,6 +47,7 @@ async function main(): Promise<number> {
   const nodeFlags = await profileFlags(values.profile);
   const available = labAvailable();
   if (!available.ok) throw new Error(`cannot build the lab: ${available.why}`);
+  checkRealPrograms('uftp', 'uftpd');
 
   const lab = await Lab.create(CLIENT_LAB);
   try {

@@ -24,6 +24,7 @@ import { REGISTER_SERVER_ARGS, registerLab, runRegisterRound, writeHostList, typ
 import { printRun, printSummary, type RegisterRecord } from './bench/register-report';
 import type { ServerImpl } from './bench/uftp-command';
 import { uftpRunUnavailable } from './bench/uftp-run';
+import { checkRealPrograms } from './bench/real-programs';
 
 async function makeKey(lab: Lab, spec: string, who: string): Promise<string> {
   const file = path.join(lab.tmpdir(), `${who}-key.pem`);
@@ -61,6 +62,7 @@ async function main(): Promise<number> {
   if (logDir) await mkdir(logDir, { recursive: true });
   const available = labAvailable();
   if (!available.ok) throw new Error(`cannot build the lab: ${available.why}`);
+  checkRealPrograms('uftp', 'uftp_keymgt');
   const missing = uftpRunUnavailable();
   if (missing) throw new Error(missing);
 

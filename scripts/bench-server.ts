@@ -20,6 +20,7 @@ import { BUFFER, SERVER_ARGS, SERVER_LAB, runServerRound } from './bench/server-
 import { printRun, printSummary, type RunKind, type RunRecord } from './bench/server-report';
 import type { ServerImpl } from './bench/uftp-command';
 import { uftpRunUnavailable } from './bench/uftp-run';
+import { checkRealPrograms } from './bench/real-programs';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -38,6 +39,7 @@ async function main(): Promise<number> {
   const nodeFlags = await profileFlags(values.profile);
   const available = labAvailable();
   if (!available.ok) throw new Error(`cannot build the lab: ${available.why}`);
+  checkRealPrograms('uftp', 'uftpd');
   const missing = uftpRunUnavailable();
   if (missing) throw new Error(missing);
 

@@ -1,7 +1,9 @@
 // npm run bench:socket — receive rate of the addon's batched receive against Node's dgram on the same
 // traffic: 1,400-byte datagrams sent by uftp_diag (sendmmsg) in one lab host to a receiver process in
 // another; packets/s, CPU of the receiving process, loss and RcvbufErrors, side by side. The addon
-// receiver uses transient batches (views of the socket's receive area, no copy). Two phases:
+// receiver uses transient batches (views of the socket's receive area, no copy); both receivers do the
+// same work per datagram (they read its first bytes), and the order alternates from round to round. The
+// goal ("3x dgram's datagrams at the same CPU") is judged on packets per CPU-second. Two phases:
 //   sustained  the senders stream as fast as they can; receivers one after the other. On a small machine
 //              the senders (which also pay for the kernel's whole veth/bridge path) may be the limit.
 //   drain      the receiver is stopped (SIGSTOP) while a burst fills its socket buffer, then continued:
@@ -34,7 +36,7 @@ function options(): BenchOptions {
       count: { type: 'string', default: '1000000' },
       size: { type: 'string', default: '1400' },
       senders: { type: 'string', default: '1' },
-      rounds: { type: 'string', default: '1' },
+      rounds: { type: 'string', default: '2' },
       'drain-cycles': { type: 'string', default: '40' },
       // What fits in the 8 MB (kernel-reported) buffer both receivers get: about 3,600 of 1,400 bytes.
       'drain-burst': { type: 'string', default: '3000' },
@@ -128,7 +130,8 @@ async function main(): Promise<void> {
     const rows: Record<keyof typeof phases, RunRow[]> = { sustained: [], drain: [] };
     for (let round = 0; round < opts.rounds; round++) {
       for (const phase of ['sustained', 'drain'] as const) {
-        for (const impl of IMPLS) {
+        // Alternating which goes first: neither always meets the machine warmer, or its buffers fuller.
+        for (const impl of round % 2 === 0 ? IMPLS : [...IMPLS].reverse()) {
           const row = await phases[phase](lab, impl, opts, senders, round);
           process.stderr.write(`round ${round + 1} ${phase} ${impl}: ${row.received} datagrams in ${row.seconds.toFixed(3)} busy s\n`);
           rows[phase].push(row);
@@ -137,14 +140,15 @@ async function main(): Promise<void> {
     }
     const size = `${opts.size}-byte datagrams, one lab host to another (veth + bridge)`;
     const q = ratios(rows.drain);
+    const sustainedPerCpu = ratios(rows.sustained).perCpu;
     process.stdout.write(
       [
         formatSection(`sustained: ${size}, ${opts.senders} sender(s) at full speed, receivers one after the other`, rows.sustained),
         '',
         formatSection(`drain: ${size}, bursts of ${opts.drainBurst} queued while the receiver is stopped, ${opts.drainCycles} cycles`, rows.drain),
         '',
-        `goal (addon >= 3x dgram's datagrams per second at the same CPU), judged on the receiver-bound drain phase: ` +
-          `${q.pps.toFixed(2)}x -> ${q.pps >= 3 ? 'met' : 'NOT met'}`,
+        `goal (addon >= 3x dgram's datagrams at the same CPU), judged on packets per CPU-second in the receiver-bound ` +
+          `drain phase: ${q.perCpu.toFixed(2)}x -> ${q.perCpu >= 3 ? 'met' : 'NOT met'} (sustained phase: ${sustainedPerCpu.toFixed(2)}x)`,
       ].join('\n') + '\n',
     );
   } finally {

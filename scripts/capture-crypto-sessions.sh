@@ -44,7 +44,7 @@ make_keys() {
   local f spec
   for f in server_rsa:rsa:1024 client_rsa:rsa:1024 server_ec:ec:prime256v1 client_ec:ec:prime256v1; do
     spec=${f#*:}
-    [ -e "$KEYS/${f%%:*}.pem" ] || uftp_keymgt -g "$spec" "$KEYS/${f%%:*}.pem" >/dev/null
+    [ -e "$KEYS/${f%%:*}.pem" ] || /usr/bin/uftp_keymgt -g "$spec" "$KEYS/${f%%:*}.pem" >/dev/null
   done
 }
 
@@ -136,11 +136,11 @@ capture() {
   capture_start srv vs "$dir/cap.pcap"
   netns_bg "$dir/uftpd.log" ip netns exec "$NETNS_TAG-cli" env LD_PRELOAD="$WORK/eckey-hook.so" \
     UFTP_EPHEMERAL_LOG="$dir/client-ec.log" \
-    uftpd -d -x 2 -U "$CLIENT_ID" -D "$dir/dest" -k "$KEYS/client_rsa.pem,$KEYS/client_ec.pem"
+    /usr/bin/uftpd -d -x 2 -U "$CLIENT_ID" -D "$dir/dest" -k "$KEYS/client_rsa.pem,$KEYS/client_ec.pem"
   sleep 1
   # shellcheck disable=SC2086 # the options are a word list on purpose
   (cd "$OUT" && in_ns srv env LD_PRELOAD="$WORK/eckey-hook.so" UFTP_EPHEMERAL_LOG="$dir/server-ec.log" \
-    uftp -x 2 -U "$SERVER_ID" -I vs -R 10000 $sopts -k "$KEYS/$([ "$kind" = ec ] && echo server_ec || echo server_rsa).pem" \
+    /usr/bin/uftp -x 2 -U "$SERVER_ID" -I vs -R 10000 $sopts -k "$KEYS/$([ "$kind" = ec ] && echo server_ec || echo server_rsa).pem" \
     sent-3k.bin >"$dir/uftp.log" 2>&1) || { cat "$dir/uftp.log" "$dir/uftpd.log" >&2; return 1; }
   netns_stop_all
   if ! cmp -s "$SENT" "$dir/dest/sent-3k.bin"; then

@@ -39,10 +39,10 @@ make_data() {
   ln -s sub/inner.bin "$WORK/data/tree/link-to-inner"
   printf '%s\n' "$WORK/data/regular.bin" "$WORK/data/empty" "$WORK/data/exactly8" "$WORK/data/tree" \
     '@DELETE:stale.txt' '@FREESPACE' >"$WORK/data/list"
-  uftp_keymgt -g rsa:1024 "$WORK/server_rsa.pem" >/dev/null 2>&1
-  uftp_keymgt -g rsa:1024 "$WORK/client_rsa.pem" >/dev/null 2>&1
-  uftp_keymgt -g ec:prime256v1 "$WORK/server_ec.pem" >/dev/null 2>&1
-  uftp_keymgt -g ec:prime256v1 "$WORK/client_ec.pem" >/dev/null 2>&1
+  /usr/bin/uftp_keymgt -g rsa:1024 "$WORK/server_rsa.pem" >/dev/null 2>&1
+  /usr/bin/uftp_keymgt -g rsa:1024 "$WORK/client_rsa.pem" >/dev/null 2>&1
+  /usr/bin/uftp_keymgt -g ec:prime256v1 "$WORK/server_ec.pem" >/dev/null 2>&1
+  /usr/bin/uftp_keymgt -g ec:prime256v1 "$WORK/client_ec.pem" >/dev/null 2>&1
 }
 
 # session NAME "client options" "server options"
@@ -53,11 +53,11 @@ session() {
   mkdir -p "$dir/dest"
   echo "== $name"
   # shellcheck disable=SC2086 # the options are a word list on purpose
-  netns_bg "$dir/client.log" ip netns exec "$NETNS_TAG-cli" uftpd -d -U "$CLIENT_ID" -D "$dir/dest" $copts
+  netns_bg "$dir/client.log" ip netns exec "$NETNS_TAG-cli" /usr/bin/uftpd -d -U "$CLIENT_ID" -D "$dir/dest" $copts
   capture_start srv vs "$dir/cap.pcap"
   sleep 1.5
   # shellcheck disable=SC2086
-  (cd "$WORK/data" && in_ns srv timeout 120 uftp -U "$SERVER_ID" ${SERVER_IF:--I vs} -R 2000 -x 2 $sopts) \
+  (cd "$WORK/data" && in_ns srv timeout 120 /usr/bin/uftp -U "$SERVER_ID" ${SERVER_IF:--I vs} -R 2000 -x 2 $sopts) \
     >"$dir/server.log" 2>&1 || { echo "server failed ($name):"; tail -20 "$dir/server.log"; }
   netns_stop_all
   pcap_to_fixture "$dir/cap.pcap" "$OUT/$name.json" "$PAIR_ROLES"

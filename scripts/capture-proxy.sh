@@ -23,10 +23,10 @@ mkdir -p "$OUT"
 make_keys() {
   mkdir -p "$OUT/keys"
   for k in server_rsa cp_rsa cp2_rsa near_rsa c1_rsa c2_rsa rp_rsa; do
-    [ -f "$OUT/keys/$k.pem" ] || uftp_keymgt -g rsa:1024 "$OUT/keys/$k.pem" >/dev/null 2>&1
+    [ -f "$OUT/keys/$k.pem" ] || /usr/bin/uftp_keymgt -g rsa:1024 "$OUT/keys/$k.pem" >/dev/null 2>&1
   done
   for k in server_ec cp_ec near_ec c1_ec c2_ec; do
-    [ -f "$OUT/keys/$k.pem" ] || uftp_keymgt -g ec:prime256v1 "$OUT/keys/$k.pem" >/dev/null 2>&1
+    [ -f "$OUT/keys/$k.pem" ] || /usr/bin/uftp_keymgt -g ec:prime256v1 "$OUT/keys/$k.pem" >/dev/null 2>&1
   done
   head -c 300000 /dev/urandom >"$OUT/payload.bin"
 }
@@ -55,14 +55,14 @@ clients() {
   for h in "$@"; do
     mkdir -p "$dir/dest-$h"
     # shellcheck disable=SC2086 # the options are a word list on purpose
-    netns_bg "$dir/uftpd-$h.log" ip netns exec "$NETNS_TAG-$h" uftpd -d -x 5 -D "$dir/dest-$h" -I eth0 ${opts//HOST/$h}
+    netns_bg "$dir/uftpd-$h.log" ip netns exec "$NETNS_TAG-$h" /usr/bin/uftpd -d -x 5 -D "$dir/dest-$h" -I eth0 ${opts//HOST/$h}
   done
 }
 
 # serve DIR HOST IFACE "options": the server sends payload.bin and exits.
 serve() {
   # shellcheck disable=SC2086
-  in_ns "$2" timeout 120 uftp -x 5 -I "$3" -R 20000 $4 "$OUT/payload.bin" >"$1/server.log" 2>&1 || echo "  server failed"
+  in_ns "$2" timeout 120 /usr/bin/uftp -x 5 -I "$3" -R 20000 $4 "$OUT/payload.bin" >"$1/server.log" 2>&1 || echo "  server failed"
 }
 
 # finish DIR HOST...: stop everything, write the TSVs, check the file reached each HOST.
@@ -80,9 +80,9 @@ chain() {
   start "$dir" "$name" sp cp c1
   clients "$dir" "$3" near c1 c2
   # shellcheck disable=SC2086
-  netns_bg "$dir/cproxy.log" ip netns exec "$NETNS_TAG-cp" uftpproxyd -d -x 5 -c -I eth0 $4
+  netns_bg "$dir/cproxy.log" ip netns exec "$NETNS_TAG-cp" /usr/bin/uftpproxyd -d -x 5 -c -I eth0 $4
   # shellcheck disable=SC2086
-  netns_bg "$dir/sproxy.log" ip netns exec "$NETNS_TAG-sp" uftpproxyd -d -x 5 -I eth0 $5
+  netns_bg "$dir/sproxy.log" ip netns exec "$NETNS_TAG-sp" /usr/bin/uftpproxyd -d -x 5 -I eth0 $5
   sleep 2
   serve "$dir" srv eth0 "$2"
   finish "$dir" near c1 c2
@@ -94,7 +94,7 @@ response() {
   start "$dir" "$name" cp c1
   clients "$dir" "-R $PX_B.2 $3" c1 c2
   # shellcheck disable=SC2086
-  netns_bg "$dir/rproxy.log" ip netns exec "$NETNS_TAG-cp" uftpproxyd -d -x 5 -I eth0 $4
+  netns_bg "$dir/rproxy.log" ip netns exec "$NETNS_TAG-cp" /usr/bin/uftpproxyd -d -x 5 -I eth0 $4
   sleep 7
   # The server sits on the router's net B side: in a client's namespace it would confuse the roles.
   serve "$dir" rt eth1 "$2"

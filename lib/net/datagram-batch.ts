@@ -1,9 +1,11 @@
 // Turns one native receive batch into Datagram objects whose data are views
 // into the batch's single ArrayBuffer.
-import type { Datagram } from './types';
+import type { CapturedDatagram, Datagram } from './types';
 
 /** uint32 words per datagram in the batch's table (see NativeHandlers.onBatch). */
 export const META_WORDS = 7;
+/** A capture's rows: the socket's, then toPort and outgoing (1) or incoming (0). */
+export const CAPTURE_WORDS = 9;
 const NO_ADDRESS = 0xffffffff;
 
 /** Sets d's fields but data from the table row at word m. */
@@ -22,6 +24,16 @@ export function decodeBatch(slab: ArrayBuffer, count: number, addresses: string[
   for (let i = 0, m = 0; i < count; i++, m += META_WORDS) {
     const data = Buffer.from(slab, meta[m], meta[m + 1]);
     out[i] = readRow({ data, from: '', fromPort: 0, to: '', ifindex: 0, tos: 0 }, meta, m, addresses);
+  }
+  return out;
+}
+
+export function decodeCaptureBatch(slab: ArrayBuffer, count: number, addresses: string[]): CapturedDatagram[] {
+  const meta = new Uint32Array(slab, 0, count * CAPTURE_WORDS);
+  const out = new Array<CapturedDatagram>(count);
+  for (let i = 0, m = 0; i < count; i++, m += CAPTURE_WORDS) {
+    const d = { data: Buffer.from(slab, meta[m], meta[m + 1]), from: '', fromPort: 0, to: '', ifindex: 0, tos: 0 };
+    out[i] = { ...readRow(d, meta, m, addresses), toPort: meta[m + 7], direction: meta[m + 8] === 1 ? 'out' : 'in' };
   }
   return out;
 }

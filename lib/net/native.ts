@@ -1,7 +1,7 @@
 // The shape of the C++ addon (native/binding_*.cc) and its loader. UdpSocket
 // takes a NativeSocketCtor, so tests can hand it a fake instead.
 import bindings from 'bindings';
-import type { BufferGrant, DscpMarking, Family, NetInterface, SendQueueDepth } from './types';
+import type { BufferGrant, CaptureCounts, DscpMarking, Family, NetInterface, SendQueueDepth } from './types';
 
 /** Callbacks the native socket calls; they live as a property of the native object. */
 export interface NativeHandlers {
@@ -61,8 +61,23 @@ export interface NativeSocket {
 
 export type NativeSocketCtor = new (family: Family, reuseAddr: boolean, handlers: NativeHandlers) => NativeSocket;
 
+/** Callbacks of the native capture, as NativeHandlers (rows of 9 words: + toPort, outgoing). */
+export type NativeCaptureHandlers = Pick<NativeHandlers, 'onBatch' | 'onError'>;
+
+export interface NativeCapture {
+  setRecvBuffer(bytes: number): BufferGrant;
+  /** Batches begin to arrive through onBatch. */
+  start(): void;
+  counts(): CaptureCounts;
+  close(): void;
+}
+
+/** Throws ERR_NOT_SUPPORTED off Linux, EPERM without CAP_NET_RAW. ifindex 0: every interface. */
+export type NativeCaptureCtor = new (port: number, ifindex: number, handlers: NativeCaptureHandlers) => NativeCapture;
+
 export interface NativeAddon {
   Socket: NativeSocketCtor;
+  Capture: NativeCaptureCtor;
   interfaces(): NetInterface[];
 }
 

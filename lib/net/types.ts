@@ -38,6 +38,33 @@ export interface Datagram {
   tos: number;
 }
 
+/** A datagram a capture saw pass an interface of this host, sent or received by whoever. */
+export interface CapturedDatagram extends Datagram {
+  /** Destination port (a socket's Datagram has none: it is the socket's own). */
+  toPort: number;
+  /** 'out': sent by this host; 'in': arrived at it (for it or not). */
+  direction: 'in' | 'out';
+}
+
+/** What a capture could not deliver. */
+export interface CaptureCounts {
+  /** Frames the kernel dropped because the capture's receive buffer was full. */
+  kernelDrops: number;
+  /** Frames cut short, or coalesced ones the kernel could not describe. */
+  unreadable: number;
+  /** Frames that carried several datagrams (a sender's UDP GSO), delivered as those datagrams. */
+  coalesced: number;
+}
+
+export interface CaptureOptions {
+  /** UDP datagrams whose source or destination port is this one. */
+  port: number;
+  /** Only on this interface; default every interface. */
+  iface?: InterfaceSpec;
+  /** Receive buffer in bytes (forced past rmem_max where permitted); default 8 MiB. */
+  recvBufferSize?: number;
+}
+
 /** How UdpSocket.onMessages receives. */
 export interface ReceiveOptions {
   /**

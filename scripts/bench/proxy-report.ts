@@ -1,4 +1,6 @@
-// Prints the proxy benchmark: one line per run, then ours/C ratios against the issue's goals.
+// Prints the proxy benchmark: one line per run (with the receive buffers the kernel granted), then ours/C
+// ratios against the issue's goals, from the runs at the -B both really get; ours with a larger -B (FORCE,
+// which only ours gets) as a row of its own.
 import { median, spread } from './common';
 import type { RoundResult } from './proxy-round';
 
@@ -16,10 +18,19 @@ function peakRss(r: RoundResult): number {
   return Math.max(r.sproxy.peakRssMiB, r.cproxy.peakRssMiB);
 }
 
-export function printRun(round: number, r: RoundResult, bytes: number): void {
+/** A run with a -B that only ours gets (FORCE), not part of the comparison. */
+export function isForced(r: RoundResult, common: number): boolean {
+  return r.buffer !== common;
+}
+
+function grantedText(r: RoundResult): string {
+  return Object.entries(r.granted).map(([h, n]) => `${h} ${n}`).join(' ');
+}
+
+export function printRun(round: number, r: RoundResult, bytes: number, common: number): void {
   const drops = Object.entries(r.drops).map(([h, n]) => `${h}=${n}`).join(' ');
   console.log(
-    `round ${round} ${r.which.padEnd(4)} ${r.intact ? 'intact' : 'CORRUPT'}  ` +
+    `round ${round} ${r.which.padEnd(4)} ${isForced(r, common) ? 'FORCE ' : ''}-B ${r.buffer} (granted ${grantedText(r)}) ${r.intact ? 'intact' : 'CORRUPT'}  ` +
       `${mibPerSec(r, bytes).toFixed(1).padStart(6)} MiB/s (file ${r.fileSeconds.toFixed(2)} s, wall ${r.wallSeconds.toFixed(2)} s)  ` +
       `cpu sproxy ${r.sproxy.cpuSeconds.toFixed(2)} s cproxy ${r.cproxy.cpuSeconds.toFixed(2)} s  ` +
       `peak RSS sproxy ${r.sproxy.peakRssMiB.toFixed(1)} MiB cproxy ${r.cproxy.peakRssMiB.toFixed(1)} MiB  ` +
@@ -27,10 +38,11 @@ export function printRun(round: number, r: RoundResult, bytes: number): void {
   );
 }
 
-export function printSummary(results: RoundResult[], bytes: number): boolean {
-  const of = (which: string) => results.filter((r) => r.which === which);
-  const [real, ours] = [of('real'), of('ours')];
+export function printSummary(results: RoundResult[], bytes: number, common: number): boolean {
+  const of = (which: string) => results.filter((r) => r.which === which && !isForced(r, common));
+  const [real, ours, forced] = [of('real'), of('ours'), results.filter((r) => isForced(r, common))];
   const intact = results.every((r) => r.intact);
+  if (forced.length > 0) printForced(forced, bytes);
   if (real.length === 0 || ours.length === 0) {
     console.log(`\nfiles intact in every run: ${intact ? 'yes' : 'NO'} (one side only: no ratios)`);
     return intact;
@@ -38,7 +50,8 @@ export function printSummary(results: RoundResult[], bytes: number): boolean {
   const tput = (rs: RoundResult[]) => median(rs.map((r) => mibPerSec(r, bytes)));
   const cpu = (rs: RoundResult[]) => median(rs.map((r) => cpuPerGiB(r, bytes)));
   const rss = (rs: RoundResult[]) => Math.max(...rs.map(peakRss));
-  console.log('\nmedians over the rounds   real (C)     ours    ours/C   goal');
+  console.log(`\nmedians over the rounds at -B ${common}, granted: real ${grantedText(real[0])}; ours ${grantedText(ours[0])}`);
+  console.log('                          real (C)     ours    ours/C   goal');
   const row = (name: string, c: number, o: number, unit: string, goal: string) =>
     console.log(`${name.padEnd(24)} ${c.toFixed(2).padStart(8)} ${o.toFixed(2).padStart(8)} ${(o / c).toFixed(2).padStart(8)}   ${goal} (${unit})`);
   row('throughput', tput(real), tput(ours), 'MiB/s', '>= 1.0');
@@ -48,6 +61,16 @@ export function printSummary(results: RoundResult[], bytes: number): boolean {
   const met = tput(ours) / tput(real) >= 1.0 && cpu(ours) / cpu(real) <= 1.5 && rss(ours) < 100;
   console.log(`\nfiles intact in every run: ${intact ? 'yes' : 'NO'}; goals met: ${met ? 'yes' : 'no'}`);
   return intact;
+}
+
+/** Ours with a -B only it gets: its own row, beside (not in) the comparison. */
+function printForced(forced: RoundResult[], bytes: number): void {
+  console.log(
+    `\nours with -B ${forced[0].buffer} (FORCE, granted ${grantedText(forced[0])}): ` +
+      `${median(forced.map((r) => mibPerSec(r, bytes))).toFixed(2)} MiB/s (${spread(forced.map((r) => mibPerSec(r, bytes)))}), ` +
+      `${median(forced.map((r) => cpuPerGiB(r, bytes))).toFixed(2)} CPU s/GiB (2 proxies), peak RSS ${Math.max(...forced.map(peakRss)).toFixed(1)} MiB, ` +
+      `RcvbufErrors ${forced.reduce((n, r) => n + Object.values(r.drops).reduce((a, b) => a + b, 0), 0)}`,
+  );
 }
 
 /**

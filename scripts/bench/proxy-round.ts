@@ -1,18 +1,26 @@
 // One round of the proxy benchmark: real `uftp -R -1` on net A -> server proxy -> client proxy -> two real
-// uftpd on net B, with the proxies of one implementation; every program gets -B 8388608.
+// uftpd on net B, with the proxies of one implementation; every program gets the same -B (BUFFER, which the
+// real programs really get: rmem_max in a lab namespace), or ours a larger one only it gets (FORCE). The
+// sizes the kernel granted are read from outside (ss -m).
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256File, type Lab, type LabProcess } from '../lab';
-import { cpuSnapshot, foreignCpuSeconds, processUsage, rcvbufErrors, type ProcessUsage } from './measure';
+import { cpuSnapshot, foreignCpuSeconds, grantedRcvbuf, processUsage, rcvbufErrors, type ProcessUsage } from './measure';
 import { UFTP_PORT, startProxy, startUftpd, type ProxyImpl } from './proxy-topology';
+import { checkBanner } from './real-programs';
 import { parseUftpLog } from './uftp-log';
 
-export const BUFFERS = ['-B', '8388608'];
+/** Every program's -B in the comparison: one the real programs really get (plain SO_RCVBUF, rmem_max 4 MB). */
+export const BUFFER = 4194304;
 const CLIENTS = ['far1', 'far2'];
 const WATCHED = ['sproxy', 'cproxy', ...CLIENTS]; // namespaces whose UDP drops are counted
 
 export interface RoundResult {
   which: ProxyImpl;
+  /** -B of every program in this round. */
+  buffer: number;
+  /** Receive buffer granted per daemon (sproxy, cproxy, far1, far2), halved as -B counts. */
+  granted: Record<string, number>;
   intact: boolean; // both clients hold the file, sha256 equal
   fileSeconds: number; // uftp's "Total elapsed time" of the file
   wallSeconds: number; // the whole uftp run, announce to DONE_CONF
@@ -28,7 +36,16 @@ async function dropsNow(lab: Lab): Promise<Record<string, number>> {
 }
 
 /** `nodeFlags`: node options for our proxies (bench:proxy --profile). */
-export async function runRound(lab: Lab, which: ProxyImpl, file: string, sha: string, label: string, nodeFlags: string[] = []): Promise<RoundResult> {
+export async function runRound(
+  lab: Lab,
+  which: ProxyImpl,
+  file: string,
+  sha: string,
+  label: string,
+  nodeFlags: string[] = [],
+  buffer = BUFFER,
+): Promise<RoundResult> {
+  const BUFFERS = ['-B', String(buffer)];
   const before = await dropsNow(lab);
   const cpuBefore = await cpuSnapshot();
   const dir = path.join(lab.tmpdir(), label);
@@ -41,6 +58,8 @@ export async function runRound(lab: Lab, which: ProxyImpl, file: string, sha: st
     started.push(cp);
     const sp = await startProxy(sproxy, which, ['-s', cproxy.addr('b'), '-I', sproxy.ifname('a'), ...BUFFERS], UFTP_PORT, nodeFlags);
     started.push(sp);
+    const daemons = ['sproxy', 'cproxy', ...CLIENTS];
+    const granted = Object.fromEntries(await Promise.all(daemons.map(async (h) => [h, await grantedRcvbuf(lab.host(h), UFTP_PORT)] as const)));
 
     const server = lab.host('server');
     const t0 = process.hrtime.bigint();
@@ -50,6 +69,9 @@ export async function runRound(lab: Lab, which: ProxyImpl, file: string, sha: st
     const log = run.stdout + run.stderr;
     const elapsed = parseUftpLog(log).elapsedSeconds;
     if (run.code !== 0 || elapsed === undefined) throw new Error(`uftp failed (${run.code}) with ${which} proxies:\n${log.slice(-3000)}`);
+    checkBanner(log, '/usr/bin/uftp');
+    for (const [i, name] of CLIENTS.entries()) checkBanner(started[i].stdout() + started[i].stderr(), `/usr/bin/uftpd on ${name}`);
+    if (which === 'real') for (const [p, name] of [[sp, 'sproxy'], [cp, 'cproxy']] as const) checkBanner(p.stdout() + p.stderr(), `/usr/bin/uftpproxyd on ${name}`);
 
     const [spUsage, cpUsage] = [await processUsage(sp.pid), await processUsage(cp.pid)];
     await Promise.all(started.map((p) => p.stop()));
@@ -58,6 +80,8 @@ export async function runRound(lab: Lab, which: ProxyImpl, file: string, sha: st
     const got = await Promise.all(CLIENTS.map((c) => sha256File(path.join(dir, c, path.basename(file))).catch(() => '')));
     return {
       which,
+      buffer,
+      granted,
       intact: got.every((g) => g === sha),
       fileSeconds: elapsed,
       wallSeconds,

@@ -1,6 +1,8 @@
 // One receiver of the socket benchmark, run as its own process inside the receiving lab host:
 // counts datagrams on a port with the addon's batched receive or with Node's dgram, and prints one
-// JSON line: how many, over how much busy time, and the CPU this process spent doing it.
+// JSON line: how many, over how much busy time, and the CPU this process spent doing it. Both do the
+// same work per datagram: read its length and its first bytes (what a dispatcher reads of a header),
+// so neither wins by leaving the payload untouched.
 // Busy time is the sum of spans of traffic (a pause of more than --gap-ms ends a span), so idle
 // waits between bursts do not dilute the rate. Ends on SIGTERM, or after --idle-ms without traffic.
 //   node receiver.js --impl addon|dgram --port P [--rcvbuf BYTES] [--ready-file PATH] [--idle-ms MS] [--gap-ms MS]
@@ -18,13 +20,19 @@ export interface ReceiverResult {
   cpuSeconds: number;
   /** The receive buffer as the kernel reports it. */
   rcvbuf: number;
+  /** What the per-datagram work computed (printed, so that it cannot be optimised away). */
+  digest: number;
 }
+
+/** Bytes of each datagram read: a UFTP header's worth. */
+const TOUCHED = 16;
 
 type Impl = ReceiverResult['impl'];
 
 /** Counts datagrams and busy spans; called once per batch (addon) or per datagram (dgram). */
 class Counter {
   count = 0;
+  digest = 0;
   busyNs = 0n;
   firstCpu?: NodeJS.CpuUsage;
   private spanStart = 0n;
@@ -45,6 +53,14 @@ class Counter {
     this.count += n;
   }
 
+  /** The per-datagram work, the same for both receivers. */
+  touch(data: Uint8Array): void {
+    let d = this.digest ^ data.length;
+    const n = Math.min(TOUCHED, data.length);
+    for (let i = 0; i < n; i++) d = (d * 31 + data[i]) | 0;
+    this.digest = d;
+  }
+
   busySeconds(): number {
     return Number(this.busyNs + (this.last - this.spanStart)) / 1e9;
   }
@@ -62,11 +78,20 @@ function start(impl: Impl, port: number, rcvbuf: number, counter: Counter): Prom
     socket.setRecvBufferSize(rcvbuf, { force: false });
     socket.bind('0.0.0.0', port);
     // Transient batches: views of the socket's receive area, no allocation or copy (what a forwarder uses).
-    socket.onMessages((batch) => counter.add(batch.length), { transient: true });
+    socket.onMessages(
+      (batch) => {
+        counter.add(batch.length);
+        for (const d of batch) counter.touch(d.data);
+      },
+      { transient: true },
+    );
     return Promise.resolve({ close: () => socket.close(), rcvbuf: socket.getRecvBufferSize() });
   }
   const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: rcvbuf });
-  socket.on('message', () => counter.add(1));
+  socket.on('message', (msg) => {
+    counter.add(1);
+    counter.touch(msg);
+  });
   return new Promise((resolve, reject) => {
     socket.once('error', reject);
     socket.bind(port, '0.0.0.0', () =>
@@ -119,6 +144,7 @@ async function main(): Promise<void> {
     seconds: counter.busySeconds(),
     cpuSeconds: counter.count === 0 ? 0 : (cpu.user + cpu.system) / 1e6,
     rcvbuf: socket.rcvbuf,
+    digest: counter.digest,
   };
   process.stdout.write(JSON.stringify(result) + '\n');
 }

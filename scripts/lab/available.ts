@@ -8,7 +8,10 @@ function probe(): { ok: boolean; why?: string } {
   const uid = process.getuid?.();
   if (uid !== 0) return { ok: false, why: `network namespaces need root (running as uid ${uid})` };
   const version = spawnSync('ip', ['-V'], { encoding: 'utf8' });
-  if (version.error) return { ok: false, why: `iproute2 'ip' cannot run: ${version.error.message}` };
+  if (version.error) return { ok: false, why: `iproute2 'ip' cannot run (apt-get install iproute2): ${version.error.message}` };
+  // Every lab host is set up with it (scripts/lab/build.ts).
+  const sysctl = spawnSync('sysctl', ['-n', 'kernel.ostype'], { encoding: 'utf8' });
+  if (sysctl.error) return { ok: false, why: `'sysctl' cannot run (apt-get install procps): ${sysctl.error.message}` };
   const ns = `uftl-probe-${process.pid}`;
   const add = spawnSync('ip', ['netns', 'add', ns], { encoding: 'utf8' });
   if (add.status !== 0) return { ok: false, why: `cannot create a network namespace: ${add.stderr.trim()}` };

@@ -34,12 +34,12 @@ proxy_net() {
 proxy_lab() {
   proxy_net
   local h
-  for h in srv sp near near2 cp c1 c2; do uftp_keymgt -g rsa:1024 "$WORK/$h-rsa.pem" >/dev/null 2>&1; done
+  for h in srv sp near near2 cp c1 c2; do /usr/bin/uftp_keymgt -g rsa:1024 "$WORK/$h-rsa.pem" >/dev/null 2>&1; done
 }
 
 # The SHA-1 fingerprint uftp_keymgt prints for a key file.
 key_fingerprint() {
-  uftp_keymgt "$1" 2>&1 | sed -n 's/.*[Ff]ingerprint: *//p' | head -1
+  /usr/bin/uftp_keymgt "$1" 2>&1 | sed -n 's/.*[Ff]ingerprint: *//p' | head -1
 }
 
 # px_clients DIR "options" HOST...: uftpd on each host; "%k" in the options becomes the host's key file.
@@ -50,14 +50,14 @@ px_clients() {
     mkdir -p "$dir/dest-$h"
     # shellcheck disable=SC2086 # the options are a word list on purpose
     netns_bg "$dir/uftpd-$h.log" ip netns exec "$NETNS_TAG-$h" \
-      uftpd -d -x 4 -U "${PX_ID[$h]}" -D "$dir/dest-$h" -I eth0 ${opts//%k/$WORK/$h-rsa.pem}
+      /usr/bin/uftpd -d -x 4 -U "${PX_ID[$h]}" -D "$dir/dest-$h" -I eth0 ${opts//%k/$WORK/$h-rsa.pem}
   done
 }
 
 # px_server DIR "options": the server on network A sends regular.bin and exits.
 px_server() {
   # shellcheck disable=SC2086
-  (cd "$WORK/data" && in_ns srv timeout 120 uftp -x 4 -U "${PX_ID[srv]}" -I eth0 -R 2000 $2 regular.bin) \
+  (cd "$WORK/data" && in_ns srv timeout 120 /usr/bin/uftp -x 4 -U "${PX_ID[srv]}" -I eth0 -R 2000 $2 regular.bin) \
     >"$1/server.log" 2>&1 || { echo "   server failed:"; tail -20 "$1/server.log"; }
 }
 
@@ -85,9 +85,9 @@ proxy_chain() {
   capture_start sp eth0 "$dir/proxy-leg.pcap" "udp and host $PX_B.2"
   capture_start cp eth0 "$dir/client-leg.pcap" "udp and not host $PX_A.2"
   # shellcheck disable=SC2086
-  netns_bg "$dir/cproxy.log" ip netns exec "$NETNS_TAG-cp" uftpproxyd -d -x 4 -c -U "${PX_ID[cp]}" -I eth0 $cpopts
+  netns_bg "$dir/cproxy.log" ip netns exec "$NETNS_TAG-cp" /usr/bin/uftpproxyd -d -x 4 -c -U "${PX_ID[cp]}" -I eth0 $cpopts
   # shellcheck disable=SC2086
-  netns_bg "$dir/sproxy.log" ip netns exec "$NETNS_TAG-sp" uftpproxyd -d -x 4 -U "${PX_ID[sp]}" -I eth0 $spopts
+  netns_bg "$dir/sproxy.log" ip netns exec "$NETNS_TAG-sp" /usr/bin/uftpproxyd -d -x 4 -U "${PX_ID[sp]}" -I eth0 $spopts
   px_clients "$dir" "$copts" near c1 c2
   sleep "$lead"
   px_server "$dir" "$sopts"
@@ -105,7 +105,7 @@ proxy_response() {
   capture_start srv eth0 "$dir/server-leg.pcap"
   capture_start sp eth0 "$dir/client-leg.pcap" "udp and not host $PX_A.1"
   # shellcheck disable=SC2086
-  netns_bg "$dir/rproxy.log" ip netns exec "$NETNS_TAG-sp" uftpproxyd -d -x 4 -r -U "${PX_ID[sp]}" -I eth0 $rpopts
+  netns_bg "$dir/rproxy.log" ip netns exec "$NETNS_TAG-sp" /usr/bin/uftpproxyd -d -x 4 -r -U "${PX_ID[sp]}" -I eth0 $rpopts
   sleep 1
   px_clients "$dir" "-R $PX_A.2 $copts" near near2
   sleep 2

@@ -1,7 +1,7 @@
 // Scenario 6 of the proxy issue: with -Q 46 every packet a proxy sends carries DSCP 46 — the server proxy's
 // unicast to the client proxy and its answers upstream, the client proxy's multicast to its clients and its
 // aggregated answers. The real server (no -Q) is the control: its packets arrive with DSCP 0.
-import { describeLab } from './helpers/gate';
+import { describeLab, tools } from './helpers/gate';
 import { dscpFrom, startCapture, stopCapture } from './helpers/proxy-capture';
 import { payload, treeDigest } from './helpers/proxy-files';
 import { proxyUnderTest, useProxyLab, realProgramsMissing } from './helpers/proxy-lab';
@@ -40,5 +40,5 @@ describeLab(
       expect(bytes).toBeGreaterThan(256 * 1024);
     });
   },
-  [realProgramsMissing],
+  [realProgramsMissing, tools('tcpdump')],
 );

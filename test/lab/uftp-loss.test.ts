@@ -2,7 +2,7 @@
 // come in to port 1044 (this kernel has no netem). Our uftp must still bring a few MB intact to two real
 // uftpd clients, repairing by the NAKs of their STATUS messages in further passes, and report both
 // Completed. The roles reversed are in uftpd-loss.test.ts.
-import { describeLab } from './helpers/gate';
+import { describeLab, tools } from './helpers/gate';
 import { randomFile, treeDigest } from './helpers/proxy-files';
 import { realProgramsMissing, useProxyLab, type HostName } from './helpers/proxy-lab';
 import { expectCompleted, sendFiles } from './helpers/uftpd-lab';
@@ -95,7 +95,7 @@ describeLab(
       expect(run.code).toBe(0);
     });
   },
-  [realProgramsMissing],
+  [realProgramsMissing, tools('nft')],
 );
 
 /** "Got N NAKs for section S" lines taken while the pass was sending section S or one before it. */

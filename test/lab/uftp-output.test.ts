@@ -9,7 +9,7 @@
 // here: "Select failed: Interrupted system call" after a signal (an artefact of its select loop).
 import { mkdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
-import { describeLab } from './helpers/gate';
+import { describeLab, tools } from './helpers/gate';
 import { randomFile } from './helpers/proxy-files';
 import { realProgramsMissing, useProxyLab, type ProxyTestLab } from './helpers/proxy-lab';
 import { collapseRepeats, normalise, runBoth, type ClientSpec, type Running, type Scenario } from './helpers/uftp-compare';
@@ -197,5 +197,5 @@ describeLab(
       }, { code: 0, repeats: [/^Sending DONE \d+\.1$/] });
     });
   },
-  [realProgramsMissing],
+  [realProgramsMissing, tools('nft')],
 );

@@ -3,7 +3,7 @@
 // line appear and be redrawn in place (\r ESC[K) with the file name, percent, rate, pass, NAKs and clients
 // done/total; log lines go above it whole; and what is left on the screen at the end (the bytes rendered as
 // a terminal would) is the log alone, the same as a run without a terminal prints.
-import { describeLab } from './helpers/gate';
+import { describeLab, tools } from './helpers/gate';
 import { randomFile, treeDigest } from './helpers/proxy-files';
 import { FAST_SERVER, realProgramsMissing, useProxyLab, type HostName } from './helpers/proxy-lab';
 import { expectCompleted } from './helpers/uftpd-lab';
@@ -146,5 +146,5 @@ describeLab(
       for (const [host] of CLIENTS) expectCompleted(render(tty.out).join('\n'), t.uid(host));
     });
   },
-  [realProgramsMissing],
+  [realProgramsMissing, tools('nft', 'script')],
 );

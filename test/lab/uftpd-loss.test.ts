@@ -1,7 +1,7 @@
 // Loss on the receiving side: nftables in each client's namespace drops 10% of the UDP datagrams that come
 // in to port 1044 (this kernel has no netem). A few MB must still arrive intact at our uftpd and at the real
 // one beside it, repaired by NAKs (STATUS) and re-sent blocks; both must be reported Completed.
-import { describeLab } from './helpers/gate';
+import { describeLab, tools } from './helpers/gate';
 import { randomFile, treeDigest } from './helpers/proxy-files';
 import { realProgramsMissing, useProxyLab, type HostName } from './helpers/proxy-lab';
 import { expectCompleted, logOf } from './helpers/uftpd-lab';
@@ -60,5 +60,5 @@ describeLab(
       for (const [host] of CLIENTS) expect(await treeDigest(`${dir}/${host}`)).toEqual(want);
     });
   },
-  [realProgramsMissing],
+  [realProgramsMissing, tools('nft')],
 );

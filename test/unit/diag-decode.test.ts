@@ -216,7 +216,8 @@ describe('key fields (the sniff line)', () => {
 
 describe('sniff options', () => {
   test.each([
-    ['no group', ['sniff'], /--group is required/],
+    ['no group for a bound socket', ['sniff', '--socket'], /--group is required with --socket/],
+    ['a source without a group', ['sniff', '--source', '198.18.0.1'], /--group is required with --source/],
     ['group not multicast', ['sniff', '--group', '198.18.0.1'], /--group: '198\.18\.0\.1' is not a multicast address/],
     ['second group bad', ['sniff', '--group', '230.4.4.1,230.5.5'], /--group: '230\.5\.5' is not an IP address/],
     ['mixed families', ['sniff', '--group', '230.4.4.1', '--group', 'ff15::4:4:1'], /--group: 'ff15::4:4:1' is IPv6, but --group asks for IPv4/],
@@ -226,6 +227,6 @@ describe('sniff options', () => {
     const r = await runDiag(argv);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(message);
-    expect(r.stderr).toContain('usage: uftp_diag sniff --group');
+    expect(r.stderr).toContain('usage: uftp_diag sniff [--group');
   });
 });

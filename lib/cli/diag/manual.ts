@@ -6,10 +6,13 @@ import { COMMON_OPTIONS } from './options';
 
 /** What each long option means, whichever subcommand takes it. */
 const OPTION_TEXT: Record<string, { arg?: string; text: string }> = {
-  family: { arg: '4|6', text: 'IPv4 (the default) or IPv6.' },
-  if: { arg: 'IFACE', text: 'The interface, by name, index or address: the one to join on, or to send multicast from.' },
+  family: { arg: '4|6', text: 'IPv4 (the default) or IPv6; a capturing sniff shows both unless an option says which.' },
+  if: { arg: 'IFACE', text: 'The interface, by name, index or address: the one to join on, to send multicast from, or to capture on (sniff: by default every interface).' },
   port: { arg: 'P', text: 'The UDP port to listen on or send to (sniff: default 1044).' },
-  group: { arg: 'G', text: 'The multicast group to join (sniff: several, comma-separated or repeated).' },
+  group: {
+    arg: 'G',
+    text: 'The multicast group to join (sniff: several, comma-separated or repeated; when capturing, the groups whose datagrams are shown, unicast always; without it, every group).',
+  },
   source: { arg: 'S[,S...]', text: 'Join source-specifically (SSM): only datagrams from these sources.' },
   bind: { arg: 'ADDR', text: 'The local address to bind to. Default: any.' },
   to: { arg: 'ADDR', text: 'Where to send: a unicast or multicast address.' },
@@ -26,7 +29,12 @@ const OPTION_TEXT: Record<string, { arg?: string; text: string }> = {
   'ready-file': { arg: 'PATH', text: 'Once listening, write the bound port to this file (for scripts that wait on it).' },
   'leave-after': { arg: 'N', text: 'Leave the group after N datagrams and keep listening (to watch the leave take effect). Needs --group.' },
   'no-reuse': { text: 'Bind without SO_REUSEADDR.' },
-  follow: { text: 'Also join the private group each announcement names, to see the session\'s data and answers.' },
+  follow: { text: 'Also show (capturing) or join (--socket) the private group each announcement names, to see the session\'s data.' },
+  socket: {
+    text:
+      'Sniff through a socket bound to the port and joined to the groups, not a packet capture: it sees only what is multicast to ' +
+      'the groups, and cannot bind where a UFTP program holds the port. Used anyway where capture is refused (no CAP_NET_RAW, not Linux), which sniff says.',
+  },
   json: { text: 'One JSON object per line instead of text.' },
   help: { text: 'The subcommand\'s synopsis (-h too).' },
 };

@@ -1,7 +1,7 @@
 // What `listen` and `sniff` share: joining groups, saying they are ready, and the receive loop that
 // ends on --count, --timeout or SIGINT/SIGTERM.
 import { writeFileSync } from 'node:fs';
-import type { Datagram, UdpSocket } from '../../net';
+import type { Datagram, SyscallError, UdpSocket } from '../../net';
 import { DiagIo, LineWriter, describeError } from './output';
 
 /** Group memberships of one socket, each group joined once: SSM from every source, any-source without. */
@@ -39,18 +39,26 @@ export function announceReady(out: LineWriter, note: string, readyFile: string |
   if (readyFile !== undefined) writeFileSync(readyFile, `${port}\n`);
 }
 
+/** What receiveUntilDone reads from: a UdpSocket or a UdpCapture. */
+export interface DatagramSource<D extends Datagram> {
+  onMessages(cb: (batch: D[]) => void): void;
+  onError(cb: (err: SyscallError) => void): void;
+}
+
 /**
  * Hands each datagram to `onDatagram`, with the count so far, until `count` datagrams, `timeoutMs` or the
  * abort signal; output is flushed once per batch. Resolves to the count; an error thrown by onDatagram
- * ends the loop as a rejection. Socket errors are reported on stderr and the loop goes on.
+ * ends the loop as a rejection. Socket errors are reported on stderr and the loop goes on. With `accept`,
+ * only the datagrams it accepts (asked one by one, after the ones before were handled) count.
  */
-export function receiveUntilDone(
-  socket: UdpSocket,
+export function receiveUntilDone<D extends Datagram>(
+  socket: DatagramSource<D>,
   limits: { count?: number; timeoutMs?: number },
   out: LineWriter,
   io: DiagIo,
   command: string,
-  onDatagram: (d: Datagram, received: number) => void,
+  onDatagram: (d: D, received: number) => void,
+  accept?: (d: D) => boolean,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     let received = 0;
@@ -70,6 +78,7 @@ export function receiveUntilDone(
     socket.onMessages((batch) => {
       if (stopped) return;
       for (const d of batch) {
+        if (accept !== undefined && !accept(d)) continue;
         received++;
         try {
           onDatagram(d, received);

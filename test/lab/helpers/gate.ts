@@ -1,6 +1,7 @@
 // Lab tests never vanish quietly: under CI they fail with the reason, elsewhere they skip with a warning.
 import { existsSync } from 'node:fs';
 import { labAvailable } from '../../../scripts/lab';
+import { missingMessage, missingTools } from './prerequisites';
 
 // Each extra need returns why it is missing, or undefined when it is met.
 export type Need = () => string | undefined;
@@ -11,6 +12,11 @@ export function uftpPrograms(...names: string[]): Need {
     const missing = names.map((n) => `/usr/bin/${n}`).filter((p) => !existsSync(p));
     return missing.length ? `Debian's uftp package is not installed (${missing.join(', ')} missing)` : undefined;
   };
+}
+
+/** A need: these programs (keys of LAB_TOOLS: 'tcpdump', 'nft', ...), named with the apt package that has them. */
+export function tools(...names: string[]): Need {
+  return () => missingMessage(missingTools(names));
 }
 
 function inCi(): boolean {
