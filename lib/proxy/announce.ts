@@ -61,8 +61,9 @@ function admitted(ctx: Ctx, header: UftpHeader, ann: Announce, from: Endpoint): 
     dropped(ctx.out, 'access', `ANNOUNCE from server ${hexId(header.srcId)} at ${from.address}, not in the server list`, header.groupId);
     return false;
   }
-  if (!isSsmAddress(ann.privateAddr)) {
-    dropped(ctx.out, 'access', `ANNOUNCE with private address ${ann.privateAddr}, not an SSM address`, header.groupId);
+  for (const [which, address] of [['public', ann.publicAddr], ['private', ann.privateAddr]]) {
+    if (isSsmAddress(address)) continue;
+    dropped(ctx.out, 'access', `ANNOUNCE with ${which} address ${address}, not an SSM address`, header.groupId);
     return false;
   }
   if (entry.fingerprint) {

@@ -65,11 +65,14 @@ describe('response proxy', () => {
 });
 
 describe('-S server list', () => {
-  const ssmAnnounce = (() => {
+  /** The captured ANNOUNCE with its private address (the last 4 bytes) and optionally its public one (4 before) in 232/8. */
+  const withSsm = (publicToo: boolean): Buffer => {
     const b = hex(REAL.announce);
     b.set([232, 5, 5, 117], b.length - 4);
+    if (publicToo) b.set([232, 4, 4, 1], b.length - 8);
     return b;
-  })();
+  };
+  const ssmAnnounce = withSsm(true);
 
   test('SSM addresses', () => {
     expect(['232.1.2.3', 'ff3e::8000:1', 'FF35::1'].every(isSsmAddress)).toBe(true);
@@ -84,6 +87,10 @@ describe('-S server list', () => {
     expect(counts(machine.handle(datagram(ssmAnnounce, stranger, '230.4.4.1'), clock))).toEqual(['drop.access']);
     const notSsm = machine.handle(datagram(hex(REAL.announce), SERVER, '230.4.4.1'), clock);
     expect(counts(notSsm)).toEqual(['drop.access']);
+    // The public address is checked as well as the private one.
+    const publicNotSsm = machine.handle(datagram(withSsm(false), SERVER, '230.4.4.1'), clock);
+    expect(counts(publicNotSsm)).toEqual(['drop.access']);
+    expect(publicNotSsm).toContainEqual(expect.objectContaining({ type: 'log', message: expect.stringContaining('public address 230.4.4.1, not an SSM address') }));
     expect(machine.sessionCount()).toBe(0);
     const ok = machine.handle(datagram(ssmAnnounce, SERVER, '230.4.4.1'), clock);
     expect(ok).toContainEqual({ type: 'join', group: '232.5.5.117', sources: [SERVER.address] });
