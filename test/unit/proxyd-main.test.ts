@@ -47,7 +47,7 @@ describe('uftpproxyd main -d', () => {
     expect(code).toBe(0);
     expect(pidWhileRunning).toBe(`${process.pid}\n`);
     expect(existsSync(pidFile)).toBe(false);
-    expect(seen).toMatchObject({ mode: 'client', uid: 0x0a0b0c0d, port, destPort: port, aggregationPct: 40 });
+    expect(seen).toMatchObject({ mode: 'client', uid: 0x0a0b0c0d, port, destPort: 1044, aggregationPct: 40 });
     expect(seen!.keys).toHaveLength(1);
     const lines = err.trimEnd().split('\n').map((l) => l.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\.\d{6}: /, ''));
     expect(lines).toEqual([

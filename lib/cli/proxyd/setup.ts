@@ -4,10 +4,10 @@
 import { isIP } from 'node:net';
 import { interfaces as listInterfaces, resolveInterface, type Family, type NetInterface } from '../../net';
 import type { Endpoint, ProxyConfig, ProxyKey } from '../../proxy/types';
-import { addressTail32, isMulticast, resolveHost } from '../common/addresses';
+import { addressTail32, isMulticast, isSsm, resolveHost } from '../common/addresses';
 import { UsageError } from '../exit';
 import { checkKeyOptions, loadKeys } from '../common/keys';
-import { readClientList, readServerList } from './lists';
+import { readClientLists, readServerLists } from './lists';
 import type { ProxydOptions } from './options';
 
 export interface ProxydSetup {
@@ -27,6 +27,18 @@ function familyOf(groups: string[]): Family {
     if (isIP(g) !== family) throw new UsageError(`-M: '${g}' and '${groups[0]}' are of different address families`);
   }
   return family;
+}
+
+/**
+ * With -S a server or response proxy joins the public groups source-specific, so each must be an SSM
+ * address; the real proxy refuses the default 230.4.4.1 in the same words.
+ */
+function checkSsmGroups(groups: string[], given: boolean): void {
+  for (const g of groups) {
+    if (isSsm(g)) continue;
+    if (!given) throw new UsageError(`Default multicast address ${g} invalid for source specific multicast: give -M with an address in 232/8 or ff30::/96`);
+    throw new UsageError(`-M: Invalid source specific multicast address: ${g} (with -S, give addresses in 232/8 or ff30::/96)`);
+  }
 }
 
 /** An interface by name or address, else a host name looked up and found by its address. */
@@ -83,8 +95,11 @@ export async function prepare(options: ProxydOptions, all: NetInterface[] = list
   if (downstream) config.downstream = downstream;
   if (options.downstreamFingerprint) config.downstreamFingerprint = options.downstreamFingerprint;
   if (options.aggregationPct !== undefined) config.aggregationPct = options.aggregationPct;
-  if (options.clientListFile !== undefined) config.clientList = readClientList(options.clientListFile);
-  if (options.serverListFile !== undefined) config.serverList = readServerList(options.serverListFile);
+  if (options.clientListFiles.length > 0) config.clientList = readClientLists(options.clientListFiles);
+  if (options.serverListFiles.length > 0) {
+    config.serverList = await readServerLists(options.serverListFiles, family);
+    if (options.mode !== 'client') checkSsmGroups(options.publicGroups, options.publicGroupsGiven);
+  }
   if (options.ecdhCurve !== undefined) config.ecdhCurve = options.ecdhCurve;
   return { options, family, interfaces: joinOn, egress, config };
 }
