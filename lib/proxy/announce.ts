@@ -26,13 +26,13 @@ export function onAnnounce(
   const { config } = ctx;
   const groupId = header.groupId;
   if (config.mode === 'client' && isMulticast(to)) {
-    dropped(ctx.out, 'unexpected', `ANNOUNCE to ${to}: a client proxy takes them from a server proxy`, groupId, 5);
+    dropped(ctx.out, 'unexpected', `ANNOUNCE to ${to}: a client proxy takes them from a server proxy`, header, 5);
     return;
   }
   if (!admitted(ctx, header, ann, from)) return;
   let session = sessions.get(sessionKey(groupId, header.groupInst));
   if (session && (session.upstream.address !== from.address || session.upstream.port !== from.port)) {
-    dropped(ctx.out, 'unexpected', `ANNOUNCE from ${from.address}:${from.port}, the session's server is upstream at ${session.upstream.address}`, groupId);
+    dropped(ctx.out, 'unexpected', `ANNOUNCE from ${from.address}:${from.port}, the session's server is upstream at ${session.upstream.address}`, header);
     return;
   }
   if (!session) {
@@ -44,7 +44,7 @@ export function onAnnounce(
   session.robust = ann.robust;
   if (config.mode === 'server') {
     if (downstream) send(ctx, data, downstream);
-    else dropped(ctx.out, 'unexpected', 'no downstream proxy yet (waiting for a heartbeat)', groupId, 5);
+    else dropped(ctx.out, 'unexpected', 'no downstream proxy yet (waiting for a heartbeat)', header, 5);
   } else if (config.mode === 'client') {
     const requireClientKey = config.clientList?.some((e) => e.fingerprint !== undefined) ?? false;
     send(ctx, session.keys ? rewriteAnnounce(session.keys, header, ann, requireClientKey) : data, session.publicTarget);
@@ -58,18 +58,18 @@ function admitted(ctx: Ctx, header: UftpHeader, ann: Announce, from: Endpoint): 
   if (!list) return true;
   const entry = serverEntry(list, header.srcId, ctx.config.mode === 'client' ? undefined : from.address);
   if (!entry) {
-    dropped(ctx.out, 'access', `ANNOUNCE from server ${hexId(header.srcId)} at ${from.address}, not in the server list`, header.groupId);
+    dropped(ctx.out, 'access', `ANNOUNCE from server ${hexId(header.srcId)} at ${from.address}, not in the server list`, header);
     return false;
   }
   for (const [which, address] of [['public', ann.publicAddr], ['private', ann.privateAddr]]) {
     if (isSsmAddress(address)) continue;
-    dropped(ctx.out, 'access', `ANNOUNCE with ${which} address ${address}, not an SSM address`, header.groupId);
+    dropped(ctx.out, 'access', `ANNOUNCE with ${which} address ${address}, not an SSM address`, header);
     return false;
   }
   if (entry.fingerprint) {
     const fp = announceKeyFingerprint(ann);
     if (fp === undefined || !sameFingerprint(fp, entry.fingerprint)) {
-      dropped(ctx.out, 'access', `ANNOUNCE from server ${hexId(header.srcId)} with a key that does not match the server list`, header.groupId);
+      dropped(ctx.out, 'access', `ANNOUNCE from server ${hexId(header.srcId)} with a key that does not match the server list`, header);
       return false;
     }
   }
@@ -89,9 +89,9 @@ function open(ctx: Ctx, header: UftpHeader, ann: Announce, from: Endpoint, longL
     if (!keys) return undefined;
     session.keys = keys;
   }
-  log(ctx, 2, `Received request from ${hexId(header.srcId)} at ${from.address}`, header.groupId);
-  log(ctx, 3, `Using public multicast address ${ann.publicAddr}`, header.groupId);
-  log(ctx, 3, `Using private multicast address ${ann.privateAddr}`, header.groupId);
+  log(ctx, 2, `Received request from ${hexId(header.srcId)} at ${from.address}`, header);
+  log(ctx, 3, `Using public multicast address ${ann.publicAddr}`, header);
+  log(ctx, 3, `Using private multicast address ${ann.privateAddr}`, header);
   if (config.mode !== 'client') {
     const membership = config.serverList ? { group: ann.privateAddr, sources: [from.address] } : { group: ann.privateAddr };
     session.joined.push(membership);

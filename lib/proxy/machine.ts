@@ -112,7 +112,7 @@ export class Proxy implements ProxyMachine {
   private fileSeg(ctx: Ctx, b: Uint8Array): ProxyOutput[] {
     const verdict = this.fileSegVerdict(b, ctx.clock.now);
     if (isFileSegDrop(verdict)) {
-      return dropped(ctx.out, verdict.reason, `FILESEG from ${hexId(u32(b, 4))} ${verdict.why}`, u32(b, 8), 5);
+      return dropped(ctx.out, verdict.reason, `FILESEG from ${hexId(u32(b, 4))} ${verdict.why}`, { groupId: u32(b, 8), groupInst: b[12] }, 5);
     }
     if (verdict !== null) ctx.out.push({ type: 'send', data: b, to: verdict });
     return ctx.out;
@@ -194,7 +194,7 @@ export class Proxy implements ProxyMachine {
     }
     for (const m of session.joined) ctx.out.push({ type: 'leave', ...m });
     session.aggregator.clear();
-    log(ctx, 2, 'Session timed out', session.groupId);
+    log(ctx, 2, 'Session timed out', session.ref);
     ctx.out.push({ type: 'count', name: 'session.timeout' });
   }
 }

@@ -80,6 +80,11 @@ export class Session {
     this.config = init.config;
   }
 
+  /** The group and its instance, for log lines. */
+  get ref(): { groupId: number; groupInst: number } {
+    return { groupId: this.groupId, groupInst: this.inst };
+  }
+
   timeoutMs(): number {
     return sessionTimeoutMs(this.grtt, this.robust);
   }

@@ -33,6 +33,21 @@ describe('server proxy', () => {
     expect(machine.sessionCount()).toBe(1);
   });
 
+  // The real proxy's lines read "[GROUPID/II:FFFF]: ..."; a restarted session (instance 3) must say 03.
+  test('session log lines carry the group instance', () => {
+    const { clock, machine, wheel } = serverProxy();
+    const announce = hex(REAL.announce);
+    announce[12] = 3; // the header's group instance
+    const groupId = announce.readUInt32BE(8);
+    const out = wheel.handle(datagram(announce, SERVER, '230.4.4.1'));
+    const logs = out.filter((o) => o.type === 'log');
+    expect(logs.length).toBeGreaterThan(0);
+    for (const line of logs) expect(line).toMatchObject({ groupId, groupInst: 3 });
+    clock.advance(60_000);
+    const ended = machine.handle({ type: 'timer', id: timers(out)[0].id }, clock);
+    expect(ended).toContainEqual(expect.objectContaining({ type: 'log', message: 'Session timed out', groupId, groupInst: 3 }));
+  });
+
   test('FILESEG goes on as the very same bytes, and only for a known group', () => {
     const { wheel } = serverProxy();
     const seg = hex(REAL.fileseg);
