@@ -45,7 +45,8 @@ export async function main(argv: readonly string[], io: ProxydIo): Promise<numbe
       const { config, keys } = loadProxyKeys(setup);
       for (const key of keys) logger.notice(describeLoadedKey(key));
       const { port, bufferSize, dscp, ttl } = options;
-      const { socket, receiveGrant } = openUdpSocketWithGrant({ family: setup.family, port, bufferSize, dscp, ttl, egress: setup.egress });
+      // No SO_REUSEADDR, as the real proxy: a second proxy on a busy port fails (exit 2) instead of sharing it.
+      const { socket, receiveGrant } = openUdpSocketWithGrant({ family: setup.family, port, bufferSize, dscp, ttl, egress: setup.egress, reuseAddr: false });
       cleanups.push(() => socket.close());
       const reported = { receive: socket.getRecvBufferSize(), send: socket.getSendBufferSize() };
       for (const r of bufferReports(bufferSize, reported, undefined, receiveGrant.forced)) logger.log(r.level, r.message);
