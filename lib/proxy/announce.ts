@@ -21,6 +21,7 @@ export function onAnnounce(
   from: Endpoint,
   to: string,
   downstream: Endpoint | undefined,
+  admit: () => boolean,
   longLivedEcdh?: EcdhPair,
 ): void {
   const { config } = ctx;
@@ -36,6 +37,7 @@ export function onAnnounce(
     return;
   }
   if (!session) {
+    if (!admit()) return; // before any key work: forged ANNOUNCEs must cost little
     session = open(ctx, header, ann, from, longLivedEcdh);
     if (!session) return;
     sessions.set(session.key, session);
@@ -92,10 +94,10 @@ function open(ctx: Ctx, header: UftpHeader, ann: Announce, from: Endpoint, longL
   log(ctx, 2, `Received request from ${hexId(header.srcId)} at ${from.address}`, header);
   log(ctx, 3, `Using public multicast address ${ann.publicAddr}`, header);
   log(ctx, 3, `Using private multicast address ${ann.privateAddr}`, header);
+  // Joined once the session gets past its ANNOUNCE (machine.ts): the first REGISTER comes before anything
+  // the server sends on the private group.
   if (config.mode !== 'client') {
-    const membership = config.serverList ? { group: ann.privateAddr, sources: [from.address] } : { group: ann.privateAddr };
-    session.joined.push(membership);
-    ctx.out.push({ type: 'join', ...membership });
+    session.deferredJoin = config.serverList ? { group: ann.privateAddr, sources: [from.address] } : { group: ann.privateAddr };
   }
   ctx.out.push({ type: 'setTimer', id: session.timerId('session'), at: ctx.clock.now + session.timeoutMs() });
   return session;

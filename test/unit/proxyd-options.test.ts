@@ -108,6 +108,12 @@ describe('parseProxydArgs', () => {
     expect(parseProxydArgs(['-c', '-U', '198.18.21.2']).uid).toBe(0xc6121502);
   });
 
+  it('--max-sessions (ours) anywhere among the options, else the machine\'s default', () => {
+    expect(parseProxydArgs(['-c']).maxSessions).toBeUndefined();
+    expect(parseProxydArgs(['-c', '--max-sessions', '50', '-d'])).toMatchObject({ maxSessions: 50, debug: true });
+    expect(parseProxydArgs(['--max-sessions=7', '-L', '--max-sessions', '-r'])).toMatchObject({ maxSessions: 7, logFile: '--max-sessions' });
+  });
+
   it('-g counts megabytes of 10^6 bytes', () => {
     expect(parseProxydArgs(['-c', '-g', '1']).maxLogBytes).toBe(1_000_000);
   });
@@ -176,6 +182,8 @@ describe('uftpproxyd bad command lines', () => {
     [['-c', '-M', '198.18.250.1'], "-M: '198.18.250.1' is not a multicast address"],
     [['-c', '-M', '230.4.4.1,ff15::1'], '-M: \'ff15::1\' and \'230.4.4.1\' are of different address families'],
     [['-c', '-L', ''], '-L: empty value'],
+    [['-c', '--max-sessions', '0'], "--max-sessions: invalid number of sessions '0': must be 1-1000000"],
+    [['-c', '--max-sessions'], '--max-sessions needs an argument'],
   ])('%j -> %s', async (args, message) => {
     const pid = join(dir, 'never.pid');
     const log = join(dir, 'never.log');

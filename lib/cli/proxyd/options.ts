@@ -5,6 +5,7 @@ import type { ProxyMode } from '../../proxy/types';
 import { parseHostPort, parseUid, splitList, type HostPort } from '../common/addresses';
 import { parseFingerprint } from '../common/fingerprint';
 import { getopt } from '../common/getopt';
+import { takeLongOption } from '../common/long-option';
 import { parseCurve, parseKeySpecs } from '../common/keys';
 import { DEFAULT_LOG_LEVEL } from '../common/log';
 import { parseInteger, RANGES } from '../common/numbers';
@@ -22,6 +23,9 @@ const LOG_MB = 1_000_000;
 const TTL_RANGE = { min: 1, max: 255 };
 
 export const OPTSTRING = 's:cr::dp:t:Q:N:O:U:q:mx:H:h:g:n:B:L:P:C:S:k:K:e:I:M:T:';
+/** Ours: how many sessions the proxy holds at once (admission.ts bounds what forged ANNOUNCEs can make). */
+export const MAX_SESSIONS_OPTION = '--max-sessions';
+const MAX_SESSIONS_RANGE = { min: 1, max: 1_000_000 };
 
 export interface ProxydOptions {
   mode: ProxyMode;
@@ -60,11 +64,14 @@ export interface ProxydOptions {
   /** Whether -M was given (else publicGroups is the default). */
   publicGroupsGiven: boolean;
   aggregationPct?: number;
+  /** --max-sessions; absent = the proxy machine's default. */
+  maxSessions?: number;
 }
 
 /** Parses argv (without the program name). Throws UsageError naming the option on any problem. */
 export function parseProxydArgs(argv: readonly string[]): ProxydOptions {
-  const { options, operands } = getopt(argv, OPTSTRING, 'r');
+  const long = takeLongOption(argv, OPTSTRING, MAX_SESSIONS_OPTION, 'a number of sessions');
+  const { options, operands } = getopt(long.argv, OPTSTRING, 'r');
   if (operands.length > 0) throw new UsageError(`unexpected argument '${operands[0]}'`);
   const modes: string[] = [];
   let server: string | undefined;
@@ -146,6 +153,7 @@ export function parseProxydArgs(argv: readonly string[]): ProxydOptions {
   if (!publicGroupsGiven) publicGroups.push(DEFAULT_PUBLIC_GROUP);
   const result: ProxydOptions = { ...o, mode: modeOf(modes[0]), destPort, heartbeats, keyFiles, keySpecs, publicGroups, publicGroupsGiven };
   if (result.mode === 'response') result.ecdhCurve = responseCurve ?? ecdhCurve;
+  if (long.value !== undefined) result.maxSessions = parseInteger(MAX_SESSIONS_OPTION.slice(1), 'number of sessions', long.value, MAX_SESSIONS_RANGE);
   if (server !== undefined) {
     if (server.startsWith('fp=')) result.downstreamFingerprint = parseFingerprint('-s', server.slice(3));
     else result.downstream = { host: nonEmpty('s', server), port: destPort };

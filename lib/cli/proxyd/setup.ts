@@ -101,6 +101,7 @@ export async function prepare(options: ProxydOptions, all: NetInterface[] = list
     if (options.mode !== 'client') checkSsmGroups(options.publicGroups, options.publicGroupsGiven);
   }
   if (options.ecdhCurve !== undefined) config.ecdhCurve = options.ecdhCurve;
+  if (options.maxSessions !== undefined) config.maxSessions = options.maxSessions;
   return { options, family, interfaces: joinOn, egress, config };
 }
 

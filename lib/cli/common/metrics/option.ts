@@ -1,8 +1,6 @@
-// --metrics [host:]port: the one long option of the daemons. Their getopt is POSIX-short-only, as the real
-// programs', so the option is taken out of argv before getopt sees it; every short option and its argument
-// is skipped exactly as getopt would read it ("-L --metrics" names a log file), so nothing else changes meaning.
+// --metrics [host:]port, a long option of the daemons (long-option.ts takes it out of argv before getopt).
 import { isIP } from 'node:net';
-import { parseOptstring } from '../getopt';
+import { takeLongOption } from '../long-option';
 import { UsageError } from '../../exit';
 
 export const METRICS_OPTION = '--metrics';
@@ -51,35 +49,6 @@ export function parseMetricsAddress(text: string): MetricsAddress {
 
 /** Takes --metrics X / --metrics=X out of argv (options end at "--", as for getopt); UsageError when it is bad or repeated. */
 export function takeMetricsOption(argv: readonly string[], optstring: string): WithoutMetrics {
-  const kinds = parseOptstring(optstring);
-  const rest: string[] = [];
-  let metrics: MetricsAddress | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const word = argv[i];
-    if (word === '--') {
-      rest.push(...argv.slice(i));
-      break;
-    }
-    if (word === METRICS_OPTION || word.startsWith(`${METRICS_OPTION}=`)) {
-      if (metrics !== undefined) throw new UsageError(`${METRICS_OPTION} given twice`);
-      const value = word === METRICS_OPTION ? argv[++i] : word.slice(METRICS_OPTION.length + 1);
-      if (value === undefined) throw new UsageError(`${METRICS_OPTION} needs an argument: [host:]port`);
-      metrics = parseMetricsAddress(value);
-      continue;
-    }
-    rest.push(word);
-    if (word.startsWith('-') && !word.startsWith('--') && i + 1 < argv.length && takesNextWord(word, kinds)) rest.push(argv[++i]);
-  }
-  return metrics === undefined ? { argv: rest } : { argv: rest, metrics };
-}
-
-/** Whether getopt would take the word after this cluster as an option's argument ("-dL" then "file"). */
-function takesNextWord(word: string, kinds: ReturnType<typeof parseOptstring>): boolean {
-  for (let j = 1; j < word.length; j++) {
-    const kind = kinds.get(word[j]);
-    if (kind === undefined) return false; // getopt stops there with an error anyway
-    if (kind === 'attached') return false;
-    if (kind === 'required') return j === word.length - 1;
-  }
-  return false;
+  const { argv: rest, value } = takeLongOption(argv, optstring, METRICS_OPTION, '[host:]port');
+  return value === undefined ? { argv: rest } : { argv: rest, metrics: parseMetricsAddress(value) };
 }
