@@ -90,6 +90,15 @@ describe('prepare', () => {
     expect(setup.interfaces.map((i) => i.name)).toEqual(['eth0', 'eth1']);
   });
 
+  // strace of the real proxy: IP_MULTICAST_IF is set to the first multicast interface's address in every
+  // mode, -I or not, unless -O names another.
+  it('without -O the egress is the first multicast interface, as the real proxy sets it, -I or not', async () => {
+    expect((await prepare(parseProxydArgs(['-c']), IFACES)).egress?.name).toBe('eth0');
+    expect((await prepare(parseProxydArgs(['-s', '198.18.250.9', '-I', 'eth1']), IFACES)).egress?.name).toBe('eth0');
+    expect((await prepare(parseProxydArgs(['-r', '-M', 'ff15::4:4:1']), IFACES)).egress?.name).toBe('eth0');
+    expect((await prepare(parseProxydArgs(['-c', '-U', '0x1']), [IFACES[0]])).egress).toBeUndefined();
+  });
+
   it('-I picks the interfaces (by name or address) and the UID; -O the egress; -U wins', async () => {
     const setup = await prepare(parseProxydArgs(['-c', '-I', '198.18.1.7', '-O', 'eth0']), IFACES);
     expect(setup.interfaces.map((i) => i.name)).toEqual(['eth1']);

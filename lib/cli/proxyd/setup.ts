@@ -62,6 +62,15 @@ function hasFamily(i: NetInterface, family: Family): boolean {
   return i.addresses.some((a) => a.family === family);
 }
 
+/**
+ * The egress without -O, as the real proxy picks it (every mode, checked with strace): the first up,
+ * multicast, non-loopback interface of the system's list with an address of the family, whatever -I says
+ * and whatever the routing table would choose. None: the kernel's choice.
+ */
+function firstMulticast(family: Family, all: NetInterface[]): NetInterface | undefined {
+  return all.find((i) => i.up && i.multicast && !i.loopback && hasFamily(i, family));
+}
+
 /** -U, else the first -I interface's address, else that of the first multicast interface (the page's rule). */
 function defaultUid(family: Family, chosen: NetInterface[], all: NetInterface[]): number {
   const candidates = [...chosen, ...all.filter((i) => i.up && i.multicast && !i.loopback)];
@@ -79,7 +88,7 @@ export async function prepare(options: ProxydOptions, all: NetInterface[] = list
   const chosen: NetInterface[] = [];
   for (const spec of options.interfaces) chosen.push(await findInterface('I', spec, family, all));
   const joinOn = chosen.length > 0 ? chosen : all.filter((i) => i.up && i.multicast && !i.loopback && hasFamily(i, family));
-  const egress = options.egressInterface === undefined ? undefined : await findInterface('O', options.egressInterface, family, all);
+  const egress = options.egressInterface === undefined ? firstMulticast(family, all) : await findInterface('O', options.egressInterface, family, all);
   const heartbeats = await Promise.all(options.heartbeats.map((h) => endpoint('H', h.host, h.port, family)));
   const downstream = options.downstream && (await endpoint('s', options.downstream.host, options.downstream.port, family));
   checkKeyOptions(options.keyFiles, options.keySpecs);
