@@ -42,6 +42,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
                            InstanceMethod<&NativeSocket::SetMulticastTtl>("setMulticastTtl"),
                            InstanceMethod<&NativeSocket::GetMulticastTtl>("getMulticastTtl"),
                            InstanceMethod<&NativeSocket::SetMulticastLoopback>("setMulticastLoopback"),
+                           InstanceMethod<&NativeSocket::SetDontFragment>("setDontFragment"),
                            InstanceMethod<&NativeSocket::SetMulticastInterface>("setMulticastInterface"),
                            InstanceMethod<&NativeSocket::GetMulticastInterface>("getMulticastInterface"),
                            InstanceMethod<&NativeSocket::Membership>("membership"),
@@ -198,6 +199,11 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   void SetMulticastLoopback(const Napi::CallbackInfo& info) {
     EnsureOpen();
     check(env_, core_.set_multicast_loop(info[0].ToBoolean()));
+  }
+
+  void SetDontFragment(const Napi::CallbackInfo& info) {
+    EnsureOpen();
+    check(env_, core_.set_dont_fragment(info[0].ToBoolean()));
   }
 
   void SetMulticastInterface(const Napi::CallbackInfo& info) {

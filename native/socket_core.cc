@@ -112,6 +112,11 @@ Status SocketCore::set_multicast_loop(bool on) {
                             : option(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, on ? 1 : 0, "setsockopt");
 }
 
+Status SocketCore::set_dont_fragment(bool on) {
+  if (int err = io_set_dont_fragment(sock_, family_, on)) return failure(err, "setsockopt");
+  return {};
+}
+
 Status SocketCore::set_multicast_if(unsigned ifindex) {
   if (int err = io_set_multicast_if(sock_, family_, ifindex)) return failure(err, "setsockopt");
   multicast_if_ = ifindex;

@@ -62,6 +62,7 @@ class SocketCore {
   Status set_multicast_ttl(int ttl);
   Status get_multicast_ttl(int* ttl) const;
   Status set_multicast_loop(bool on);
+  Status set_dont_fragment(bool on);
   Status set_multicast_if(unsigned ifindex);
   Status get_multicast_if(unsigned* ifindex) const;
   // Any-source when source is null, else source-specific; ifindex 0 = kernel's choice.

@@ -119,6 +119,14 @@ export class UdpSocket {
     this.native.setMulticastLoopback(checkBoolean('on', on));
   }
 
+  /**
+   * The don't-fragment bit of what this socket sends. Off, a datagram larger than the path's MTU is
+   * fragmented by the stack instead of dropped (Linux's default for UDP is path MTU discovery, DF on).
+   */
+  setDontFragment(on: boolean): void {
+    this.native.setDontFragment(checkBoolean('on', on));
+  }
+
   setMulticastInterface(iface: InterfaceSpec): void {
     this.native.setMulticastInterface(resolveInterface(iface, this.family).index);
   }

@@ -45,8 +45,12 @@ export async function main(argv: readonly string[], io: ProxydIo): Promise<numbe
       const { config, keys } = loadProxyKeys(setup);
       for (const key of keys) logger.notice(describeLoadedKey(key));
       const { port, bufferSize, dscp, ttl } = options;
-      // No SO_REUSEADDR, as the real proxy: a second proxy on a busy port fails (exit 2) instead of sharing it.
-      const { socket, receiveGrant } = openUdpSocketWithGrant({ family: setup.family, port, bufferSize, dscp, ttl, egress: setup.egress, reuseAddr: false });
+      // As the real proxy: no SO_REUSEADDR (a second proxy on a busy port fails, exit 2, instead of sharing
+      // it), and the don't-fragment bit off (IP_MTU_DISCOVER = DONT), so a tunnel whose MTU is smaller than
+      // the server's datagrams fragments them instead of dropping them.
+      const { socket, receiveGrant } = openUdpSocketWithGrant({
+        family: setup.family, port, bufferSize, dscp, ttl, egress: setup.egress, reuseAddr: false, dontFragment: false,
+      });
       cleanups.push(() => socket.close());
       const reported = { receive: socket.getRecvBufferSize(), send: socket.getSendBufferSize() };
       for (const r of bufferReports(bufferSize, reported, undefined, receiveGrant.forced)) logger.log(r.level, r.message);
