@@ -99,6 +99,13 @@ describe('prepare', () => {
     expect((await prepare(parseProxydArgs(['-c', '-U', '0x1']), [IFACES[0]])).egress).toBeUndefined();
   });
 
+  it('an -I address of the other family names its interface; the proxy stays of the -M family', async () => {
+    const setup = await prepare(parseProxydArgs(['-c', '-I', 'fd00:198:18::2']), IFACES);
+    expect(setup.family).toBe(4);
+    expect(setup.interfaces.map((i) => i.name)).toEqual(['eth0']);
+    expect(setup.config.uid).toBe(0xc6120002);
+  });
+
   it('-I picks the interfaces (by name or address) and the UID; -O the egress; -U wins', async () => {
     const setup = await prepare(parseProxydArgs(['-c', '-I', '198.18.1.7', '-O', 'eth0']), IFACES);
     expect(setup.interfaces.map((i) => i.name)).toEqual(['eth1']);

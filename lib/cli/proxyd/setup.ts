@@ -86,7 +86,9 @@ async function endpoint(opt: string, host: string, port: number, family: Family)
 export async function prepare(options: ProxydOptions, all: NetInterface[] = listInterfaces()): Promise<ProxydSetup> {
   const family = familyOf(options.publicGroups);
   const chosen: NetInterface[] = [];
-  for (const spec of options.interfaces) chosen.push(await findInterface('I', spec, family, all));
+  // An -I address of the other family names its interface as well (the real proxy takes -c -I fd00::2 with
+  // IPv4 groups and stays IPv4): -I says which interface, the socket's family what is joined there.
+  for (const spec of options.interfaces) chosen.push(await findInterface('I', spec, (isIP(spec) || family) as Family, all));
   const joinOn = chosen.length > 0 ? chosen : all.filter((i) => i.up && i.multicast && !i.loopback && hasFamily(i, family));
   const egress = options.egressInterface === undefined ? firstMulticast(family, all) : await findInterface('O', options.egressInterface, family, all);
   const heartbeats = await Promise.all(options.heartbeats.map((h) => endpoint('H', h.host, h.port, family)));
