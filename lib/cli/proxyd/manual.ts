@@ -32,7 +32,7 @@ export const MANUAL: Manual = {
     { term: '-T interval_pct', text: 'How long to gather the clients\' answers before passing them on, as a percentage of the server\'s interval, 10 to 99 (the option of the 3.7 page, still taken).' },
     ...sharedOptions('B', 'L', 'P'),
     { term: '-C clientlist_file', text: 'Client proxies only: the clients allowed to receive through this proxy, one per line, a name or address and the fingerprint its key must have.' },
-    { term: '-S serverlist_file', text: 'The servers known, one per line: ID, the address their packets come from, and optionally the fingerprint their key must have. A client proxy accepts only these servers; a server proxy joins their multicast source-specifically.' },
+    { term: '-S serverlist_file', text: 'The servers known, one per line: ID, the address their packets come from, and optionally the fingerprint their key must have. A client proxy accepts only these servers; a server proxy joins their multicast source-specifically, so its -M addresses and the addresses an ANNOUNCE names must then be SSM ones (232/8, ff30::/96). The address may be a host name; one ID may be listed on several addresses (IPv4 and IPv6). May be repeated, as -C, -k, -K, -I, -H and -M: the lists add up.' },
     { term: '-e ecdh_curve', text: 'Response proxies: the curve of the ECDH key used for ECDH key exchanges. Without it (or -r:curve) none is made.' },
     ...sharedOptions('k', 'K'),
     { term: '-I interface[,interface...]', text: 'Server proxies: the interfaces to hear multicast on (default: every active non-loopback one). Client proxies: the interfaces it presents as its own to servers and clients.' },
