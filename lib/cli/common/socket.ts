@@ -12,8 +12,7 @@ export interface SocketSetup {
   egress?: NetInterface;
   /** SO_REUSEADDR (default on); off, a second daemon on a busy port fails with EADDRINUSE as the real uftpd. */
   reuseAddr?: boolean;
-  /** The don't-fragment bit; false clears it as the real proxy does (unset: the system's default). */
-  dontFragment?: boolean;
+
 }
 
 export class NetworkError extends Error {
@@ -38,10 +37,7 @@ export function openUdpSocketWithGrant(setup: SocketSetup, open = UdpSocket.open
     socket.setDscp(setup.dscp);
     step = 'TTL';
     socket.setMulticastTtl(setup.ttl);
-    if (setup.dontFragment !== undefined) {
-      step = 'don\'t-fragment bit';
-      socket.setDontFragment(setup.dontFragment);
-    }
+
     if (setup.egress !== undefined) {
       step = `multicast interface ${setup.egress.name}`;
       socket.setMulticastInterface(setup.egress.index);
