@@ -12,7 +12,6 @@ export interface SocketSetup {
   egress?: NetInterface;
   /** SO_REUSEADDR (default on); off, a second daemon on a busy port fails with EADDRINUSE as the real uftpd. */
   reuseAddr?: boolean;
-
 }
 
 export class NetworkError extends Error {
@@ -37,7 +36,6 @@ export function openUdpSocketWithGrant(setup: SocketSetup, open = UdpSocket.open
     socket.setDscp(setup.dscp);
     step = 'TTL';
     socket.setMulticastTtl(setup.ttl);
-
     if (setup.egress !== undefined) {
       step = `multicast interface ${setup.egress.name}`;
       socket.setMulticastInterface(setup.egress.index);
