@@ -156,6 +156,9 @@ describe('uftpproxyd bad command lines', () => {
     [['-c', '-N', '20'], "-N: invalid priority '20': must be -20-19"],
     [['-c', '-U', 'zz'], "-U: invalid unique ID 'zz'"],
     [['-c', '-x', '9'], "-x: invalid log level '9': must be 0-5"],
+    // Stricter than the real proxy on purpose (docs/proxy-notes.md): it takes -x 6, and -p 70000 as port 4464.
+    [['-c', '-x', '6'], "-x: invalid log level '6': must be 0-5"],
+    [['-c', '-p', '70000'], "-p: invalid port '70000': must be 1-65535"],
     [['-c', '-h', '0'], "-h: invalid heartbeat interval '0'"],
     [['-c', '-g', '0'], "-g: invalid max log size '0': must be 1-1024"],
     [['-c', '-n', '1001'], "-n: invalid max log count '1001': must be 1-1000"],
