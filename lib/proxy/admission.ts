@@ -1,15 +1,20 @@
 // Which ANNOUNCEs may open a session. An ANNOUNCE is unauthenticated and anyone on the segment can send
 // thousands with new group IDs; each would hold a session (memory, a timer, perhaps a join) until it timed
-// out. So: a cap on sessions, new sessions per source address limited by a token bucket, and the refusals
+// out. So: a cap on sessions, new sessions per source limited by token buckets (one per source address and
+// server ID, and a wider one per address: a client proxy hears every server through one server proxy, and a
+// flood forwarded by it must not use up the rate of the servers behind it), and the refusals
 // counted and logged as one line per interval, not per packet. Sessions that never get past their ANNOUNCE
 // expire quickly (pendingTimeoutMs) and, at the cap, the oldest of them makes room for a new one, so the
 // sessions that carry traffic are never the ones to go. Sans-I/O: the clock comes in, outputs go out.
 import { grttMs, MIN_SESSION_TIMEOUT_MS } from '../session/timing';
 
 export const DEFAULT_MAX_SESSIONS = 1000;
-/** New sessions a source may open per second, and in a burst. A server runs one session per uftp process. */
+/** New sessions a server (address and ID) may open per second, and in a burst: one per uftp process. */
 export const NEW_SESSIONS_PER_SEC = 5;
 export const NEW_SESSIONS_BURST = 20;
+/** The same for all servers behind one address (a server proxy, or one host forging server IDs). */
+export const NEW_SESSIONS_PER_SEC_PER_ADDRESS = 4 * NEW_SESSIONS_PER_SEC;
+export const NEW_SESSIONS_BURST_PER_ADDRESS = 4 * NEW_SESSIONS_BURST;
 /** Sources whose buckets are remembered; past it the longest-idle ones are forgotten (a full bucket anyway). */
 export const MAX_TRACKED_SOURCES = 4096;
 /** Refusals are summed up in one log line per this interval. */
@@ -47,11 +52,13 @@ export class Admission {
    * Whether `source` may open a session now; undefined = yes, else why not. `sessions` is how many there
    * are, `canEvict` whether one of them is only pending (its eviction makes room).
    */
-  check(source: string, now: number, sessions: number, canEvict: boolean): Refusal | undefined {
+  check(source: string, serverId: number, now: number, sessions: number, canEvict: boolean): Refusal | undefined {
     if (sessions >= this.maxSessions && !canEvict) return this.refuse('full', source, now);
-    const bucket = this.bucket(source, now);
-    if (bucket.tokens < 1) return this.refuse('rate', source, now);
-    bucket.tokens -= 1;
+    const server = this.bucket(`${source}|${serverId >>> 0}`, now, NEW_SESSIONS_PER_SEC, NEW_SESSIONS_BURST);
+    const address = this.bucket(source, now, NEW_SESSIONS_PER_SEC_PER_ADDRESS, NEW_SESSIONS_BURST_PER_ADDRESS);
+    if (server.tokens < 1 || address.tokens < 1) return this.refuse('rate', source, now);
+    server.tokens -= 1;
+    address.tokens -= 1;
     return undefined;
   }
 
@@ -75,7 +82,7 @@ export class Admission {
     this.refused = { rate: 0, full: 0, evicted: 0 };
     this.sources.clear();
     const parts = [
-      rate > 0 ? `${rate} over ${NEW_SESSIONS_PER_SEC} new per second from one source` : '',
+      rate > 0 ? `${rate} over ${NEW_SESSIONS_PER_SEC} new per second from one server (${NEW_SESSIONS_PER_SEC_PER_ADDRESS} from one address)` : '',
       full > 0 ? `${full} at the limit of ${this.maxSessions} sessions` : '',
       evicted > 0 ? `${evicted} sessions that never got past their ANNOUNCE ended early to make room` : '',
     ].filter((p) => p !== '');
@@ -90,17 +97,17 @@ export class Admission {
     return why;
   }
 
-  private bucket(source: string, now: number): Bucket {
-    let bucket = this.buckets.get(source);
+  private bucket(key: string, now: number, perSec: number, burst: number): Bucket {
+    let bucket = this.buckets.get(key);
     if (bucket === undefined) {
       if (this.buckets.size >= MAX_TRACKED_SOURCES) this.forgetIdle();
-      bucket = { tokens: NEW_SESSIONS_BURST, at: now };
+      bucket = { tokens: burst, at: now };
     } else {
-      this.buckets.delete(source); // re-inserted last: the Map's order is least recently used first
-      bucket.tokens = Math.min(NEW_SESSIONS_BURST, bucket.tokens + ((now - bucket.at) / 1000) * NEW_SESSIONS_PER_SEC);
+      this.buckets.delete(key); // re-inserted last: the Map's order is least recently used first
+      bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * perSec);
       bucket.at = now;
     }
-    this.buckets.set(source, bucket);
+    this.buckets.set(key, bucket);
     return bucket;
   }
 

@@ -21,7 +21,7 @@ export function onAnnounce(
   from: Endpoint,
   to: string,
   downstream: Endpoint | undefined,
-  admit: () => boolean,
+  admit: (serverId: number) => boolean,
   longLivedEcdh?: EcdhPair,
 ): void {
   const { config } = ctx;
@@ -37,7 +37,7 @@ export function onAnnounce(
     return;
   }
   if (!session) {
-    if (!admit()) return; // before any key work: forged ANNOUNCEs must cost little
+    if (!admit(header.srcId)) return; // before any key work: forged ANNOUNCEs must cost little
     session = open(ctx, header, ann, from, longLivedEcdh);
     if (!session) return;
     sessions.set(session.key, session);

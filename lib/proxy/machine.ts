@@ -141,7 +141,7 @@ export class Proxy implements ProxyMachine {
         const existing = this.sessions.get(sessionKey(header.groupId, header.groupInst));
         const actx = existing ? this.within(ctx, existing) : ctx;
         const ann = msg as Extract<Message, { type: MessageType.ANNOUNCE }>;
-        onAnnounce(actx, this.sessions, b, header, ann, from, to, this.downstream(), () => this.admit(ctx, from), this.proxyKey.ecdh);
+        onAnnounce(actx, this.sessions, b, header, ann, from, to, this.downstream(), (serverId) => this.admit(ctx, from, serverId), this.proxyKey.ecdh);
         this.index(this.sessions.get(sessionKey(header.groupId, header.groupInst)));
         return;
       }
@@ -192,11 +192,11 @@ export class Proxy implements ProxyMachine {
    * Whether an ANNOUNCE from `from` may open a session (admission.ts). Refusals are counted here and summed up
    * in one log line per interval; at the limit the oldest session still at its ANNOUNCE makes room.
    */
-  private admit(ctx: Ctx, from: Endpoint): boolean {
+  private admit(ctx: Ctx, from: Endpoint, serverId: number): boolean {
     const full = this.sessions.size >= this.admission.maxSessions;
     const victim = full ? this.oldestPending() : undefined;
     const reportWasDue = this.admission.nextReport;
-    const refusal = this.admission.check(from.address, ctx.clock.now, this.sessions.size, victim !== undefined);
+    const refusal = this.admission.check(from.address, serverId, ctx.clock.now, this.sessions.size, victim !== undefined);
     if (refusal !== undefined) {
       ctx.out.push({ type: 'count', name: 'drop.limit' }, { type: 'count', name: `session.refused.${refusal}` });
       const due = this.admission.nextReport;

@@ -3,7 +3,8 @@
 // group; they end quickly; refusals are counted per packet and logged once per interval; the session in
 // flight and a new legitimate server keep working throughout.
 import {
-  DEFAULT_MAX_SESSIONS, NEW_SESSIONS_BURST, NEW_SESSIONS_PER_SEC, REFUSAL_REPORT_MS, REFUSAL_REPORT_TIMER, pendingTimeoutMs,
+  DEFAULT_MAX_SESSIONS, NEW_SESSIONS_BURST, NEW_SESSIONS_BURST_PER_ADDRESS, NEW_SESSIONS_PER_SEC, REFUSAL_REPORT_MS, REFUSAL_REPORT_TIMER,
+  pendingTimeoutMs,
 } from '../../lib/proxy/admission';
 import { createProxy } from '../../lib/proxy';
 import type { ProxyOutput } from '../../lib/proxy/types';
@@ -14,10 +15,11 @@ import {
 
 const ATTACKER = { address: '198.18.20.66', port: 4444 };
 
-/** The captured ANNOUNCE under another group ID. */
-function announceOf(groupId: number): Buffer {
+/** The captured ANNOUNCE under another group ID (and server ID). */
+function announceOf(groupId: number, serverId?: number): Buffer {
   const b = hex(REAL.announce);
   b.writeUInt32BE(groupId >>> 0, 8);
+  if (serverId !== undefined) b.writeUInt32BE(serverId >>> 0, 4);
   return b;
 }
 
@@ -91,6 +93,25 @@ describe('session admission', () => {
     // By then the forged sessions (ANNOUNCE only, never repeated) have ended; the two real ones remain.
     expect(machine.sessionCount()).toBe(2);
     expect(sends(wheel.handle(datagram(hex(REAL.fileseg), SERVER, '230.5.5.117')))).toHaveLength(1);
+  });
+
+  // A client proxy hears every server through its server proxy: a flood forwarded from there (one forged
+  // server ID) must not use up the rate of a real server behind the same address.
+  test('a client proxy: a flood through the server proxy does not starve another server behind it', () => {
+    const clock = new FakeClock();
+    const machine = createProxy(config('client'));
+    const wheel = new TimerWheel(machine, clock);
+    for (let i = 0; i < 1000; i++) wheel.handle(datagram(announceOf(0x50000000 + i), SERVER_PROXY, CLIENT_PROXY.address));
+    expect(machine.sessionCount()).toBe(NEW_SESSIONS_BURST);
+    const legit = wheel.handle(datagram(announceOf(0x0abc0002, 0xc6121499), SERVER_PROXY, CLIENT_PROXY.address));
+    expect(sends(legit)).toHaveLength(1);
+    expect(machine.sessionCount()).toBe(NEW_SESSIONS_BURST + 1);
+  });
+
+  test('one host forging a new server ID with each ANNOUNCE is held to the per-address rate', () => {
+    const { machine, wheel } = setUp();
+    for (let i = 0; i < 1000; i++) wheel.handle(datagram(announceOf(0x60000000 + i, 0x70000000 + i), ATTACKER, '230.4.4.1'));
+    expect(machine.sessionCount()).toBe(NEW_SESSIONS_BURST_PER_ADDRESS);
   });
 
   test('the rate refills: a source may open NEW_SESSIONS_PER_SEC more sessions each second', () => {
