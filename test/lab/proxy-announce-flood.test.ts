@@ -13,7 +13,7 @@ import type { LabProcess } from '../../scripts/lab';
 const WHICH = proxyUnderTest();
 const CLIENTS: HostName[] = ['near', 'far1', 'far2'];
 const FORGED = 20_000;
-/** Generous (the heap breathes under a flood of garbage); the session counts above are the sharp check. */
+/** Generous (the heap breathes under a flood of garbage); the session counts are the sharp check. */
 const MAX_GROWTH = 64 * 1024 * 1024;
 
 async function state(proc: LabProcess): Promise<string> {
