@@ -34,6 +34,7 @@ export interface NativeSocket {
   getMulticastTtl(): number;
   setMulticastLoopback(on: boolean): void;
   setDontFragment(on: boolean): void;
+  setV6Only(on: boolean): void;
   setMulticastInterface(ifindex: number): void;
   getMulticastInterface(): number;
   membership(join: boolean, group: string, source: string | null, ifindex: number): void;

@@ -99,6 +99,24 @@ describe('prepare', () => {
     expect((await prepare(parseProxydArgs(['-c', '-U', '0x1']), [IFACES[0]])).egress).toBeUndefined();
   });
 
+  // strace of the real proxy: -s fd00::2 and -c -O fd00::1 with the default IPv4 -M open AF_INET6 with
+  // IPV6_V6ONLY 0 and join the IPv4 groups on it; IPv6 groups stay IPv6-only.
+  it('an IPv6 downstream, heartbeat target or -O with IPv4 groups makes a dual-stack IPv6 socket', async () => {
+    const pick = async (args: string[]) => {
+      const s = await prepare(parseProxydArgs(args), IFACES);
+      return { family: s.family, dualStack: s.dualStack };
+    };
+    expect(await pick(['-s', 'fd00:198:18::9'])).toEqual({ family: 6, dualStack: true });
+    expect(await pick(['-c', '-O', 'fd00:198:18::2'])).toEqual({ family: 6, dualStack: true });
+    expect(await pick(['-c', '-H', 'fd00:198:18::9'])).toEqual({ family: 6, dualStack: true });
+    expect(await pick(['-s', '198.18.250.9'])).toEqual({ family: 4, dualStack: false });
+    expect(await pick(['-r', '-M', 'ff15::4:4:1'])).toEqual({ family: 6, dualStack: false });
+    const s = await prepare(parseProxydArgs(['-s', 'fd00:198:18::9']), IFACES);
+    expect(s.config.downstream).toEqual({ address: 'fd00:198:18::9', port: 1044 });
+    expect(s.config.uid).toBe(0xc6120002); // from the IPv4 address, the groups' family
+    expect(s.interfaces.map((i) => i.name)).toEqual(['eth0', 'eth1']);
+  });
+
   it('an -I address of the other family names its interface; the proxy stays of the -M family', async () => {
     const setup = await prepare(parseProxydArgs(['-c', '-I', 'fd00:198:18::2']), IFACES);
     expect(setup.family).toBe(4);

@@ -48,7 +48,9 @@ export async function main(argv: readonly string[], io: ProxydIo): Promise<numbe
       // As the real proxy: no SO_REUSEADDR (a second proxy on a busy port fails, exit 2, instead of sharing
       // it), and the don't-fragment bit off (IP_MTU_DISCOVER = DONT), so a tunnel whose MTU is smaller than
       // the server's datagrams fragments them instead of dropping them.
-      const { socket, receiveGrant } = openUdpSocketWithGrant({ family: setup.family, port, bufferSize, dscp, ttl, egress: setup.egress, reuseAddr: false });
+      const { socket, receiveGrant } = openUdpSocketWithGrant({
+        family: setup.family, dualStack: setup.dualStack, port, bufferSize, dscp, ttl, egress: setup.egress, reuseAddr: false,
+      });
       cleanups.push(() => socket.close());
       try {
         socket.setDontFragment(false);

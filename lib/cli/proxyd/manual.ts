@@ -25,7 +25,7 @@ export const MANUAL: Manual = {
     ...sharedOptions('d', 'p'),
     { term: '-t ttl', text: 'The time-to-live of the multicast packets sent, 1 to 255. Default 1.' },
     ...sharedOptions('Q', 'N'),
-    { term: '-O out_multi_interface', text: 'The interface a client proxy multicasts from, by name, host name or address. Default: the one the system picks.' },
+    { term: '-O out_multi_interface', text: 'The interface multicast leaves by, by name, host name or address. Default: the first multicast interface of the system\'s list, as the real proxy. An IPv6 address here (or an IPv6 -s dest or -H target) with IPv4 -M groups makes the socket dual-stack, as the real proxy does.' },
     sharedOptions('U')[0],
     { term: '-q dest_port', text: 'The port of the next hop downstream: the client proxy of a server proxy, the clients of a client proxy (and of a response proxy\'s PROXY_KEY). Default 1044, whatever -p is, as the real proxy.' },
     ...sharedOptions('m', 'x', 'H', 'h', 'g', 'n'),

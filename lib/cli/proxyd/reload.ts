@@ -17,7 +17,7 @@ export function proxydReloader(setup: ProxydSetup, current: ProxyReconfig, apply
     sources: joinSources(serverLabel, clientLabel, keyLabel),
     async read() {
       const next: ProxyReconfig = { keys: keysOnReload(keyFiles, keySpecs, current.keys) };
-      if (serverListFiles.length > 0) next.serverList = await readServerLists(serverListFiles, setup.family);
+      if (serverListFiles.length > 0) next.serverList = await readServerLists(serverListFiles, setup.dualStack ? 'any' : setup.family);
       if (clientListFiles.length > 0) next.clientList = readClientLists(clientListFiles);
       return next;
     },

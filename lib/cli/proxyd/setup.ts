@@ -12,7 +12,10 @@ import type { ProxydOptions } from './options';
 
 export interface ProxydSetup {
   options: ProxydOptions;
+  /** The socket's family: IPv6 when any address used is IPv6. */
   family: Family;
+  /** An IPv6 socket that also carries IPv4 (the -M groups and an address used are of different families). */
+  dualStack: boolean;
   /** Interfaces to join on (-I, else every multicast interface); empty = the kernel's choice. */
   interfaces: NetInterface[];
   egress?: NetInterface;
@@ -79,8 +82,18 @@ function defaultUid(family: Family, chosen: NetInterface[], all: NetInterface[])
   return addressTail32(iface.addresses.find((a) => a.family === family)!.address);
 }
 
+/** An address literal of either family (the socket goes dual-stack for it), a name in the groups' family. */
 async function endpoint(opt: string, host: string, port: number, family: Family): Promise<Endpoint> {
-  return { address: await resolveHost(opt, host, family), port };
+  return { address: await resolveHost(opt, host, isIP(host) !== 0 ? 'any' : family), port };
+}
+
+/**
+ * As the real proxy: the -M groups' family, and IPv6 with IPv4 as well (IPV6_V6ONLY off) when the groups are
+ * IPv4 but the downstream, a heartbeat target or the -O address is IPv6 (so a NAT tunnel can mix families).
+ */
+function socketFamily(groups: Family, used: string[]): { family: Family; dualStack: boolean } {
+  const mixed = used.some((a) => isIP(a) !== 0 && isIP(a) !== groups);
+  return { family: mixed ? 6 : groups, dualStack: mixed };
 }
 
 export async function prepare(options: ProxydOptions, all: NetInterface[] = listInterfaces()): Promise<ProxydSetup> {
@@ -90,9 +103,12 @@ export async function prepare(options: ProxydOptions, all: NetInterface[] = list
   // IPv4 groups and stays IPv4): -I says which interface, the socket's family what is joined there.
   for (const spec of options.interfaces) chosen.push(await findInterface('I', spec, (isIP(spec) || family) as Family, all));
   const joinOn = chosen.length > 0 ? chosen : all.filter((i) => i.up && i.multicast && !i.loopback && hasFamily(i, family));
-  const egress = options.egressInterface === undefined ? firstMulticast(family, all) : await findInterface('O', options.egressInterface, family, all);
+  const egressSpec = options.egressInterface;
+  const egress = egressSpec === undefined ? firstMulticast(family, all) : await findInterface('O', egressSpec, (isIP(egressSpec) || family) as Family, all);
   const heartbeats = await Promise.all(options.heartbeats.map((h) => endpoint('H', h.host, h.port, family)));
   const downstream = options.downstream && (await endpoint('s', options.downstream.host, options.downstream.port, family));
+  const used = [...heartbeats.map((h) => h.address), ...(downstream ? [downstream.address] : []), ...(egressSpec ? [egressSpec] : [])];
+  const socket = socketFamily(family, used);
   checkKeyOptions(options.keyFiles, options.keySpecs);
   const config: Omit<ProxyConfig, 'keys'> = {
     mode: options.mode,
@@ -108,12 +124,12 @@ export async function prepare(options: ProxydOptions, all: NetInterface[] = list
   if (options.aggregationPct !== undefined) config.aggregationPct = options.aggregationPct;
   if (options.clientListFiles.length > 0) config.clientList = readClientLists(options.clientListFiles);
   if (options.serverListFiles.length > 0) {
-    config.serverList = await readServerLists(options.serverListFiles, family);
+    config.serverList = await readServerLists(options.serverListFiles, socket.dualStack ? 'any' : family);
     if (options.mode !== 'client') checkSsmGroups(options.publicGroups, options.publicGroupsGiven);
   }
   if (options.ecdhCurve !== undefined) config.ecdhCurve = options.ecdhCurve;
   if (options.maxSessions !== undefined) config.maxSessions = options.maxSessions;
-  return { options, family, interfaces: joinOn, egress, config };
+  return { options, family: socket.family, dualStack: socket.dualStack, interfaces: joinOn, egress, config };
 }
 
 /** Reads or generates the keys (and writes new ones to their -k files). */
