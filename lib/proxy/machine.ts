@@ -177,6 +177,9 @@ export class Proxy implements ProxyMachine {
     if (id === REFUSAL_REPORT_TIMER) {
       const line = this.admission.report(ctx.clock.now);
       if (line !== undefined) log(ctx, 1, line);
+      // A timer may fire a little early: the summary is then still due, at its time.
+      const due = this.admission.nextReport;
+      if (due !== undefined) ctx.out.push({ type: 'setTimer', id: REFUSAL_REPORT_TIMER, at: due });
       return;
     }
     const owner = this.byTimer.get(id);

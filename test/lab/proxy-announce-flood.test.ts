@@ -31,21 +31,23 @@ describeLab(
     (WHICH === 'ours' ? test : test.skip)(`our proxies: ${FORGED} forged ANNOUNCEs mid-transfer; state stays bounded, both transfers complete`, async () => {
       const t = lab();
       const dir = await t.freshDir('announce-flood');
-      const during = await randomFile(`${dir}/src`, 'during.bin', 20 * 1024 * 1024);
+      const during = await randomFile(`${dir}/src`, 'during.bin', 40 * 1024 * 1024);
       const second = await randomFile(`${dir}/src`, 'second.bin', 2_000_000);
-      for (const name of CLIENTS) await t.client(name, `${dir}/${name}`);
+      const clients: LabProcess[] = [];
+      for (const name of CLIENTS) clients.push(await t.client(name, `${dir}/${name}`));
       const cproxy = await t.clientProxy('ours');
       const sproxy = await t.serverProxy('ours');
       const before = { sproxy: await residentBytes(sproxy.pid), cproxy: await residentBytes(cproxy.pid) };
 
-      const server = t.sendInBackground(['-R', '50000', '-P', '230.5.5.10'], [during]); // about 3 s of data
-      await cproxy.waitForOutput(/Using private multicast address 230\.5\.5\.10/, 30_000);
+      const server = t.sendInBackground(['-R', '50000', '-P', '230.5.5.10'], [during]); // about 7 s of data
+      await clients[1].waitForOutput(/\]: Name of file to receive/, 30_000); // far1, behind both proxies
       const targets = [`${t.addr('sproxy')}:1044`, `${t.addr('cproxy')}:1044`];
       const flood = floodAnnounces(t.host('near2'), targets, FORGED);
       // A new legitimate session starts while the burst goes on (from the same network as the attacker).
       const next = t.send(['-P', '230.5.5.20'], [second], 'server');
       const [blast, nextRun] = await Promise.all([flood, next]);
       expect(blast.stdout).toContain(`sent ${FORGED}`);
+      expect(server.stderr() + server.stdout()).not.toMatch(/Transfer status/); // the burst landed mid-transfer
       expect(nextRun.log).toContain(`Received REGISTER from proxy ${t.uid('cproxy')}`);
       for (const name of CLIENTS) expect(nextRun.log).toMatch(new RegExp(`Host: ${t.uid(name)}\\s+Status: Completed`));
 

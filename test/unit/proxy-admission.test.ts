@@ -114,6 +114,22 @@ describe('session admission', () => {
     expect(machine.sessionCount()).toBe(NEW_SESSIONS_BURST_PER_ADDRESS);
   });
 
+  test('a report timer that fires early sets itself again; the summary comes at its time', () => {
+    const { machine, clock } = setUp();
+    const out: ProxyOutput[] = [];
+    for (let i = 0; i < NEW_SESSIONS_BURST + 3; i++) out.push(...machine.handle(datagram(announceOf(0x80000000 + i), ATTACKER, '230.4.4.1'), clock));
+    const due = out.find((o) => o.type === 'setTimer' && o.id === REFUSAL_REPORT_TIMER);
+    expect(due).toBeDefined();
+    const at = (due as { at: number }).at;
+    clock.advance(at - clock.now - 0.5);
+    const early = machine.handle({ type: 'timer', id: REFUSAL_REPORT_TIMER }, clock);
+    expect(early.filter((o) => o.type === 'log')).toEqual([]);
+    expect(early).toEqual([{ type: 'setTimer', id: REFUSAL_REPORT_TIMER, at }]);
+    clock.advance(0.5);
+    const onTime = machine.handle({ type: 'timer', id: REFUSAL_REPORT_TIMER }, clock);
+    expect(onTime).toEqual([expect.objectContaining({ type: 'log', level: 1, message: expect.stringMatching(/^New sessions refused in the last 10 s: 3 over/) })]);
+  });
+
   test('the rate refills: a source may open NEW_SESSIONS_PER_SEC more sessions each second', () => {
     const { machine, wheel } = setUp();
     let group = 0x20000000;
