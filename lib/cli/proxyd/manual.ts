@@ -38,7 +38,7 @@ export const MANUAL: Manual = {
     { term: '-I interface[,interface...]', text: 'Server proxies: the interfaces to hear multicast on (default: every active non-loopback one). Client proxies: the interfaces it presents as its own to servers and clients.' },
     { term: '-M pub_mcast_addr[,pub_mcast_addr...]', text: 'Server and response proxies: the public multicast addresses to listen on. Default 230.4.4.1.' },
     ...sharedOptions('metrics'),
-    { term: '--max-sessions count', text: 'Ours: the most sessions held at once, 1 to 1000000. Default 1000. ANNOUNCEs are unauthenticated, so state they open is bounded: past this limit a session that has seen only its ANNOUNCE makes room (or the new one is refused); each source may open 5 sessions a second (bursts of 20); a session that gets no further than its ANNOUNCE ends after two missed repeats of it (1 to 30 s). Refusals are counted (drop.limit) and logged once every 10 s.' },
+    { term: '--max-sessions count', text: 'Ours: the most sessions held at once, 1 to 1000000. Default 1000. ANNOUNCEs are unauthenticated, so state they open is bounded: past this limit a session that has seen only its ANNOUNCE makes room (or the new one is refused); each server (source address and ID) may open 5 sessions a second (bursts of 20), each source address 20 (bursts of 80); a session that gets no further than its ANNOUNCE ends after two missed repeats of it (1 to 30 s). Refusals are counted (drop.limit) and logged once every 10 s.' },
   ],
   more: [DAEMON_SIGNALS],
   exitStatus: DAEMON_EXIT_STATUS,
