@@ -53,6 +53,15 @@ bool parse_address(const std::string& text, uint16_t port, int family, SockAddr*
     *out = make_v4(addr, port);
     return true;
   }
+  in_addr v4;
+  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) {
+    in6_addr mapped{};
+    mapped.s6_addr[10] = 0xff;
+    mapped.s6_addr[11] = 0xff;
+    std::memcpy(&mapped.s6_addr[12], &v4, sizeof v4);
+    *out = make_v6(mapped, port, 0);
+    return true;
+  }
   std::string::size_type percent = text.find('%');
   std::string ip = text.substr(0, percent);
   uint32_t scope = 0;
@@ -76,6 +85,11 @@ std::string format_ip(const sockaddr* addr, bool with_scope) {
   }
   sockaddr_in6 sin6;
   std::memcpy(&sin6, addr, sizeof sin6);
+  // An IPv4 peer of a dual-stack socket (::ffff:a.b.c.d) is shown as the IPv4 address it is.
+  if (IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr)) {
+    inet_ntop(AF_INET, &sin6.sin6_addr.s6_addr[12], buf, sizeof buf);
+    return buf;
+  }
   inet_ntop(AF_INET6, &sin6.sin6_addr, buf, sizeof buf);
   std::string text = buf;
   if (with_scope && sin6.sin6_scope_id != 0) {

@@ -13,6 +13,8 @@ SockAddr make_v6(const in6_addr& addr, uint16_t port, uint32_t scope_id);
 
 // "198.18.0.1" or "fe80::1%eth0" (scope by name or number) into a socket
 // address of the given family; false if the text is no address of that family.
+// For AF_INET6, an IPv4 text becomes its IPv4-mapped address (::ffff:a.b.c.d),
+// the form a dual-stack socket sends to.
 bool parse_address(const std::string& text, uint16_t port, int family, SockAddr* out);
 
 // Text form of the IP address alone; with_scope adds "%name" to scoped IPv6 addresses.

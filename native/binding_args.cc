@@ -49,6 +49,12 @@ ByteView bytes_arg(const Napi::CallbackInfo& info, size_t i, const char* name, b
   return bytes_value(info.Env(), info[i], name, nullable);
 }
 
+bool is_ipv4_text(Napi::Value text) {
+  if (!text.IsString()) return false;
+  SockAddr ignored;
+  return parse_address(text.As<Napi::String>().Utf8Value(), 0, AF_INET, &ignored);
+}
+
 SockAddr address_arg(Napi::Env env, Napi::Value text, uint32_t port, int family, const char* name) {
   if (!text.IsString()) throw Napi::TypeError::New(env, std::string(name) + " must be a string");
   std::string s = text.As<Napi::String>().Utf8Value();

@@ -27,5 +27,7 @@ ByteView bytes_value(Napi::Env env, Napi::Value value, const char* name, bool nu
 ByteView bytes_arg(const Napi::CallbackInfo& info, size_t i, const char* name, bool nullable = false);
 // An IP address string of the given family (AF_INET, AF_INET6) with the port set.
 SockAddr address_arg(Napi::Env env, Napi::Value text, uint32_t port, int family, const char* name);
+// Whether the value is a string holding an IPv4 address.
+bool is_ipv4_text(Napi::Value text);
 
 }  // namespace uftp_native

@@ -43,6 +43,8 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
                            InstanceMethod<&NativeSocket::SetMulticastTtl>("setMulticastTtl"),
                            InstanceMethod<&NativeSocket::GetMulticastTtl>("getMulticastTtl"),
                            InstanceMethod<&NativeSocket::SetMulticastLoopback>("setMulticastLoopback"),
+                           InstanceMethod<&NativeSocket::SetDontFragment>("setDontFragment"),
+                           InstanceMethod<&NativeSocket::SetV6Only>("setV6Only"),
                            InstanceMethod<&NativeSocket::SetMulticastInterface>("setMulticastInterface"),
                            InstanceMethod<&NativeSocket::GetMulticastInterface>("getMulticastInterface"),
                            InstanceMethod<&NativeSocket::Membership>("membership"),
@@ -197,6 +199,16 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     check(env_, core_.set_multicast_loop(info[0].ToBoolean()));
   }
 
+  void SetDontFragment(const Napi::CallbackInfo& info) {
+    EnsureOpen();
+    check(env_, core_.set_dont_fragment(info[0].ToBoolean()));
+  }
+
+  void SetV6Only(const Napi::CallbackInfo& info) {
+    EnsureOpen();
+    check(env_, core_.set_v6_only(info[0].ToBoolean()));
+  }
+
   void SetMulticastInterface(const Napi::CallbackInfo& info) {
     EnsureOpen();
     check(env_, core_.set_multicast_if(uint_arg(info, 0, "ifindex")));
@@ -212,10 +224,12 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   // membership(join: boolean, group: string, source: string | null, ifindex: number)
   void Membership(const Napi::CallbackInfo& info) {
     EnsureOpen();
-    SockAddr group = address_arg(env_, info[1], 0, family(), "group");
+    // A dual-stack socket joins an IPv4 group as IPv4 (not as its IPv4-mapped form), from IPv4 sources.
+    int gfamily = core_.dual_stack() && is_ipv4_text(info[1]) ? AF_INET : family();
+    SockAddr group = address_arg(env_, info[1], 0, gfamily, "group");
     SockAddr source;
     bool ssm = !info[2].IsNull() && !info[2].IsUndefined();
-    if (ssm) source = address_arg(env_, info[2], 0, family(), "source");
+    if (ssm) source = address_arg(env_, info[2], 0, gfamily, "source");
     check(env_, core_.membership(info[0].ToBoolean(), group, ssm ? &source : nullptr, uint_arg(info, 3, "ifindex")));
   }
 

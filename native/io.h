@@ -104,6 +104,11 @@ int io_enable_packet_info(sock_t sock, int family);  // destination, interface a
 // nearly always) with each received datagram (Linux SO_RXQ_OVFL); ENOPROTOOPT where there is no such thing.
 int io_enable_drop_count(sock_t sock);
 int io_set_multicast_if(sock_t sock, int family, unsigned ifindex);
+// The don't-fragment bit of the datagrams sent: on, or off so that the stack fragments a datagram larger
+// than the path's MTU instead of dropping it (Linux IP_MTU_DISCOVER / IPV6_MTU_DISCOVER with
+// IP_PMTUDISC_DO / _DONT; Windows IP_DONTFRAGMENT / IPV6_DONTFRAG). An IPv6 socket gets both its own
+// option and the IPv4 one (for IPv4-mapped peers) where the platform takes it.
+int io_set_dont_fragment(sock_t sock, int family, bool on);
 // Called when a protocol-independent membership option (MCAST_JOIN_GROUP ...)
 // failed with `err`: tries the older per-family option where the platform has
 // stacks that refuse the new one (Windows under Wine), else returns err.

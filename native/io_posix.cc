@@ -194,6 +194,22 @@ int io_set_multicast_if(sock_t sock, int family, unsigned ifindex) {
   return io_setsockopt(sock, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, sizeof index);
 }
 
+int io_set_dont_fragment(sock_t sock, int family, bool on) {
+#if defined(IP_MTU_DISCOVER) && defined(IPV6_MTU_DISCOVER)
+  int v4 = on ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT;
+  if (family == AF_INET) return io_setsockopt(sock, IPPROTO_IP, IP_MTU_DISCOVER, &v4, sizeof v4);
+  int v6 = on ? IPV6_PMTUDISC_DO : IPV6_PMTUDISC_DONT;
+  if (int err = io_setsockopt(sock, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &v6, sizeof v6)) return err;
+  io_setsockopt(sock, IPPROTO_IP, IP_MTU_DISCOVER, &v4, sizeof v4);  // IPv4-mapped peers; v6-only sockets may refuse
+  return 0;
+#else
+  (void)sock;
+  (void)family;
+  (void)on;
+  return ENOPROTOOPT;
+#endif
+}
+
 // Linux has had MCAST_JOIN_GROUP and friends since 2.6: nothing older is worth trying.
 int io_membership_fallback(sock_t, int, bool, const SockAddr&, const SockAddr*, unsigned, int err) { return err; }
 

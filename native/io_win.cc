@@ -127,6 +127,21 @@ int io_enable_packet_info(sock_t sock, int family) {
 // Windows reports no per-socket drop count.
 int io_enable_drop_count(sock_t) { return WSAENOPROTOOPT; }
 
+int io_set_dont_fragment(sock_t sock, int family, bool on) {
+#if defined(IP_DONTFRAGMENT) && defined(IPV6_DONTFRAG)
+  DWORD value = on ? 1 : 0;
+  if (family == AF_INET) return io_setsockopt(sock, IPPROTO_IP, IP_DONTFRAGMENT, &value, sizeof value);
+  if (int err = io_setsockopt(sock, IPPROTO_IPV6, IPV6_DONTFRAG, &value, sizeof value)) return err;
+  io_setsockopt(sock, IPPROTO_IP, IP_DONTFRAGMENT, &value, sizeof value);  // IPv4-mapped peers of a dual-stack socket
+  return 0;
+#else
+  (void)sock;
+  (void)family;
+  (void)on;
+  return WSAENOPROTOOPT;
+#endif
+}
+
 int io_recv_batch(sock_t sock, RecvSlot* slots, int count, int* received) {
   *received = 0;
   LPFN_WSARECVMSG recv_msg = recv_msg_function(sock);

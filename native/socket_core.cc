@@ -91,8 +91,16 @@ Status SocketCore::get_buffer(BufferKind kind, int* bytes) const {
   return read_option(SOL_SOCKET, kind == BufferKind::kReceive ? SO_RCVBUF : SO_SNDBUF, bytes);
 }
 
+Status SocketCore::set_v6_only(bool on) {
+  if (family_ != AF_INET6) return failure(io_invalid_argument(), "setsockopt");
+  Status st = option(IPPROTO_IPV6, IPV6_V6ONLY, on ? 1 : 0, "setsockopt");
+  if (st.ok()) dual_stack_ = !on;
+  return st;
+}
+
 Status SocketCore::set_tos(int tos) {
   if (int err = io_set_dscp(sock_, family_, tos, &dscp_marker_, &dscp_report_)) return failure(err, "setsockopt");
+  if (dual_stack_) return option(IPPROTO_IP, IP_TOS, tos, "setsockopt");
   return {};
 }
 
@@ -105,8 +113,11 @@ Status SocketCore::get_tos(int* tos) const {
 }
 
 Status SocketCore::set_multicast_ttl(int ttl) {
-  return family_ == AF_INET ? option(IPPROTO_IP, IP_MULTICAST_TTL, ttl, "setsockopt")
-                            : option(IPPROTO_IPV6, IPV6_MULTICAST_HOPS, ttl, "setsockopt");
+  if (family_ == AF_INET || dual_stack_) {
+    Status st = option(IPPROTO_IP, IP_MULTICAST_TTL, ttl, "setsockopt");
+    if (!st.ok() || family_ == AF_INET) return st;
+  }
+  return option(IPPROTO_IPV6, IPV6_MULTICAST_HOPS, ttl, "setsockopt");
 }
 
 Status SocketCore::get_multicast_ttl(int* ttl) const {
@@ -119,8 +130,16 @@ Status SocketCore::set_multicast_loop(bool on) {
                             : option(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, on ? 1 : 0, "setsockopt");
 }
 
+Status SocketCore::set_dont_fragment(bool on) {
+  if (int err = io_set_dont_fragment(sock_, family_, on)) return failure(err, "setsockopt");
+  return {};
+}
+
 Status SocketCore::set_multicast_if(unsigned ifindex) {
   if (int err = io_set_multicast_if(sock_, family_, ifindex)) return failure(err, "setsockopt");
+  if (dual_stack_) {
+    if (int err = io_set_multicast_if(sock_, AF_INET, ifindex)) return failure(err, "setsockopt");
+  }
   multicast_if_ = ifindex;
   return {};
 }
@@ -137,13 +156,14 @@ Status SocketCore::get_multicast_if(unsigned* ifindex) const {
 }
 
 Status SocketCore::membership(bool join, const SockAddr& group, const SockAddr* source, unsigned ifindex) {
-  int level = ip_level(family_);
+  // The group's own family: a dual-stack socket joins IPv4 groups at the IPv4 level.
+  int level = ip_level(group.family());
   if (source == nullptr) {
     group_req req{};
     req.gr_interface = ifindex;
     std::memcpy(&req.gr_group, &group.storage, group.len);
     int err = io_setsockopt(sock_, level, join ? MCAST_JOIN_GROUP : MCAST_LEAVE_GROUP, &req, sizeof req);
-    if (err != 0) err = io_membership_fallback(sock_, family_, join, group, nullptr, ifindex, err);
+    if (err != 0) err = io_membership_fallback(sock_, group.family(), join, group, nullptr, ifindex, err);
     return err == 0 ? Status{} : failure(err, "setsockopt");
   }
   group_source_req req{};
@@ -152,7 +172,7 @@ Status SocketCore::membership(bool join, const SockAddr& group, const SockAddr* 
   std::memcpy(&req.gsr_source, &source->storage, source->len);
   int name = join ? MCAST_JOIN_SOURCE_GROUP : MCAST_LEAVE_SOURCE_GROUP;
   int err = io_setsockopt(sock_, level, name, &req, sizeof req);
-  if (err != 0) err = io_membership_fallback(sock_, family_, join, group, source, ifindex, err);
+  if (err != 0) err = io_membership_fallback(sock_, group.family(), join, group, source, ifindex, err);
   return err == 0 ? Status{} : failure(err, "setsockopt");
 }
 

@@ -67,6 +67,11 @@ class SocketCore {
   Status set_multicast_ttl(int ttl);
   Status get_multicast_ttl(int* ttl) const;
   Status set_multicast_loop(bool on);
+  Status set_dont_fragment(bool on);
+  // Off (before bind), an IPv6 socket also carries IPv4 (dual stack): its IPv4 options are then set
+  // beside the IPv6 ones, and IPv4 groups are joined at the IPv4 level.
+  Status set_v6_only(bool on);
+  bool dual_stack() const { return dual_stack_; }
   Status set_multicast_if(unsigned ifindex);
   Status get_multicast_if(unsigned* ifindex) const;
   // Any-source when source is null, else source-specific; ifindex 0 = kernel's choice.
@@ -119,6 +124,7 @@ class SocketCore {
   void dequeue(size_t count);
 
   sock_t sock_ = kNoSocket;
+  bool dual_stack_ = false;
   int family_ = 0;
   size_t segment_limit_ = 0;
   unsigned multicast_if_ = 0;

@@ -33,6 +33,8 @@ export interface NativeSocket {
   setMulticastTtl(ttl: number): void;
   getMulticastTtl(): number;
   setMulticastLoopback(on: boolean): void;
+  setDontFragment(on: boolean): void;
+  setV6Only(on: boolean): void;
   setMulticastInterface(ifindex: number): void;
   getMulticastInterface(): number;
   membership(join: boolean, group: string, source: string | null, ifindex: number): void;

@@ -128,6 +128,11 @@ export interface SocketOptions {
   family: Family;
   /** SO_REUSEADDR, default true (several multicast receivers on one port). */
   reuseAddr?: boolean;
+  /**
+   * IPv6 only: also carry IPv4 (IPV6_V6ONLY off). IPv4 peers and groups are then given and reported as
+   * plain IPv4 addresses; the socket's TOS, TTL, egress and don't-fragment settings apply to both.
+   */
+  dualStack?: boolean;
 }
 
 /** Errors from a failing syscall carry the errno name, number (negative, libuv's code, as in Node's own errors) and the syscall. */

@@ -1,5 +1,6 @@
 // A UDP socket over the native addon: argument checks, interface lookup,
 // batch decoding and flush/close promises. The syscalls happen in native/.
+import { isIP } from 'node:net';
 import { TransientDecoder, decodeBatch } from './datagram-batch';
 import { resolveInterface } from './interfaces';
 import { loadAddon, type NativeSocket, type NativeSocketCtor } from './native';
@@ -37,6 +38,10 @@ function closedError(): Error {
 
 export class UdpSocket {
   readonly family: Family;
+  /** IPv6 socket that carries IPv4 too (SocketOptions.dualStack). */
+  readonly dualStack: boolean;
+  /** The family of peers and groups: the socket's, or either for a dual-stack one. */
+  private readonly peers: Family | 'any';
   private readonly native: NativeSocket;
   private messages?: (batch: Datagram[]) => void;
   private errors: (err: SyscallError) => void = (err) => process.emitWarning(err);
@@ -56,6 +61,9 @@ export class UdpSocket {
   constructor(native: NativeSocketCtor, options: SocketOptions) {
     this.family = checkFamily(options?.family);
     const reuseAddr = options.reuseAddr === undefined ? true : checkBoolean('reuseAddr', options.reuseAddr);
+    this.dualStack = options.dualStack === undefined ? false : checkBoolean('dualStack', options.dualStack);
+    if (this.dualStack && this.family !== 6) throw new TypeError('dualStack needs family 6');
+    this.peers = this.dualStack ? 'any' : this.family;
     this.native = new native(this.family, reuseAddr, {
       onBatch: (slab, count, addresses) =>
         this.messages?.(this.transient ? this.transient.decode(slab, count, addresses) : decodeBatch(slab, count, addresses)),
@@ -66,6 +74,7 @@ export class UdpSocket {
       },
       onDrain: () => this.settleFlushes(),
     });
+    if (this.dualStack) this.native.setV6Only(false);
   }
 
   /** '0.0.0.0' / '::' bind to any address; port 0 picks an ephemeral port. */
@@ -119,6 +128,14 @@ export class UdpSocket {
     this.native.setMulticastLoopback(checkBoolean('on', on));
   }
 
+  /**
+   * The don't-fragment bit of what this socket sends. Off, a datagram larger than the path's MTU is
+   * fragmented by the stack instead of dropped (Linux's default for UDP is path MTU discovery, DF on).
+   */
+  setDontFragment(on: boolean): void {
+    this.native.setDontFragment(checkBoolean('on', on));
+  }
+
   setMulticastInterface(iface: InterfaceSpec): void {
     this.native.setMulticastInterface(resolveInterface(iface, this.family).index);
   }
@@ -136,11 +153,11 @@ export class UdpSocket {
   }
 
   joinSourceGroup(group: string, source: string, iface?: InterfaceSpec): void {
-    this.membership(true, group, checkAddress('source', source, this.family), iface);
+    this.membership(true, group, checkAddress('source', source, this.peers), iface);
   }
 
   leaveSourceGroup(group: string, source: string, iface?: InterfaceSpec): void {
-    this.membership(false, group, checkAddress('source', source, this.family), iface);
+    this.membership(false, group, checkAddress('source', source, this.peers), iface);
   }
 
   /**
@@ -172,7 +189,7 @@ export class UdpSocket {
   /** True if the kernel took it now, false if it waits in the queue (or was dropped: see sendQueue()). */
   send(data: Uint8Array, address: string, port: number): boolean {
     checkData('data', data);
-    checkAddress('address', address, this.family);
+    checkAddress('address', address, this.peers);
     checkInteger('port', port, 1, 65535);
     return this.native.send(data, address, port) === 1;
   }
@@ -190,7 +207,7 @@ export class UdpSocket {
       const d = datagrams[i];
       const data = d?.data;
       if (!(data instanceof Uint8Array)) checkData(`datagrams[${i}].data`, data);
-      if (d.address !== lastAddress) lastAddress = checkAddress(`datagrams[${i}].address`, d.address, this.family);
+      if (d.address !== lastAddress) lastAddress = checkAddress(`datagrams[${i}].address`, d.address, this.peers);
       const port = d.port;
       if (!(Number.isInteger(port) && port >= 1 && port <= 65535)) checkInteger(`datagrams[${i}].port`, port, 1, 65535);
       datas[i] = data;
@@ -264,8 +281,8 @@ export class UdpSocket {
   }
 
   private membership(join: boolean, group: string, source: string | null, iface?: InterfaceSpec): void {
-    checkGroup(group, this.family);
-    const ifindex = iface === undefined ? 0 : resolveInterface(iface, this.family).index;
+    checkGroup(group, this.peers);
+    const ifindex = iface === undefined ? 0 : resolveInterface(iface, isIP(group) as Family).index;
     this.native.membership(join, group, source, ifindex);
   }
 

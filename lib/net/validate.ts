@@ -25,10 +25,13 @@ function withoutScope(address: string): string {
   return percent < 0 ? address : address.slice(0, percent);
 }
 
-export function checkAddress(name: string, value: unknown, family: Family): string {
+/** `family` 'any': either (the peers of a dual-stack socket). */
+export function checkAddress(name: string, value: unknown, family: Family | 'any'): string {
   if (typeof value !== 'string') throw new TypeError(`${name} must be a string, got ${typeof value}`);
-  const ip = family === 6 ? withoutScope(value) : value;
-  if (isIP(ip) !== family) throw new TypeError(`${name} '${value}' is not an IPv${family} address`);
+  const ip = family !== 4 ? withoutScope(value) : value;
+  if (family === 'any' ? isIP(ip) === 0 : isIP(ip) !== family) {
+    throw new TypeError(`${name} '${value}' is not an ${family === 'any' ? 'IP' : `IPv${family}`} address`);
+  }
   return value;
 }
 
@@ -39,9 +42,9 @@ export function isMulticast(address: string): boolean {
   return first >= 224 && first <= 239;
 }
 
-export function checkGroup(value: unknown, family: Family): string {
+export function checkGroup(value: unknown, family: Family | 'any'): string {
   const group = checkAddress('group', value, family);
-  if (!isMulticast(group)) throw new TypeError(`group '${group}' is not an IPv${family} multicast address`);
+  if (!isMulticast(group)) throw new TypeError(`group '${group}' is not an ${family === 'any' ? 'IP' : `IPv${family}`} multicast address`);
   return group;
 }
 

@@ -21,21 +21,23 @@ export function onAnnounce(
   from: Endpoint,
   to: string,
   downstream: Endpoint | undefined,
+  admit: (serverId: number) => boolean,
   longLivedEcdh?: EcdhPair,
 ): void {
   const { config } = ctx;
   const groupId = header.groupId;
   if (config.mode === 'client' && isMulticast(to)) {
-    dropped(ctx.out, 'unexpected', `ANNOUNCE to ${to}: a client proxy takes them from a server proxy`, groupId, 5);
+    dropped(ctx.out, 'unexpected', `ANNOUNCE to ${to}: a client proxy takes them from a server proxy`, header, 5);
     return;
   }
   if (!admitted(ctx, header, ann, from)) return;
   let session = sessions.get(sessionKey(groupId, header.groupInst));
   if (session && (session.upstream.address !== from.address || session.upstream.port !== from.port)) {
-    dropped(ctx.out, 'unexpected', `ANNOUNCE from ${from.address}:${from.port}, the session's server is upstream at ${session.upstream.address}`, groupId);
+    dropped(ctx.out, 'unexpected', `ANNOUNCE from ${from.address}:${from.port}, the session's server is upstream at ${session.upstream.address}`, header);
     return;
   }
   if (!session) {
+    if (!admit(header.srcId)) return; // before any key work: forged ANNOUNCEs must cost little
     session = open(ctx, header, ann, from, longLivedEcdh);
     if (!session) return;
     sessions.set(session.key, session);
@@ -44,7 +46,7 @@ export function onAnnounce(
   session.robust = ann.robust;
   if (config.mode === 'server') {
     if (downstream) send(ctx, data, downstream);
-    else dropped(ctx.out, 'unexpected', 'no downstream proxy yet (waiting for a heartbeat)', groupId, 5);
+    else dropped(ctx.out, 'unexpected', 'no downstream proxy yet (waiting for a heartbeat)', header, 5);
   } else if (config.mode === 'client') {
     const requireClientKey = config.clientList?.some((e) => e.fingerprint !== undefined) ?? false;
     send(ctx, session.keys ? rewriteAnnounce(session.keys, header, ann, requireClientKey) : data, session.publicTarget);
@@ -58,17 +60,18 @@ function admitted(ctx: Ctx, header: UftpHeader, ann: Announce, from: Endpoint): 
   if (!list) return true;
   const entry = serverEntry(list, header.srcId, ctx.config.mode === 'client' ? undefined : from.address);
   if (!entry) {
-    dropped(ctx.out, 'access', `ANNOUNCE from server ${hexId(header.srcId)} at ${from.address}, not in the server list`, header.groupId);
+    dropped(ctx.out, 'access', `ANNOUNCE from server ${hexId(header.srcId)} at ${from.address}, not in the server list`, header);
     return false;
   }
-  if (!isSsmAddress(ann.privateAddr)) {
-    dropped(ctx.out, 'access', `ANNOUNCE with private address ${ann.privateAddr}, not an SSM address`, header.groupId);
+  for (const [which, address] of [['public', ann.publicAddr], ['private', ann.privateAddr]]) {
+    if (isSsmAddress(address)) continue;
+    dropped(ctx.out, 'access', `ANNOUNCE with ${which} address ${address}, not an SSM address`, header);
     return false;
   }
   if (entry.fingerprint) {
     const fp = announceKeyFingerprint(ann);
     if (fp === undefined || !sameFingerprint(fp, entry.fingerprint)) {
-      dropped(ctx.out, 'access', `ANNOUNCE from server ${hexId(header.srcId)} with a key that does not match the server list`, header.groupId);
+      dropped(ctx.out, 'access', `ANNOUNCE from server ${hexId(header.srcId)} with a key that does not match the server list`, header);
       return false;
     }
   }
@@ -88,13 +91,13 @@ function open(ctx: Ctx, header: UftpHeader, ann: Announce, from: Endpoint, longL
     if (!keys) return undefined;
     session.keys = keys;
   }
-  log(ctx, 2, `Received request from ${hexId(header.srcId)} at ${from.address}`, header.groupId);
-  log(ctx, 3, `Using public multicast address ${ann.publicAddr}`, header.groupId);
-  log(ctx, 3, `Using private multicast address ${ann.privateAddr}`, header.groupId);
+  log(ctx, 2, `Received request from ${hexId(header.srcId)} at ${from.address}`, header);
+  log(ctx, 3, `Using public multicast address ${ann.publicAddr}`, header);
+  log(ctx, 3, `Using private multicast address ${ann.privateAddr}`, header);
+  // Joined once the session gets past its ANNOUNCE (machine.ts): the first REGISTER comes before anything
+  // the server sends on the private group.
   if (config.mode !== 'client') {
-    const membership = config.serverList ? { group: ann.privateAddr, sources: [from.address] } : { group: ann.privateAddr };
-    session.joined.push(membership);
-    ctx.out.push({ type: 'join', ...membership });
+    session.deferredJoin = config.serverList ? { group: ann.privateAddr, sources: [from.address] } : { group: ann.privateAddr };
   }
   ctx.out.push({ type: 'setTimer', id: session.timerId('session'), at: ctx.clock.now + session.timeoutMs() });
   return session;

@@ -28,7 +28,7 @@ export function onRegisterKeys(ctx: Ctx, session: Session, id: number, reg: Regi
     try {
       accepted = acceptRegistration(keys.reg, { rsaKey: keys.downKey.key, ecdhKey: keys.ecdh?.privateKey }, reg.random, reg.keyInfo);
     } catch (err) {
-      dropped(ctx.out, 'crypto', `REGISTER from ${hexId(id)}: key exchange failed: ${(err as Error).message}`, session.groupId);
+      dropped(ctx.out, 'crypto', `REGISTER from ${hexId(id)}: key exchange failed: ${(err as Error).message}`, session.ref);
       return 'refuse';
     }
     client = { random: Buffer.from(reg.random), ...accepted, confirmed: false, acked: false } satisfies ClientCrypto;
@@ -46,24 +46,24 @@ export function onClientKey(ctx: Ctx, session: Session, id: number, msg: ClientK
   const keys = session.keys as SessionKeys;
   const client = keys.clients.get(id);
   if (!client) {
-    dropped(ctx.out, 'unexpected', `CLIENT_KEY from ${hexId(id)} before its REGISTER`, session.groupId);
+    dropped(ctx.out, 'unexpected', `CLIENT_KEY from ${hexId(id)} before its REGISTER`, session.ref);
     return undefined;
   }
   const key = keyOfBlob(msg.publicKey);
   if (!key) {
-    dropped(ctx.out, 'crypto', `CLIENT_KEY from ${hexId(id)} holds no usable key`, session.groupId);
+    dropped(ctx.out, 'crypto', `CLIENT_KEY from ${hexId(id)} holds no usable key`, session.ref);
     return undefined;
   }
   const want = clientFingerprint(ctx.config.clientList, id);
   if (want !== undefined && !sameFingerprint(fingerprint(key), want)) {
     keys.clients.delete(id);
     session.clients.delete(id);
-    dropped(ctx.out, 'access', `client ${hexId(id)} key ${fingerprint(key)} does not match the client list`, session.groupId, 1);
+    dropped(ctx.out, 'access', `client ${hexId(id)} key ${fingerprint(key)} does not match the client list`, session.ref, 1);
     count(ctx, 'key_exchange.client.failed');
     return undefined;
   }
   if (!clientKeyValid(keys.reg.hash, key, clientHandshake(keys, client.random, client.premaster), msg.verifySignature)) {
-    dropped(ctx.out, 'crypto', `CLIENT_KEY from ${hexId(id)}: signature does not verify`, session.groupId);
+    dropped(ctx.out, 'crypto', `CLIENT_KEY from ${hexId(id)}: signature does not verify`, session.ref);
     count(ctx, 'key_exchange.client.failed');
     return undefined;
   }

@@ -22,14 +22,14 @@ export function onServerMessage(
   const mode: ProxyMode = ctx.config.mode;
   session.grtt = data[13];
   if (mode === 'client' && isMulticast(to)) {
-    dropped(ctx.out, 'unexpected', `server message to ${to}: a client proxy takes them from a server proxy`, session.groupId, 5);
+    dropped(ctx.out, 'unexpected', `server message to ${to}: a client proxy takes them from a server proxy`, session.ref, 5);
     return;
   }
   let msg: Message | undefined;
   if (func !== MessageType.ENCRYPTED) {
     const decoded = decodeMessage(data.subarray(HEADER_LEN));
     if (!decoded.ok) {
-      dropped(ctx.out, 'malformed', `from the server: ${decoded.error.toString()}`, session.groupId);
+      dropped(ctx.out, 'malformed', `from the server: ${decoded.error.toString()}`, session.ref);
       return;
     }
     msg = decoded.value;
@@ -44,9 +44,9 @@ export function onServerMessage(
   }
   if (mode === 'server') {
     if (downstream) send(ctx, data, downstream);
-    else dropped(ctx.out, 'unexpected', 'no downstream proxy yet (waiting for a heartbeat)', session.groupId, 5);
+    else dropped(ctx.out, 'unexpected', 'no downstream proxy yet (waiting for a heartbeat)', session.ref, 5);
   } else if (mode === 'client') {
     send(ctx, data, session.privateTarget);
   }
-  if (msg?.type === MessageType.ABORT) log(ctx, 1, 'Server aborted the session', session.groupId);
+  if (msg?.type === MessageType.ABORT) log(ctx, 1, 'Server aborted the session', session.ref);
 }

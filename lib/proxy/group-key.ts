@@ -20,14 +20,14 @@ export function onProxyKeyInfo(ctx: Ctx, session: Session, header: UftpHeader, m
   const accepted = acceptKeyInfo(keys.reg, header, msg, ctx.config.uid);
   if (!accepted.ok) {
     const reason = accepted.why.startsWith('KEYINFO has no entry') ? 'unexpected' : 'crypto';
-    dropped(ctx.out, reason, accepted.why, session.groupId, reason === 'crypto' ? 4 : 5);
+    dropped(ctx.out, reason, accepted.why, session.ref, reason === 'crypto' ? 4 : 5);
     if (reason === 'crypto') count(ctx, 'key_exchange.server.failed');
     return;
   }
   sendOwn(ctx, session, accepted.value.ack, session.upstream);
   if (accepted.value.first) {
     count(ctx, 'key_exchange.server.ok');
-    log(ctx, 3, 'Received group key from the server', session.groupId);
+    log(ctx, 3, 'Received group key from the server', session.ref);
     sendKeyInfo(ctx, session, waiting(keys));
   }
 }
@@ -63,7 +63,7 @@ function sendKeyInfo(ctx: Ctx, session: Session, ids: number[]): void {
     // In the server's name: its ID and GRTT, as the real proxies send it (sequence 0).
     send(ctx, encodePacket({ ...keys.serverHeader, seq: 0 }, msg), session.privateTarget);
   }
-  log(ctx, 3, `Sent KEYINFO to ${ids.length} client(s)`, session.groupId);
+  log(ctx, 3, `Sent KEYINFO to ${ids.length} client(s)`, session.ref);
   ctx.out.push({ type: 'setTimer', id: session.timerId('keyinfo'), at: ctx.clock.now + 2 * grttMs(session.grtt) });
 }
 
@@ -72,7 +72,7 @@ export function onKeyInfoTimer(ctx: Ctx, session: Session): void {
   if (!keys) return;
   keys.keyinfoRounds++;
   if (keys.keyinfoRounds >= Math.max(1, session.robust)) {
-    for (const id of waiting(keys)) log(ctx, 1, `Client ${hexId(id)} never acknowledged KEYINFO`, session.groupId);
+    for (const id of waiting(keys)) log(ctx, 1, `Client ${hexId(id)} never acknowledged KEYINFO`, session.ref);
     return;
   }
   sendKeyInfo(ctx, session, waiting(keys));
@@ -82,18 +82,18 @@ export function onKeyInfoAck(ctx: Ctx, session: Session, id: number, msg: KeyInf
   const keys = session.keys as SessionKeys;
   const client = keys.clients.get(id);
   if (!client || !keys.reg.groupMaster) {
-    dropped(ctx.out, 'unexpected', `KEYINFO_ACK from ${hexId(id)}, which has no key from here`, session.groupId);
+    dropped(ctx.out, 'unexpected', `KEYINFO_ACK from ${hexId(id)}, which has no key from here`, session.ref);
     return;
   }
   const values = { ...clientHandshake(keys, client.random, client.premaster), clientKeyBlob: client.keyBlob, groupMaster: keys.reg.groupMaster };
   if (!keyInfoAckValid(keys.reg.hash, values, msg.verifyData)) {
-    dropped(ctx.out, 'crypto', `KEYINFO_ACK from ${hexId(id)} with wrong verify data`, session.groupId);
+    dropped(ctx.out, 'crypto', `KEYINFO_ACK from ${hexId(id)} with wrong verify data`, session.ref);
     count(ctx, 'key_exchange.client.failed');
     return;
   }
   if (!client.acked) {
     count(ctx, 'key_exchange.client.ok');
-    log(ctx, 3, `Received KEYINFO_ACK from ${hexId(id)}`, session.groupId);
+    log(ctx, 3, `Received KEYINFO_ACK from ${hexId(id)}`, session.ref);
   }
   client.acked = true;
 }

@@ -28,7 +28,7 @@ export function setUpSessionKeys(
   longLivedEcdh: EcdhPair | undefined,
 ): SessionKeys | undefined {
   const fail = (why: string): undefined => {
-    dropped(ctx.out, 'crypto', `cannot join encrypted session: ${why}`, header.groupId, 1);
+    dropped(ctx.out, 'crypto', `cannot join encrypted session: ${why}`, header, 1);
     return undefined;
   };
   const crypto = sessionCrypto(enc);
@@ -42,7 +42,7 @@ export function setUpSessionKeys(
   if (!reg.ok) return fail(reg.why);
   const ecdh = ctx.config.mode === 'response' ? longLivedEcdh : reg.value.ecdh;
   if (reg.value.ecdh && !ecdh) return fail('ECDH session, but this response proxy has no ECDH key (-r:curve)');
-  log(ctx, 3, `Joining encrypted session with key ${fingerprint(downKey.key)}`, header.groupId);
+  log(ctx, 3, `Joining encrypted session with key ${fingerprint(downKey.key)}`, header);
   return { reg: reg.value, downKey, ecdh, clients: new Map(), keyinfoRounds: 0 };
 }
 

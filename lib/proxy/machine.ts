@@ -4,6 +4,7 @@
 // A session is handled with the configuration it began with (a reload changes only the sessions to come).
 import { HEADER_LEN, MessageType, UFTP_VERSION, decodePacket, type Message } from '../protocol';
 import { u32 } from '../protocol/bytes';
+import { Admission, REFUSAL_REPORT_TIMER } from './admission';
 import { onAnnounce } from './announce';
 import { log, type Ctx } from './context';
 import { onServerMessage } from './downstream';
@@ -24,10 +25,12 @@ export class Proxy implements ProxyMachine {
   private readonly heartbeats = new HeartbeatSender();
   private readonly gate: HeartbeatGate;
   private readonly proxyKey: ProxyKeyState;
+  private readonly admission: Admission;
 
   constructor(private config: ProxyConfig) {
     this.gate = new HeartbeatGate(config.mode === 'server' ? config.downstreamFingerprint : undefined);
     this.proxyKey = newProxyKeyState(config);
+    this.admission = new Admission(config.maxSessions);
   }
 
   sessionCount(): number {
@@ -89,6 +92,7 @@ export class Proxy implements ProxyMachine {
     if (session) session.lastSeen = clock.now;
     if (session && func !== MessageType.ANNOUNCE) {
       const sctx = this.within(ctx, session);
+      this.establish(sctx, session);
       if (u32(b, 4) === session.serverId) {
         onServerMessage(sctx, session, b, func, input.to, this.downstream());
       } else if (this.config.mode === 'server') {
@@ -112,7 +116,7 @@ export class Proxy implements ProxyMachine {
   private fileSeg(ctx: Ctx, b: Uint8Array): ProxyOutput[] {
     const verdict = this.fileSegVerdict(b, ctx.clock.now);
     if (isFileSegDrop(verdict)) {
-      return dropped(ctx.out, verdict.reason, `FILESEG from ${hexId(u32(b, 4))} ${verdict.why}`, u32(b, 8), 5);
+      return dropped(ctx.out, verdict.reason, `FILESEG from ${hexId(u32(b, 4))} ${verdict.why}`, { groupId: u32(b, 8), groupInst: b[12] }, 5);
     }
     if (verdict !== null) ctx.out.push({ type: 'send', data: b, to: verdict });
     return ctx.out;
@@ -136,7 +140,8 @@ export class Proxy implements ProxyMachine {
         // A repeated ANNOUNCE of a session under way is judged by the lists the session began with.
         const existing = this.sessions.get(sessionKey(header.groupId, header.groupInst));
         const actx = existing ? this.within(ctx, existing) : ctx;
-        onAnnounce(actx, this.sessions, b, header, msg as Extract<Message, { type: MessageType.ANNOUNCE }>, from, to, this.downstream(), this.proxyKey.ecdh);
+        const ann = msg as Extract<Message, { type: MessageType.ANNOUNCE }>;
+        onAnnounce(actx, this.sessions, b, header, ann, from, to, this.downstream(), (serverId) => this.admit(ctx, from, serverId), this.proxyKey.ecdh);
         this.index(this.sessions.get(sessionKey(header.groupId, header.groupInst)));
         return;
       }
@@ -169,6 +174,14 @@ export class Proxy implements ProxyMachine {
       onProxyKeyTimer(ctx, this.proxyKey);
       return;
     }
+    if (id === REFUSAL_REPORT_TIMER) {
+      const line = this.admission.report(ctx.clock.now);
+      if (line !== undefined) log(ctx, 1, line);
+      // A timer may fire a little early: the summary is then still due, at its time.
+      const due = this.admission.nextReport;
+      if (due !== undefined) ctx.out.push({ type: 'setTimer', id: REFUSAL_REPORT_TIMER, at: due });
+      return;
+    }
     const owner = this.byTimer.get(id);
     if (!owner || this.sessions.get(owner.session.key) !== owner.session) return;
     const { session, what } = owner;
@@ -176,6 +189,45 @@ export class Proxy implements ProxyMachine {
     if (what === 'aggregate') flushAggregates(sctx, session);
     else if (what === 'keyinfo') onKeyInfoTimer(sctx, session);
     else this.checkSilence(sctx, session);
+  }
+
+  /**
+   * Whether an ANNOUNCE from `from` may open a session (admission.ts). Refusals are counted here and summed up
+   * in one log line per interval; at the limit the oldest session still at its ANNOUNCE makes room.
+   */
+  private admit(ctx: Ctx, from: Endpoint, serverId: number): boolean {
+    const full = this.sessions.size >= this.admission.maxSessions;
+    const victim = full ? this.oldestPending() : undefined;
+    const reportWasDue = this.admission.nextReport;
+    const refusal = this.admission.check(from.address, serverId, ctx.clock.now, this.sessions.size, victim !== undefined);
+    if (refusal !== undefined) {
+      ctx.out.push({ type: 'count', name: 'drop.limit' }, { type: 'count', name: `session.refused.${refusal}` });
+      const due = this.admission.nextReport;
+      if (due !== undefined && due !== reportWasDue) ctx.out.push({ type: 'setTimer', id: REFUSAL_REPORT_TIMER, at: due });
+      return false;
+    }
+    if (victim !== undefined) {
+      this.admission.evicted();
+      this.end(this.within(ctx, victim), victim, 'evicted');
+    }
+    return true;
+  }
+
+  private oldestPending(): Session | undefined {
+    let oldest: Session | undefined;
+    for (const s of this.sessions.values()) if (!s.established && (oldest === undefined || s.lastSeen < oldest.lastSeen)) oldest = s;
+    return oldest;
+  }
+
+  /** The first message of a session other than its ANNOUNCE: its full timeout, and its deferred join. */
+  private establish(ctx: Ctx, session: Session): void {
+    if (session.established) return;
+    session.established = true;
+    if (session.deferredJoin !== undefined) {
+      session.joined.push(session.deferredJoin);
+      ctx.out.push({ type: 'join', ...session.deferredJoin });
+      session.deferredJoin = undefined;
+    }
   }
 
   /** 4 x ROBUST x GRTT without a datagram ends a session, once nothing is left to send for it. */
@@ -187,15 +239,24 @@ export class Proxy implements ProxyMachine {
       ctx.out.push({ type: 'setTimer', id: session.timerId('session'), at });
       return;
     }
+    this.end(ctx, session, session.established ? 'timeout' : 'pending');
+  }
+
+  /**
+   * Removes a session with its timers and joins. A session that never got past its ANNOUNCE ends with a
+   * debug line only: under a burst of forged ones, a line each would flood the log.
+   */
+  private end(ctx: Ctx, session: Session, how: 'timeout' | 'pending' | 'evicted'): void {
     this.sessions.delete(session.key);
     for (const what of ['session', 'aggregate', 'keyinfo'] as const) {
       this.byTimer.delete(session.timerId(what));
-      if (what !== 'session') ctx.out.push({ type: 'cancelTimer', id: session.timerId(what) });
+      if (what !== 'session' || how === 'evicted') ctx.out.push({ type: 'cancelTimer', id: session.timerId(what) });
     }
     for (const m of session.joined) ctx.out.push({ type: 'leave', ...m });
     session.aggregator.clear();
-    log(ctx, 2, 'Session timed out', session.groupId);
-    ctx.out.push({ type: 'count', name: 'session.timeout' });
+    if (how === 'timeout') log(ctx, 2, 'Session timed out', session.ref);
+    else log(ctx, 4, how === 'pending' ? 'Session ended: nothing but its ANNOUNCE' : 'Session ended to make room: nothing but its ANNOUNCE', session.ref);
+    ctx.out.push({ type: 'count', name: how === 'timeout' ? 'session.timeout' : `session.${how}` });
   }
 }
 

@@ -3,6 +3,7 @@ import { UFTP_VERSION, type UftpHeader } from '../protocol';
 import { Aggregator } from './aggregation';
 import type { SessionKeys } from './session-keys';
 import { sessionTimeoutMs } from '../session/timing';
+import { pendingTimeoutMs } from './admission';
 import type { Endpoint, ProxyConfig } from './types';
 
 /** Sessions are found by group ID and instance packed in one number (Map lookups on the hot path). */
@@ -58,6 +59,13 @@ export class Session {
   readonly clients = new Map<number, ClientEntry>();
   readonly aggregator = new Aggregator();
   readonly joined: Membership[] = [];
+  /**
+   * False while the session has seen nothing but ANNOUNCEs (anyone can forge those): it then expires quickly,
+   * may be evicted at the session limit, and a server or response proxy holds its join of the private group
+   * (`deferredJoin`) until the first other message, so forged sessions take no multicast memberships.
+   */
+  established = false;
+  deferredJoin?: Membership;
   readonly config: ProxyConfig;
   /** Set for encrypted sessions that this proxy takes part in (client and response proxies). */
   keys?: SessionKeys;
@@ -80,8 +88,15 @@ export class Session {
     this.config = init.config;
   }
 
+  /** The group and its instance, for log lines. */
+  get ref(): { groupId: number; groupInst: number } {
+    return { groupId: this.groupId, groupInst: this.inst };
+  }
+
+  /** 4 x ROBUST x GRTT of silence; much less while the session has seen only ANNOUNCEs. */
   timeoutMs(): number {
-    return sessionTimeoutMs(this.grtt, this.robust);
+    const full = sessionTimeoutMs(this.grtt, this.robust);
+    return this.established ? full : pendingTimeoutMs(this.grtt, full);
   }
 
   /** The UFTP header of a message this proxy sends on its own (as a client toward the server). */

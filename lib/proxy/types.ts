@@ -44,6 +44,8 @@ export interface ProxyConfig {
   keys: ProxyKey[];
   /** -e or -r:curve: the curve for ECDH key exchange, if any. */
   ecdhCurve?: string;
+  /** --max-sessions: sessions held at once (default admission.ts's DEFAULT_MAX_SESSIONS). */
+  maxSessions?: number;
 }
 
 /**

@@ -21,7 +21,7 @@ export function passUpstream(ctx: Ctx, session: Session, data: Uint8Array, func:
   if (func !== MessageType.ENCRYPTED) {
     const msg = decodeMessage(data.subarray(HEADER_LEN));
     if (!msg.ok) {
-      dropped(ctx.out, 'malformed', `upstream message: ${msg.error.toString()}`, session.groupId);
+      dropped(ctx.out, 'malformed', `upstream message: ${msg.error.toString()}`, session.ref);
       return;
     }
     if (msg.value.type === MessageType.STATUS) count(ctx, 'nak.forwarded', bitCount(msg.value.naks));
@@ -33,31 +33,31 @@ export function passUpstream(ctx: Ctx, session: Session, data: Uint8Array, func:
 export function onClientResponse(ctx: Ctx, session: Session, data: Uint8Array, func: number, from: Endpoint): void {
   const id = u32(data, 4);
   if (!clientAllowed(ctx.config.clientList, id)) {
-    dropped(ctx.out, 'access', `client ${hexId(id)} is not in the client list`, session.groupId);
+    dropped(ctx.out, 'access', `client ${hexId(id)} is not in the client list`, session.ref);
     return;
   }
   let msg: Message;
   if (func === MessageType.ENCRYPTED) {
     if (!session.keys) {
-      dropped(ctx.out, 'unexpected', `ENCRYPTED from ${hexId(id)} in an unencrypted session`, session.groupId);
+      dropped(ctx.out, 'unexpected', `ENCRYPTED from ${hexId(id)} in an unencrypted session`, session.ref);
       return;
     }
     const opened = openFromClient(session.keys, data, id);
     if (!opened.ok) {
       const reason = opened.error.kind === 'replay' ? 'replay' : opened.error.kind === 'crypto' ? 'crypto' : 'malformed';
-      dropped(ctx.out, reason, `ENCRYPTED from ${hexId(id)}: ${opened.error.toString()}`, session.groupId);
+      dropped(ctx.out, reason, `ENCRYPTED from ${hexId(id)}: ${opened.error.toString()}`, session.ref);
       return;
     }
     msg = opened.value;
   } else {
     const decoded = decodeMessage(data.subarray(HEADER_LEN));
     if (!decoded.ok) {
-      dropped(ctx.out, 'malformed', `from ${hexId(id)}: ${decoded.error.toString()}`, session.groupId);
+      dropped(ctx.out, 'malformed', `from ${hexId(id)}: ${decoded.error.toString()}`, session.ref);
       return;
     }
     msg = decoded.value;
     if (session.keys && !PLAIN_WHEN_ENCRYPTED.has(msg.type)) {
-      dropped(ctx.out, 'unexpected', `${MessageType[msg.type]} in clear from ${hexId(id)} in an encrypted session`, session.groupId);
+      dropped(ctx.out, 'unexpected', `${MessageType[msg.type]} in clear from ${hexId(id)} in an encrypted session`, session.ref);
       return;
     }
   }
@@ -72,7 +72,7 @@ function handleResponse(ctx: Ctx, session: Session, msg: Message, data: Uint8Arr
   switch (msg.type) {
     case MessageType.REGISTER: {
       const echoed = { sec: msg.tsSec, usec: msg.tsUsec };
-      log(ctx, 3, `Received REGISTER from ${hexId(id)}`, session.groupId);
+      log(ctx, 3, `Received REGISTER from ${hexId(id)}`, session.ref);
       const admission = session.keys ? onRegisterKeys(ctx, session, id, msg, echoed) : 'admit';
       if (admission === 'refuse') return;
       session.clients.set(id, { id, from });
@@ -81,7 +81,7 @@ function handleResponse(ctx: Ctx, session: Session, msg: Message, data: Uint8Arr
     }
     case MessageType.CLIENT_KEY: {
       if (!session.keys) {
-        dropped(ctx.out, 'unexpected', `CLIENT_KEY from ${hexId(id)} in an unencrypted session`, session.groupId, 5);
+        dropped(ctx.out, 'unexpected', `CLIENT_KEY from ${hexId(id)} in an unencrypted session`, session.ref, 5);
         return;
       }
       const held = onClientKey(ctx, session, id, msg);
@@ -90,7 +90,7 @@ function handleResponse(ctx: Ctx, session: Session, msg: Message, data: Uint8Arr
     }
     case MessageType.KEYINFO_ACK:
       if (session.keys) onKeyInfoAck(ctx, session, id, msg);
-      else dropped(ctx.out, 'unexpected', `KEYINFO_ACK from ${hexId(id)} in an unencrypted session`, session.groupId, 5);
+      else dropped(ctx.out, 'unexpected', `KEYINFO_ACK from ${hexId(id)} in an unencrypted session`, session.ref, 5);
       return;
     case MessageType.FILEINFO_ACK:
       gather(ctx, session, 'fileinfoAck', msg.fileId, msg.flags, {
@@ -119,10 +119,10 @@ function handleResponse(ctx: Ctx, session: Session, msg: Message, data: Uint8Arr
       return;
     case MessageType.ABORT:
       sendOwn(ctx, session, onBehalf(msg, id), session.upstream);
-      log(ctx, 1, `Client ${hexId(id)} aborted`, session.groupId);
+      log(ctx, 1, `Client ${hexId(id)} aborted`, session.ref);
       return;
     default:
-      dropped(ctx.out, 'unexpected', `${MessageType[msg.type]} from client ${hexId(id)}`, session.groupId);
+      dropped(ctx.out, 'unexpected', `${MessageType[msg.type]} from client ${hexId(id)}`, session.ref);
   }
 }
 
@@ -140,7 +140,7 @@ function gather(
   response: ClientResponse,
   line?: string,
 ): void {
-  if (line) log(ctx, 4, line, session.groupId, fileId);
+  if (line) log(ctx, 4, line, session.ref, fileId);
   const now = ctx.clock.now;
   const wait = aggregationWaitMs(session.grtt, ctx.config.aggregationPct);
   if (session.aggregator.add(kind, fileId, detail, response, now, wait)) {
@@ -161,7 +161,7 @@ export function flushAggregates(ctx: Ctx, session: Session): void {
       if (msg.type === MessageType.STATUS) count(ctx, 'nak.aggregated', bitCount(msg.naks));
     }
     if (p.kind === 'register') afterOwnRegister(ctx, session);
-    log(ctx, 3, `Sent ${SENT_NAME[p.kind]} for ${p.responses.size} client(s)`, session.groupId, p.fileId || undefined);
+    log(ctx, 3, `Sent ${SENT_NAME[p.kind]} for ${p.responses.size} client(s)`, session.ref, p.fileId || undefined);
     count(ctx, `aggregate.${p.kind}`);
   }
   const next = session.aggregator.nextDue();

@@ -1,6 +1,7 @@
 // Group memberships of a daemon's socket(s), counted: machines ask to join and leave per session, and a
 // group shared by several sessions (or a session's private group that is also a public one) is joined on
 // the kernel once and left when the last one leaves. Joins go on each listening interface.
+import { isIP } from 'node:net';
 import type { NetInterface, UdpSocket } from '../net';
 
 export interface MembershipLog {
@@ -26,7 +27,7 @@ export class Memberships {
       this.log.error(`Error ${join ? 'joining' : 'leaving'} ${group}: no socket of its address family`);
       return;
     }
-    const family = socket.family;
+    const family = isIP(group); // a dual-stack socket joins IPv4 groups on the interfaces with IPv4
     const ifaces: Array<NetInterface | undefined> = this.interfaces.filter((i) => i.addresses.some((a) => a.family === family));
     if (ifaces.length === 0) ifaces.push(undefined);
     const sourceList: Array<string | undefined> = sources && sources.length > 0 ? sources : [undefined];

@@ -19,8 +19,16 @@ export function send(ctx: AnyCtx, data: Uint8Array, to: Endpoint): void {
   ctx.out.push({ type: 'send', data, to });
 }
 
-export function log(ctx: AnyCtx, level: number, message: string, groupId?: number, fileId?: number): void {
-  ctx.out.push({ type: 'log', level, message, groupId, fileId });
+/** Which session a line is about: a group ID, or the group with its instance (shown as "[GROUPID/II:...]"). */
+export type GroupRef = number | { readonly groupId: number; readonly groupInst: number };
+
+export function groupFields(group: GroupRef | undefined): { groupId?: number; groupInst?: number } {
+  if (group === undefined || typeof group === 'number') return { groupId: group };
+  return { groupId: group.groupId, groupInst: group.groupInst };
+}
+
+export function log(ctx: AnyCtx, level: number, message: string, group?: GroupRef, fileId?: number): void {
+  ctx.out.push({ type: 'log', level, message, ...groupFields(group), fileId });
 }
 
 export function count(ctx: AnyCtx, name: string, by?: number): void {

@@ -1,5 +1,5 @@
 // Dropping a datagram is never silent: a log line at debug level and a counter named after the reason.
-import type { OutputSink } from './context';
+import { groupFields, type GroupRef, type OutputSink } from './context';
 
 export const DROP_REASONS = [
   'malformed', // does not decode
@@ -19,10 +19,10 @@ export function dropped<T extends OutputSink>(
   out: T,
   reason: DropReason,
   message: string,
-  groupId?: number,
+  group?: GroupRef,
   level = 4,
 ): T {
-  out.push({ type: 'log', level, message: `Dropped: ${message}`, groupId, drop: reason }, { type: 'count', name: `drop.${reason}` });
+  out.push({ type: 'log', level, message: `Dropped: ${message}`, ...groupFields(group), drop: reason }, { type: 'count', name: `drop.${reason}` });
   return out;
 }
 

@@ -52,6 +52,33 @@ describeLab(
       expect(await treeDigest(`${dir}/far1`)).toEqual({});
     });
 
+    // Without -O the real proxy sets IP_MULTICAST_IF to its first multicast interface (strace), not leaving the
+    // choice to the routing table: with a multicast route on c, the clients of the first interface still get it.
+    test(`${WHICH} client proxy without -O: multicasts from its first interface, whatever the multicast route`, async () => {
+      const t = lab();
+      const links = (await t.host('cproxy').exec('ip', ['-o', 'link', 'show'])).stdout;
+      const names = [...links.matchAll(/^\d+: ([^:@\s]+)/gm)].map((m) => m[1]);
+      const order = ['b', 'c'].sort((x, y) => names.indexOf(t.ifname('cproxy', x)) - names.indexOf(t.ifname('cproxy', y)));
+      if (order.some((seg) => !names.includes(t.ifname('cproxy', seg)))) throw new Error(`interfaces of cproxy: ${names.join(', ')}`);
+      const [first, other] = order.map((seg) => ({ seg, client: seg === 'b' ? 'far1' : 'far3' }));
+      const route = ['route', 'add', '224.0.0.0/4', 'dev', t.ifname('cproxy', other.seg)];
+      const added = await t.host('cproxy').exec('ip', route);
+      if (added.code !== 0) throw new Error(`ip ${route.join(' ')}: ${added.stderr}`);
+      try {
+        const dir = await t.freshDir('egress-default');
+        const src = await payload(`${dir}/src`);
+        for (const name of ['far1', 'far3']) await t.client(name, `${dir}/${name}`);
+        await t.clientProxy(WHICH);
+        await t.serverProxy(WHICH);
+        const run = await t.send([], [src.file]);
+        expect(run.log).toMatch(new RegExp(`Host: ${t.uid(first.client)}\\s+Status: Completed`));
+        expect(run.log).not.toContain(t.uid(other.client));
+        expect(await treeDigest(`${dir}/${first.client}`)).toEqual(src.digest);
+      } finally {
+        await t.host('cproxy').exec('ip', ['route', 'del', '224.0.0.0/4', 'dev', t.ifname('cproxy', other.seg)]);
+      }
+    });
+
     // The real proxy logs nothing about its buffers (and asks without FORCE: -B 104857600 gets rmem_max).
     (WHICH === 'real' ? test.skip : test)('ours: -B as root is granted in full (FORCE), and the log says so', async () => {
       const t = lab();

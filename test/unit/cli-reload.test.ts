@@ -58,7 +58,7 @@ async function uftpd(args: string[]) {
 describe('uftpproxyd reload: -S, -C, -k', () => {
   test('a changed list is applied and logged with its count and the count before', async () => {
     const servers = file('0x11110001|198.18.0.1\n');
-    const { reloader, applied } = await proxyd(['-s', '198.18.0.9', '-S', servers]);
+    const { reloader, applied } = await proxyd(['-s', '198.18.0.9', '-S', servers, '-M', '232.4.4.1']);
     writeFileSync(servers, '0x11110001|198.18.0.1\n0x11110002|198.18.0.5\n');
     expect(await reloader.reload()).toEqual({ kind: 'reloaded', lines: [`Reloaded: 2 servers in -S ${servers} (was 1)`] });
     expect(applied.map((a) => a.serverList)).toEqual([[{ id: 0x11110001, address: '198.18.0.1' }, { id: 0x11110002, address: '198.18.0.5' }]]);
@@ -163,7 +163,7 @@ function settled(): Promise<void> {
 describe('the log lines of a reload', () => {
   test('refused at level 0 with the reason; unchanged and reloaded at level 1', async () => {
     const servers = file('0x11110001|198.18.0.1\n');
-    const { reloader } = await proxyd(['-s', '198.18.0.9', '-S', servers]);
+    const { reloader } = await proxyd(['-s', '198.18.0.9', '-S', servers, '-M', '232.4.4.1']);
     const { logger, lines } = capturingLogger(0);
     writeFileSync(servers, '0x11110001|198.18.0.1|nope\n');
     await reloader.reloadAndLog(logger);

@@ -30,6 +30,8 @@ class FakeNative implements NativeSocket {
   setMulticastTtl(ttl: number) { this.record('setMulticastTtl', ttl); }
   getMulticastTtl() { return 1; }
   setMulticastLoopback(on: boolean) { this.record('setMulticastLoopback', on); }
+  setDontFragment(on: boolean) { this.record('setDontFragment', on); }
+  setV6Only(on: boolean) { this.record('setV6Only', on); }
   setMulticastInterface(ifindex: number) { this.record('setMulticastInterface', ifindex); }
   getMulticastInterface() { return 0; }
   membership(join: boolean, group: string, source: string | null, ifindex: number) {

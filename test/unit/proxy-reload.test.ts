@@ -16,11 +16,14 @@ const C2_ID = 0xc6121504;
 const OTHER = { address: '198.18.20.9', port: 33682 };
 const NEXT_GROUP = 0x0badcafe;
 
-/** A captured packet moved to another group (the header's group ID), optionally with an SSM private address. */
+/** A captured packet moved to another group (the header's group ID), optionally an ANNOUNCE with SSM public and private addresses. */
 function inGroup(h: string, groupId: number, ssm = false): Buffer {
   const b = hex(h);
   b.writeUInt32BE(groupId, 8);
-  if (ssm) b.set([232, 5, 5, 117], b.length - 4);
+  if (ssm) {
+    b.set([232, 4, 4, 1], b.length - 8);
+    b.set([232, 5, 5, 117], b.length - 4);
+  }
   return b;
 }
 

@@ -8,7 +8,7 @@ import { createProxy, isSsmAddress } from '../../lib/proxy';
 import { groupless } from '../../lib/session/heartbeat';
 import { keyOfBlob, nonceBytes } from '../../lib/session/keys';
 import {
-  C1, CLIENT_PROXY, FakeClock, REAL, SERVER, SERVER_ID, TimerWheel, config, counts, datagram, decoded, hex, sends,
+  C1, CLIENT_PROXY, FakeClock, REAL, SERVER, SERVER_ID, SERVER_PROXY, TimerWheel, config, counts, datagram, decoded, hex, sends,
 } from './proxy-helpers';
 
 const KEY = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey;
@@ -21,8 +21,9 @@ describe('response proxy', () => {
     const machine = createProxy(config('response', { keys: KEYS }));
     expect(machine.start(clock)).toEqual([{ type: 'join', group: '230.4.4.1' }]);
     const out = machine.handle(datagram(hex(REAL.announce), SERVER, '230.4.4.1'), clock);
-    expect(out).toContainEqual({ type: 'join', group: '230.5.5.117' });
     expect(sends(out)).toEqual([]);
+    // Joined with the first client's REGISTER, before the server sends anything on the private group.
+    expect(machine.handle(datagram(hex(REAL.registerC1), C1, CLIENT_PROXY.address), clock)).toContainEqual({ type: 'join', group: '230.5.5.117' });
     expect(sends(machine.handle(datagram(hex(REAL.fileseg), SERVER, '230.5.5.117'), clock))).toEqual([]);
   });
 
@@ -65,11 +66,14 @@ describe('response proxy', () => {
 });
 
 describe('-S server list', () => {
-  const ssmAnnounce = (() => {
+  /** The captured ANNOUNCE with its private address (the last 4 bytes) and optionally its public one (4 before) in 232/8. */
+  const withSsm = (publicToo: boolean): Buffer => {
     const b = hex(REAL.announce);
     b.set([232, 5, 5, 117], b.length - 4);
+    if (publicToo) b.set([232, 4, 4, 1], b.length - 8);
     return b;
-  })();
+  };
+  const ssmAnnounce = withSsm(true);
 
   test('SSM addresses', () => {
     expect(['232.1.2.3', 'ff3e::8000:1', 'FF35::1'].every(isSsmAddress)).toBe(true);
@@ -84,9 +88,14 @@ describe('-S server list', () => {
     expect(counts(machine.handle(datagram(ssmAnnounce, stranger, '230.4.4.1'), clock))).toEqual(['drop.access']);
     const notSsm = machine.handle(datagram(hex(REAL.announce), SERVER, '230.4.4.1'), clock);
     expect(counts(notSsm)).toEqual(['drop.access']);
+    // The public address is checked as well as the private one.
+    const publicNotSsm = machine.handle(datagram(withSsm(false), SERVER, '230.4.4.1'), clock);
+    expect(counts(publicNotSsm)).toEqual(['drop.access']);
+    expect(publicNotSsm).toContainEqual(expect.objectContaining({ type: 'log', message: expect.stringContaining('public address 230.4.4.1, not an SSM address') }));
     expect(machine.sessionCount()).toBe(0);
     const ok = machine.handle(datagram(ssmAnnounce, SERVER, '230.4.4.1'), clock);
-    expect(ok).toContainEqual({ type: 'join', group: '232.5.5.117', sources: [SERVER.address] });
     expect(sends(ok)).toHaveLength(1);
+    const reg = machine.handle(datagram(hex(REAL.registerByProxy), CLIENT_PROXY, SERVER_PROXY.address), clock);
+    expect(reg).toContainEqual({ type: 'join', group: '232.5.5.117', sources: [SERVER.address] });
   });
 });

@@ -3,7 +3,8 @@
 // 4 x ROBUST x GRTT of silence with nothing left behind.
 import { randomBytes } from 'node:crypto';
 import { createProxy } from '../../lib/proxy';
-import { sessionTimeoutMs } from '../../lib/session/timing';
+import { pendingTimeoutMs } from '../../lib/proxy/admission';
+import { grttMs, sessionTimeoutMs } from '../../lib/session/timing';
 import {
   CLIENT_PROXY, FakeClock, REAL, SERVER, SERVER_PROXY, TimerWheel, complete, config, counts, datagram, decoded,
   hex, packet, sends, timers,
@@ -24,13 +25,33 @@ describe('server proxy', () => {
     ]);
   });
 
-  test('a real ANNOUNCE opens a session, joins the private group and goes downstream unchanged', () => {
+  // The private group is joined when the session gets past its ANNOUNCE (the first REGISTER comes before
+  // anything the server sends there): forged ANNOUNCEs take no multicast memberships.
+  test('a real ANNOUNCE opens a session and goes downstream unchanged; the first REGISTER joins the private group', () => {
     const { machine, wheel } = serverProxy();
     const announce = hex(REAL.announce);
     const out = wheel.handle(datagram(announce, SERVER, '230.4.4.1'));
-    expect(out).toContainEqual({ type: 'join', group: '230.5.5.117' });
+    expect(out.filter((o) => o.type === 'join')).toEqual([]);
     expect(sends(out)).toEqual([{ type: 'send', data: announce, to: CLIENT_PROXY }]);
     expect(machine.sessionCount()).toBe(1);
+    const reg = wheel.handle(datagram(hex(REAL.registerByProxy), CLIENT_PROXY, SERVER_PROXY.address));
+    expect(reg.filter((o) => o.type === 'join')).toEqual([{ type: 'join', group: '230.5.5.117' }]);
+    expect(wheel.handle(datagram(hex(REAL.registerByProxy), CLIENT_PROXY, SERVER_PROXY.address)).filter((o) => o.type === 'join')).toEqual([]);
+  });
+
+  // The real proxy's lines read "[GROUPID/II:FFFF]: ..."; a restarted session (instance 3) must say 03.
+  test('session log lines carry the group instance', () => {
+    const { clock, machine, wheel } = serverProxy();
+    const announce = hex(REAL.announce);
+    announce[12] = 3; // the header's group instance
+    const groupId = announce.readUInt32BE(8);
+    const out = wheel.handle(datagram(announce, SERVER, '230.4.4.1'));
+    const logs = out.filter((o) => o.type === 'log');
+    expect(logs.length).toBeGreaterThan(0);
+    for (const line of logs) expect(line).toMatchObject({ groupId, groupInst: 3 });
+    clock.advance(60_000);
+    const ended = machine.handle({ type: 'timer', id: timers(out)[0].id }, clock);
+    expect(ended).toContainEqual(expect.objectContaining({ type: 'log', message: expect.stringMatching(/^Session ended/), groupId, groupInst: 3 }));
   });
 
   test('FILESEG goes on as the very same bytes, and only for a known group', () => {
@@ -73,11 +94,11 @@ describe('server proxy', () => {
   });
 
   test('silence for 4 x ROBUST x GRTT ends the session and leaves the private group; traffic keeps it', () => {
-    const { machine, wheel, clock } = serverProxy();
-    const out = wheel.handle(datagram(hex(REAL.announce), SERVER, '230.4.4.1'));
+    const { machine, wheel } = serverProxy();
+    wheel.handle(datagram(hex(REAL.announce), SERVER, '230.4.4.1'));
+    wheel.handle(datagram(hex(REAL.registerByProxy), CLIENT_PROXY, SERVER_PROXY.address));
     const timeout = sessionTimeoutMs(0x9d, 20);
-    expect(timers(out)[0].at).toBe(clock.now + timeout);
-    expect(wheel.advance(timeout - 1)).toEqual([]);
+    expect(wheel.advance(timeout - 1).filter((o) => o.type !== 'setTimer')).toEqual([]);
     // A FILESEG now: the session lives on, and its GRTT drops to 0x6a (10.5 ms), so its timeout to the 1 s floor.
     wheel.handle(datagram(hex(REAL.fileseg), SERVER, '230.5.5.117'));
     expect(wheel.advance(999).filter((o) => o.type !== 'setTimer')).toEqual([]);
@@ -88,16 +109,31 @@ describe('server proxy', () => {
     expect(sends(wheel.handle(datagram(hex(REAL.fileseg), SERVER, '230.5.5.117')))).toEqual([]);
   });
 
-  test('a server that only repeats its ANNOUNCE keeps the session: no timeout, no leave and join again', () => {
+  // protocol.txt 3.2: the server repeats its ANNOUNCE every 3 x GRTT (ROBUST times) until clients answer.
+  test('a server that repeats its ANNOUNCE every 3 x GRTT keeps the session: no timeout, no leave and join again', () => {
     const { machine, wheel } = serverProxy();
     wheel.handle(datagram(hex(REAL.announce), SERVER, '230.4.4.1'));
-    const timeout = sessionTimeoutMs(0x9d, 20);
+    const every = 3 * grttMs(0x9d);
     const out = [];
-    for (let i = 0; i < 4; i++) {
-      out.push(...wheel.advance(timeout / 2), ...wheel.handle(datagram(hex(REAL.announce), SERVER, '230.4.4.1')));
+    for (let i = 0; i < 20; i++) {
+      out.push(...wheel.advance(every), ...wheel.handle(datagram(hex(REAL.announce), SERVER, '230.4.4.1')));
     }
     expect(out.filter((o) => o.type === 'join' || o.type === 'leave' || o.type === 'count')).toEqual([]);
     expect(machine.sessionCount()).toBe(1);
+  });
+
+  test('a session that never gets past its ANNOUNCE ends after two missed repeats, with a debug line only', () => {
+    const { machine, wheel, clock } = serverProxy();
+    const out = wheel.handle(datagram(hex(REAL.announce), SERVER, '230.4.4.1'));
+    const pending = pendingTimeoutMs(0x9d, sessionTimeoutMs(0x9d, 20));
+    expect(pending).toBe(6 * grttMs(0x9d));
+    expect(pending).toBeLessThan(sessionTimeoutMs(0x9d, 20) / 10);
+    expect(timers(out)[0].at).toBe(clock.now + pending);
+    const end = wheel.advance(pending + 1);
+    expect(machine.sessionCount()).toBe(0);
+    expect(end.filter((o) => o.type === 'log').map((o) => o.type === 'log' && o.level)).toEqual([4]);
+    expect(counts(end)).toEqual(['session.pending']);
+    expect(end.filter((o) => o.type === 'leave')).toEqual([]); // it never joined
   });
 
   test('10 000 random datagrams: none throws, the session in flight still forwards', () => {

@@ -47,7 +47,7 @@ describe('uftpproxyd main -d', () => {
     expect(code).toBe(0);
     expect(pidWhileRunning).toBe(`${process.pid}\n`);
     expect(existsSync(pidFile)).toBe(false);
-    expect(seen).toMatchObject({ mode: 'client', uid: 0x0a0b0c0d, port, destPort: port, aggregationPct: 40 });
+    expect(seen).toMatchObject({ mode: 'client', uid: 0x0a0b0c0d, port, destPort: 1044, aggregationPct: 40 });
     expect(seen!.keys).toHaveLength(1);
     const lines = err.trimEnd().split('\n').map((l) => l.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\.\d{6}: /, ''));
     expect(lines).toEqual([
@@ -57,5 +57,31 @@ describe('uftpproxyd main -d', () => {
       'Exiting on request',
       'Counters: none',
     ]);
+  });
+
+  // The real proxy binds its listener without SO_REUSEADDR: a second one on a busy port exits 2 with
+  // "Error binding socket for listener: Address already in use". With reuse on both, two of ours shared the
+  // port and multicast was forwarded twice. The first socket here has SO_REUSEADDR, as a proxy of ours had.
+  it('a second proxy on a busy port exits 2 with "address already in use", even when the first allows reuse', async () => {
+    const first = UdpSocket.open({ family: 4, reuseAddr: true });
+    first.bind('0.0.0.0', 0);
+    const { port } = first.address();
+    let err = '';
+    let started = false;
+    try {
+      const code = await main(['-d', '-c', '-U', '0x0a0b0c0d', '-p', String(port)], {
+        stderr: (t) => (err += t),
+        createMachine: () => ({ start: () => [], handle: () => [], sessionCount: () => 0 }),
+        onRunning: (stop) => {
+          started = true;
+          stop();
+        },
+      });
+      expect(started).toBe(false);
+      expect(code).toBe(2);
+      expect(err).toMatch(/address already in use/i);
+    } finally {
+      await first.close();
+    }
   });
 });

@@ -40,10 +40,13 @@ describe('parseProxydArgs', () => {
       maxLogCount: 5,
       bufferSize: 262144,
       logFile: '/tmp/uftpproxyd.log',
+      clientListFiles: [],
+      serverListFiles: [],
       keyFiles: [],
       keySpecs: [],
       interfaces: [],
       publicGroups: ['230.4.4.1'],
+      publicGroupsGiven: false,
     });
   });
 
@@ -58,11 +61,61 @@ describe('parseProxydArgs', () => {
       mode: 'server', downstream: { host: 'cproxy', port: 3000 }, debug: true, port: 2000, destPort: 3000,
       ttl: 16, dscp: 46, nice: -5, egressInterface: 'eth1', uid: 0x11223344, logLevel: 5,
       heartbeats: [{ host: 'a', port: 1044 }, { host: 'b', port: 7 }], heartbeatIntervalSec: 5,
-      maxLogBytes: 2 * 1024 * 1024, maxLogCount: 3, bufferSize: 8388608, logFile: '/x.log', pidFile: '/x.pid',
-      clientListFile: '/c', serverListFile: '/s', keyFiles: ['k1', 'k2'],
+      maxLogBytes: 2_000_000, maxLogCount: 3, bufferSize: 8388608, logFile: '/x.log', pidFile: '/x.pid',
+      clientListFiles: ['/c'], serverListFiles: ['/s'], keyFiles: ['k1', 'k2'],
       keySpecs: [{ type: 'rsa', bits: 1024 }, { type: 'ec', curve: 'prime256v1' }],
-      interfaces: ['eth0', '198.18.250.1'], publicGroups: ['230.4.4.1', '232.1.1.1'], aggregationPct: 50,
+      interfaces: ['eth0', '198.18.250.1'], publicGroups: ['230.4.4.1', '232.1.1.1'], publicGroupsGiven: true,
+      aggregationPct: 50,
     });
+  });
+
+  // The real proxy sends to its clients (client proxy), its downstream (server proxy) and PROXY_KEY (response
+  // proxy, checked: -r -p 1999 answered a KEY_REQ on 230.4.4.1:1044) at 1044 unless -q says otherwise.
+  it.each([['-c'], ['-r'], ['-s', 'cproxy']])('-q defaults to 1044 whatever -p is (%s)', (...mode) => {
+    const o = parseProxydArgs([...mode, '-p', '1999']);
+    expect(o.port).toBe(1999);
+    expect(o.destPort).toBe(1044);
+    if (o.mode === 'server') expect(o.downstream).toEqual({ host: 'cproxy', port: 1044 });
+  });
+
+  it('repeated -M, -k, -K, -I, -H, -C and -S add up, as the real proxy\'s do', () => {
+    const o = parseProxydArgs([
+      '-s', 'cproxy', '-M', '232.1.1.1', '-M', '232.2.2.2,232.3.3.3', '-k', 'a', '-k', 'b,c', '-K', 'rsa:512', '-K', 'ec:prime256v1,rsa:1024',
+      '-I', 'eth0', '-I', 'eth1', '-H', 'h1', '-H', 'h2:7,h3', '-C', '/c1', '-C', '/c2', '-S', '/s1', '-S', '/s2',
+    ]);
+    expect(o).toMatchObject({
+      publicGroups: ['232.1.1.1', '232.2.2.2', '232.3.3.3'],
+      keyFiles: ['a', 'b', 'c'],
+      keySpecs: [{ type: 'rsa', bits: 512 }, { type: 'ec', curve: 'prime256v1' }, { type: 'rsa', bits: 1024 }],
+      interfaces: ['eth0', 'eth1'],
+      heartbeats: [{ host: 'h1', port: 1044 }, { host: 'h2', port: 7 }, { host: 'h3', port: 1044 }],
+      clientListFiles: ['/c1', '/c2'],
+      serverListFiles: ['/s1', '/s2'],
+    });
+  });
+
+  it('flags run together as getopt reads them: -rd, -rdx5, -dr (-r takes only a ":curve" attached)', () => {
+    expect(parseProxydArgs(['-rd'])).toMatchObject({ mode: 'response', debug: true });
+    expect(parseProxydArgs(['-rdx5'])).toMatchObject({ mode: 'response', debug: true, logLevel: 5 });
+    expect(parseProxydArgs(['-dr'])).toMatchObject({ mode: 'response', debug: true });
+    expect(parseProxydArgs(['-r:prime256v1'])).toMatchObject({ mode: 'response', ecdhCurve: 'prime256v1' });
+  });
+
+  it('-U takes hex without 0x as the real proxy (-U 1234 sent HB_REQ with source ID 0x00001234)', () => {
+    expect(parseProxydArgs(['-c', '-U', '1234']).uid).toBe(0x1234);
+    expect(parseProxydArgs(['-c', '-U', 'C6121502']).uid).toBe(0xc6121502);
+    expect(parseProxydArgs(['-c', '-U', '0x1234']).uid).toBe(0x1234);
+    expect(parseProxydArgs(['-c', '-U', '198.18.21.2']).uid).toBe(0xc6121502);
+  });
+
+  it('--max-sessions (ours) anywhere among the options, else the machine\'s default', () => {
+    expect(parseProxydArgs(['-c']).maxSessions).toBeUndefined();
+    expect(parseProxydArgs(['-c', '--max-sessions', '50', '-d'])).toMatchObject({ maxSessions: 50, debug: true });
+    expect(parseProxydArgs(['--max-sessions=7', '-L', '--max-sessions', '-r'])).toMatchObject({ maxSessions: 7, logFile: '--max-sessions' });
+  });
+
+  it('-g counts megabytes of 10^6 bytes', () => {
+    expect(parseProxydArgs(['-c', '-g', '1']).maxLogBytes).toBe(1_000_000);
   });
 
   it('modes: -s fp=..., -r and -r:curve (or -r with -e)', () => {
@@ -96,11 +149,16 @@ describe('uftpproxyd bad command lines', () => {
     [['-c', '-p', 'abc'], "-p: invalid port 'abc'"],
     [['-c', '-p', '0'], "-p: invalid port '0': must be 1-65535"],
     [['-c', '-q', '65536'], "-q: invalid port '65536'"],
-    [['-c', '-t', '300'], "-t: invalid ttl '300': must be 0-255"],
+    [['-c', '-t', '300'], "-t: invalid ttl '300': must be 1-255"],
+    [['-c', '-t', '0'], "-t: invalid ttl '0': must be 1-255"], // the real proxy: "Invalid ttl"
+    [['-rx'], "option requires an argument -- 'x'"],
     [['-c', '-Q', '64'], "-Q: invalid dscp '64': must be 0-63"],
     [['-c', '-N', '20'], "-N: invalid priority '20': must be -20-19"],
     [['-c', '-U', 'zz'], "-U: invalid unique ID 'zz'"],
     [['-c', '-x', '9'], "-x: invalid log level '9': must be 0-5"],
+    // Stricter than the real proxy on purpose (docs/proxy-notes.md): it takes -x 6, and -p 70000 as port 4464.
+    [['-c', '-x', '6'], "-x: invalid log level '6': must be 0-5"],
+    [['-c', '-p', '70000'], "-p: invalid port '70000': must be 1-65535"],
     [['-c', '-h', '0'], "-h: invalid heartbeat interval '0'"],
     [['-c', '-g', '0'], "-g: invalid max log size '0': must be 1-1024"],
     [['-c', '-n', '1001'], "-n: invalid max log count '1001': must be 1-1000"],
@@ -127,6 +185,8 @@ describe('uftpproxyd bad command lines', () => {
     [['-c', '-M', '198.18.250.1'], "-M: '198.18.250.1' is not a multicast address"],
     [['-c', '-M', '230.4.4.1,ff15::1'], '-M: \'ff15::1\' and \'230.4.4.1\' are of different address families'],
     [['-c', '-L', ''], '-L: empty value'],
+    [['-c', '--max-sessions', '0'], "--max-sessions: invalid number of sessions '0': must be 1-1000000"],
+    [['-c', '--max-sessions'], '--max-sessions needs an argument'],
   ])('%j -> %s', async (args, message) => {
     const pid = join(dir, 'never.pid');
     const log = join(dir, 'never.log');
@@ -144,6 +204,7 @@ describe('uftpproxyd bad command lines', () => {
     ['an unreadable key file', () => ['-k', '/nonexistent/key.pem'], () => '-k: /nonexistent/key.pem: cannot read key file'],
     ['a key file that is not a key', () => ['-k', notAKey()], () => `-k: ${notAKey()}: not a PEM private key file`],
     ['-k with -K over an existing key file', () => ['-k', keyFile(), '-K', 'rsa:512'], () => `-k: ${keyFile()}: key file already exists, will not overwrite it`],
+    ['a missing key file before a good one (-k accumulates)', () => ['-k', '/nonexistent/key.pem', '-k', keyFile()], () => '-k: /nonexistent/key.pem: cannot read key file'],
   ])('%s exits 3 before anything starts', async (_what, args, message) => {
     const log = join(dir, 'never.log');
     const { code, err } = await run('-c', '-L', log, ...args());

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { NetInterface } from '../../lib/net';
 import { fingerprint, generateKey, privateKeyPem } from '../../lib/crypto';
 import { describeLoadedKey } from '../../lib/cli/common/keys';
-import { readClientList, readServerList } from '../../lib/cli/proxyd/lists';
+import { readClientLists, readServerLists } from '../../lib/cli/proxyd/lists';
 import { parseProxydArgs } from '../../lib/cli/proxyd/options';
 import { loadProxyKeys, prepare } from '../../lib/cli/proxyd/setup';
 
@@ -32,27 +32,50 @@ function file(name: string, text: string): string {
 }
 
 describe('-C and -S list files', () => {
-  it('reads the page\'s examples, with comments and blank lines', () => {
+  it('reads the page\'s examples, with comments and blank lines', async () => {
     const c = file('clients', `# who may receive\n0x00001111|${FP.toLowerCase()}\n\n0x00002222\n198.18.1.9\n`);
-    expect(readClientList(c)).toEqual([{ id: 0x1111, fingerprint: FP }, { id: 0x2222 }, { id: 0xc6120109 }]);
+    expect(readClientLists([c])).toEqual([{ id: 0x1111, fingerprint: FP }, { id: 0x2222 }, { id: 0xc6120109 }]);
     const s = file('servers', `0x11112222|192.168.1.101|${FP}\r\n0x11113333|fe80::213:72ff:fed6:69ca\r\n`);
-    expect(readServerList(s)).toEqual([
+    expect(await readServerLists([s], 'any')).toEqual([
       { id: 0x11112222, address: '192.168.1.101', fingerprint: FP },
       { id: 0x11113333, address: 'fe80::213:72ff:fed6:69ca' },
     ]);
   });
 
+  // As the real proxy: IDs in hex without 0x, host names looked up, one server listed on IPv4 and IPv6, and
+  // the entries of every -C / -S file adding up.
+  it('reads what the real proxy reads: hex IDs without 0x, host names, one ID on two addresses, several files', async () => {
+    const s1 = file('servers-a', '11112222|localhost\n0x11112222|fd00::1\n');
+    const s2 = file('servers-b', '0x33334444|198.18.250.4\n');
+    expect(await readServerLists([s1, s2], 'any')).toEqual([
+      { id: 0x11112222, address: expect.stringMatching(/^(127\.0\.0\.1|::1)$/) },
+      { id: 0x11112222, address: 'fd00::1' },
+      { id: 0x33334444, address: '198.18.250.4' },
+    ]);
+    const c1 = file('clients-a', '1111\n');
+    const c2 = file('clients-b', '0x2222\n');
+    expect(readClientLists([c1, c2])).toEqual([{ id: 0x1111 }, { id: 0x2222 }]);
+  });
+
   it.each([
-    ['clients', '0x1\nbogus\n', "-C PATH line 2: invalid ID 'bogus'", readClientList],
-    ['clients', '0x1|12:34\n', "-C PATH line 1: invalid fingerprint '12:34'", readClientList],
-    ['clients', `0x1|${FP}|x\n`, '-C PATH line 1: too many fields', readClientList],
-    ['clients', '0x1\n\n0x00000001\n', '-C PATH line 3: ID 0x00000001 listed twice', readClientList],
-    ['servers', '0x1\n', '-S PATH line 1: want ID|IP[|fingerprint]', readServerList],
-    ['servers', '0x1|server.example\n', "-S PATH line 1: invalid IP address 'server.example'", readServerList],
-    ['servers', '# c\n0x0|198.18.250.1\n', "-S PATH line 2: invalid ID '0x0'", readServerList],
-  ])('%s %j is refused: %s', (name, text, message, reader) => {
+    ['clients', '0x1\nbogus\n', "-C PATH line 2: invalid ID 'bogus'"],
+    ['clients', '0x1|12:34\n', "-C PATH line 1: invalid fingerprint '12:34'"],
+    ['clients', `0x1|${FP}|x\n`, '-C PATH line 1: too many fields'],
+    ['clients', '0x1\n\n0x00000001\n', '-C PATH line 3: ID 0x00000001 listed twice'],
+  ])('%s %j is refused: %s', (name, text, message) => {
     const path = file(name, text);
-    expect(() => reader(path)).toThrow(message.replace('PATH', path));
+    expect(() => readClientLists([path])).toThrow(message.replace('PATH', path));
+  });
+
+  it.each([
+    ['servers', '0x1\n', '-S PATH line 1: want ID|IP[|fingerprint]'],
+    ['servers', '0x1|no-such-host.invalid\n', "-S PATH line 1: invalid name/address 'no-such-host.invalid'"],
+    ['servers', '# c\n0x0|198.18.250.1\n', "-S PATH line 2: invalid ID '0x0'"],
+    ['servers', '0x1|198.18.250.1\n1|198.18.250.1\n', '-S PATH line 2: server 0x00000001 at 198.18.250.1 listed twice'],
+    ['servers', '# nobody\n', '-S: PATH: no servers listed'],
+  ])('%s %j is refused: %s', async (name, text, message) => {
+    const path = file(name, text);
+    await expect(readServerLists([path], 4)).rejects.toThrow(message.replace('PATH', path));
   });
 });
 
@@ -65,6 +88,40 @@ describe('prepare', () => {
       heartbeats: [], heartbeatIntervalSec: 20,
     });
     expect(setup.interfaces.map((i) => i.name)).toEqual(['eth0', 'eth1']);
+  });
+
+  // strace of the real proxy: IP_MULTICAST_IF is set to the first multicast interface's address in every
+  // mode, -I or not, unless -O names another.
+  it('without -O the egress is the first multicast interface, as the real proxy sets it, -I or not', async () => {
+    expect((await prepare(parseProxydArgs(['-c']), IFACES)).egress?.name).toBe('eth0');
+    expect((await prepare(parseProxydArgs(['-s', '198.18.250.9', '-I', 'eth1']), IFACES)).egress?.name).toBe('eth0');
+    expect((await prepare(parseProxydArgs(['-r', '-M', 'ff15::4:4:1']), IFACES)).egress?.name).toBe('eth0');
+    expect((await prepare(parseProxydArgs(['-c', '-U', '0x1']), [IFACES[0]])).egress).toBeUndefined();
+  });
+
+  // strace of the real proxy: -s fd00::2 and -c -O fd00::1 with the default IPv4 -M open AF_INET6 with
+  // IPV6_V6ONLY 0 and join the IPv4 groups on it; IPv6 groups stay IPv6-only.
+  it('an IPv6 downstream, heartbeat target or -O with IPv4 groups makes a dual-stack IPv6 socket', async () => {
+    const pick = async (args: string[]) => {
+      const s = await prepare(parseProxydArgs(args), IFACES);
+      return { family: s.family, dualStack: s.dualStack };
+    };
+    expect(await pick(['-s', 'fd00:198:18::9'])).toEqual({ family: 6, dualStack: true });
+    expect(await pick(['-c', '-O', 'fd00:198:18::2'])).toEqual({ family: 6, dualStack: true });
+    expect(await pick(['-c', '-H', 'fd00:198:18::9'])).toEqual({ family: 6, dualStack: true });
+    expect(await pick(['-s', '198.18.250.9'])).toEqual({ family: 4, dualStack: false });
+    expect(await pick(['-r', '-M', 'ff15::4:4:1'])).toEqual({ family: 6, dualStack: false });
+    const s = await prepare(parseProxydArgs(['-s', 'fd00:198:18::9']), IFACES);
+    expect(s.config.downstream).toEqual({ address: 'fd00:198:18::9', port: 1044 });
+    expect(s.config.uid).toBe(0xc6120002); // from the IPv4 address, the groups' family
+    expect(s.interfaces.map((i) => i.name)).toEqual(['eth0', 'eth1']);
+  });
+
+  it('an -I address of the other family names its interface; the proxy stays of the -M family', async () => {
+    const setup = await prepare(parseProxydArgs(['-c', '-I', 'fd00:198:18::2']), IFACES);
+    expect(setup.family).toBe(4);
+    expect(setup.interfaces.map((i) => i.name)).toEqual(['eth0']);
+    expect(setup.config.uid).toBe(0xc6120002);
   });
 
   it('-I picks the interfaces (by name or address) and the UID; -O the egress; -U wins', async () => {
@@ -86,7 +143,7 @@ describe('prepare', () => {
     const c = file('c2', `0x1|${FP}\n`);
     const s = file('s2', '0x2|198.18.250.2\n');
     const setup = await prepare(
-      parseProxydArgs(['-s', '198.18.250.9', '-q', '2000', '-H', '198.18.250.11,198.18.250.12:9', '-C', c, '-S', s, '-T', '30']),
+      parseProxydArgs(['-s', '198.18.250.9', '-q', '2000', '-H', '198.18.250.11,198.18.250.12:9', '-C', c, '-S', s, '-M', '232.4.4.1', '-T', '30']),
       IFACES,
     );
     expect(setup.config).toMatchObject({
@@ -99,6 +156,20 @@ describe('prepare', () => {
       aggregationPct: 30,
     });
     expect((await prepare(parseProxydArgs(['-r:prime256v1']), IFACES)).config.ecdhCurve).toBe('prime256v1');
+  });
+
+  // The real proxy: "Default multicast address 230.4.4.1 invalid for source specific multicast" and
+  // "Invalid source specific multicast address: 230.1.1.1" (exit 1); a client proxy does not join -M.
+  it('with -S a server or response proxy wants SSM public groups; a client proxy does not', async () => {
+    const s = file('s-ssm', '0x2|198.18.250.2\n');
+    await expect(prepare(parseProxydArgs(['-s', '198.18.250.9', '-S', s]), IFACES)).rejects.toThrow(
+      'Default multicast address 230.4.4.1 invalid for source specific multicast',
+    );
+    await expect(prepare(parseProxydArgs(['-r', '-S', s, '-M', '232.1.1.1,230.1.1.1']), IFACES)).rejects.toThrow(
+      '-M: Invalid source specific multicast address: 230.1.1.1',
+    );
+    expect((await prepare(parseProxydArgs(['-r', '-S', s, '-M', '232.1.1.1']), IFACES)).config.publicGroups).toEqual(['232.1.1.1']);
+    expect((await prepare(parseProxydArgs(['-c', '-S', s]), IFACES)).config.serverList).toEqual([{ id: 2, address: '198.18.250.2' }]);
   });
 
   it('no multicast interface and no -U is an error naming -U', async () => {

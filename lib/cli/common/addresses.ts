@@ -20,12 +20,15 @@ export function splitList(opt: string, text: string): string[] {
   return items.map((item) => item.trim());
 }
 
-/** -U: "0xNNNNNNNN" (1-8 hex digits) or an IP address; 0 and 0xFFFFFFFF are reserved by the protocol. */
+/**
+ * The proxy's -U and list IDs: 1-8 hex digits with or without 0x ("1234" is 0x00001234, as the real proxy
+ * reads it), or an IP address; 0 and 0xFFFFFFFF are reserved by the protocol.
+ */
 export function parseUid(opt: string, text: string): number {
   let uid: number;
-  if (/^0x[0-9a-f]{1,8}$/i.test(text)) uid = parseInt(text.slice(2), 16);
+  if (/^(0x)?[0-9a-f]{1,8}$/i.test(text)) uid = parseInt(text.replace(/^0x/i, ''), 16);
   else if (isIP(text) !== 0) uid = addressTail32(text);
-  else throw new UsageError(`-${opt}: invalid unique ID '${text}': give 0xNNNNNNNN or an IP address`);
+  else throw new UsageError(`-${opt}: invalid unique ID '${text}': give 1-8 hex digits (0xNNNNNNNN or NNNNNNNN) or an IP address`);
   if (uid === 0 || uid === 0xffffffff) throw new UsageError(`-${opt}: invalid unique ID '${text}': 0 and 0xFFFFFFFF are reserved`);
   return uid;
 }

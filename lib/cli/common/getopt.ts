@@ -1,6 +1,8 @@
 // POSIX getopt(3) as the C programs use it, GNU flavour: short options only, "-x5" and "-x 5",
 // clustered flags ("-dc"), "::" for an argument that must be attached ("-r:curve"), "--" ends the
-// options, and operands may appear among the options (GNU permutes them to the end).
+// options, and operands may appear among the options (GNU permutes them to the end). A `colonSuffixed`
+// letter is a flag whose attached argument, if any, starts with ':' ("-r:curve"); anything else after it
+// is more flags ("-rd"), as getopt reads a plain flag.
 import { UsageError } from '../exit';
 
 export type ArgKind = 'none' | 'required' | 'attached';
@@ -36,7 +38,7 @@ export function parseOptstring(optstring: string): Map<string, ArgKind> {
  * Splits `argv` (without the program name) into options in command-line order and operands.
  * Errors are UsageErrors worded as glibc's: "invalid option -- 'z'", "option requires an argument -- 'p'".
  */
-export function getopt(argv: readonly string[], optstring: string): GetoptResult {
+export function getopt(argv: readonly string[], optstring: string, colonSuffixed = ''): GetoptResult {
   const kinds = parseOptstring(optstring);
   const options: ParsedOption[] = [];
   const operands: string[] = [];
@@ -59,6 +61,10 @@ export function getopt(argv: readonly string[], optstring: string): GetoptResult
         continue;
       }
       const rest = word.slice(j + 1);
+      if (kind === 'attached' && colonSuffixed.includes(opt) && !rest.startsWith(':')) {
+        options.push({ opt });
+        continue;
+      }
       if (kind === 'attached') {
         options.push(rest === '' ? { opt } : { opt, arg: rest });
       } else if (rest !== '') {

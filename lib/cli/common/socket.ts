@@ -12,6 +12,8 @@ export interface SocketSetup {
   egress?: NetInterface;
   /** SO_REUSEADDR (default on); off, a second daemon on a busy port fails with EADDRINUSE as the real uftpd. */
   reuseAddr?: boolean;
+  /** IPv6 socket that carries IPv4 too (the real proxy's IPV6_V6ONLY = 0). */
+  dualStack?: boolean;
 }
 
 export class NetworkError extends Error {
@@ -24,7 +26,7 @@ export function openUdpSocket(setup: SocketSetup, open = UdpSocket.open): UdpSoc
 
 /** The same, with what the kernel made of the receive buffer request (for the overflow warnings). */
 export function openUdpSocketWithGrant(setup: SocketSetup, open = UdpSocket.open): { socket: UdpSocket; receiveGrant: BufferGrant } {
-  const socket = open({ family: setup.family, reuseAddr: setup.reuseAddr ?? true });
+  const socket = open({ family: setup.family, reuseAddr: setup.reuseAddr ?? true, ...(setup.dualStack ? { dualStack: true } : {}) });
   let step = 'bind';
   let receiveGrant: BufferGrant;
   try {

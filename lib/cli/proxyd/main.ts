@@ -56,8 +56,18 @@ function runDaemon(argv: readonly string[], io: ProxydIo): Promise<number> {
       const { config, keys } = loadProxyKeys(setup);
       for (const key of keys) logger.notice(describeLoadedKey(key));
       const { port, bufferSize, dscp, ttl } = options;
-      const { socket, receiveGrant } = openUdpSocketWithGrant({ family: setup.family, port, bufferSize, dscp, ttl, egress: setup.egress });
+      // As the real proxy: no SO_REUSEADDR (a second proxy on a busy port fails, exit 2, instead of sharing
+      // it), and the don't-fragment bit off (IP_MTU_DISCOVER = DONT), so a tunnel whose MTU is smaller than
+      // the server's datagrams fragments them instead of dropping them.
+      const { socket, receiveGrant } = openUdpSocketWithGrant({
+        family: setup.family, dualStack: setup.dualStack, port, bufferSize, dscp, ttl, egress: setup.egress, reuseAddr: false,
+      });
       cleanups.push(() => socket.close());
+      try {
+        socket.setDontFragment(false);
+      } catch (err) {
+        logger.log(1, `Warning: the don't-fragment bit stays as the system sets it: ${(err as Error).message}`);
+      }
       const reported = { receive: socket.getRecvBufferSize(), send: socket.getSendBufferSize() };
       for (const r of bufferReports(bufferSize, reported, undefined, receiveGrant.forced)) logger.log(r.level, r.message);
       const dscpLine = dscpLogLine(dscp, socket.dscpMarking());

@@ -5,6 +5,7 @@ import type { ProxyMode } from '../../proxy/types';
 import { parseHostPort, parseUid, splitList, type HostPort } from '../common/addresses';
 import { parseFingerprint } from '../common/fingerprint';
 import { getopt } from '../common/getopt';
+import { takeLongOptions } from '../common/long-options';
 import { parseCurve, parseKeySpecs } from '../common/keys';
 import { DEFAULT_LOG_LEVEL } from '../common/log';
 import { parseInteger, RANGES } from '../common/numbers';
@@ -19,8 +20,15 @@ export const DEFAULT_LOG_FILE = WINDOWS ? 'C:\\uftpproxyd_log.txt' : '/tmp/uftpp
 export const DEFAULT_BUFFER_SIZE = 262144;
 export const DEFAULT_HEARTBEAT_SEC = 20;
 export const DEFAULT_MAX_LOG_COUNT = 5;
+/** -g counts megabytes of 10^6 bytes, as the real proxy rolls its log. */
+const LOG_MB = 1_000_000;
+/** -t: the real proxy refuses 0 ("Invalid ttl"). */
+const TTL_RANGE = { min: 1, max: 255 };
 
 export const OPTSTRING = 's:cr::dp:t:Q:N:O:U:q:mx:H:h:g:n:B:L:P:C:S:k:K:e:I:M:T:';
+/** Ours: how many sessions the proxy holds at once (admission.ts bounds what forged ANNOUNCEs can make). */
+export const MAX_SESSIONS_OPTION = '--max-sessions';
+const MAX_SESSIONS_RANGE = { min: 1, max: 1_000_000 };
 
 export interface ProxydOptions {
   mode: ProxyMode;
@@ -32,6 +40,7 @@ export interface ProxydOptions {
   ecdhCurve?: string;
   debug: boolean;
   port: number;
+  /** -q: default 1044 whatever -p is, as the real proxy (its clients and downstream listen there). */
   destPort: number;
   ttl: number;
   dscp: number;
@@ -47,26 +56,35 @@ export interface ProxydOptions {
   bufferSize: number;
   logFile: string;
   pidFile?: string;
-  clientListFile?: string;
-  serverListFile?: string;
+  /** -C and -S, accumulated over repeats: every file's entries count. */
+  clientListFiles: string[];
+  serverListFiles: string[];
+  /** -k, -K, -I, -M and -H accumulate over repeats too, as the real proxy's. */
   keyFiles: string[];
   keySpecs: KeySpec[];
   interfaces: string[];
   publicGroups: string[];
+  /** Whether -M was given (else publicGroups is the default). */
+  publicGroupsGiven: boolean;
   aggregationPct?: number;
+  /** --max-sessions; absent = the proxy machine's default. */
+  maxSessions?: number;
 }
 
 /** Parses argv (without the program name). Throws UsageError naming the option on any problem. */
 export function parseProxydArgs(argv: readonly string[]): ProxydOptions {
-  const { options, operands } = getopt(argv, OPTSTRING);
+  const long = takeLongOptions(argv, OPTSTRING, [MAX_SESSIONS_OPTION], () => 'a number of sessions');
+  const maxSessions = long.values.get(MAX_SESSIONS_OPTION);
+  const { options, operands } = getopt(long.argv, OPTSTRING, 'r');
   if (operands.length > 0) throw new UsageError(`unexpected argument '${operands[0]}'`);
   const modes: string[] = [];
   let server: string | undefined;
   let responseCurve: string | undefined;
   let ecdhCurve: string | undefined;
-  let keyFiles: string[] = [];
-  let keySpecs: KeySpec[] = [];
-  let heartbeatText: string | undefined;
+  const keyFiles: string[] = [];
+  const keySpecs: KeySpec[] = [];
+  const heartbeatTexts: string[] = [];
+  const publicGroups: string[] = [];
   const o: Omit<ProxydOptions, 'mode' | 'destPort'> & { destPort?: number } = {
     debug: false,
     port: DEFAULT_PORT,
@@ -79,10 +97,13 @@ export function parseProxydArgs(argv: readonly string[]): ProxydOptions {
     maxLogCount: DEFAULT_MAX_LOG_COUNT,
     bufferSize: DEFAULT_BUFFER_SIZE,
     logFile: DEFAULT_LOG_FILE,
+    clientListFiles: [],
+    serverListFiles: [],
     keyFiles: [],
     keySpecs: [],
     interfaces: [],
-    publicGroups: [DEFAULT_PUBLIC_GROUP],
+    publicGroups: [],
+    publicGroupsGiven: false,
   };
   for (const { opt, arg = '' } of options) {
     switch (opt) {
@@ -98,27 +119,27 @@ export function parseProxydArgs(argv: readonly string[]): ProxydOptions {
       case 'd': o.debug = true; break;
       case 'p': o.port = parseInteger(opt, 'port', arg, RANGES.port); break;
       case 'q': o.destPort = parseInteger(opt, 'port', arg, RANGES.port); break;
-      case 't': o.ttl = parseInteger(opt, 'ttl', arg, RANGES.ttl); break;
+      case 't': o.ttl = parseInteger(opt, 'ttl', arg, TTL_RANGE); break;
       case 'Q': o.dscp = parseInteger(opt, 'dscp', arg, RANGES.dscp); break;
       case 'N': o.nice = parseInteger(opt, 'priority', arg, RANGES.nice); break;
       case 'O': o.egressInterface = nonEmpty(opt, arg); break;
       case 'U': o.uid = parseUid(opt, arg); break;
       case 'm': break; // the Windows system key store: no effect elsewhere, as the page says
       case 'x': o.logLevel = parseInteger(opt, 'log level', arg, RANGES.logLevel); break;
-      case 'H': heartbeatText = arg; break;
+      case 'H': heartbeatTexts.push(arg); break;
       case 'h': o.heartbeatIntervalSec = parseInteger(opt, 'heartbeat interval', arg, RANGES.heartbeatSec); break;
-      case 'g': o.maxLogBytes = parseInteger(opt, 'max log size', arg, RANGES.maxLogSizeMb) * 1024 * 1024; break;
+      case 'g': o.maxLogBytes = parseInteger(opt, 'max log size', arg, RANGES.maxLogSizeMb) * LOG_MB; break;
       case 'n': o.maxLogCount = parseInteger(opt, 'max log count', arg, RANGES.maxLogCount); break;
       case 'B': o.bufferSize = parseInteger(opt, 'buffer size', arg, RANGES.bufferSize); break;
       case 'L': o.logFile = nonEmpty(opt, arg); break;
       case 'P': o.pidFile = nonEmpty(opt, arg); break;
-      case 'C': o.clientListFile = nonEmpty(opt, arg); break;
-      case 'S': o.serverListFile = nonEmpty(opt, arg); break;
-      case 'k': keyFiles = splitList(opt, arg); break;
-      case 'K': keySpecs = parseKeySpecs(opt, arg); break;
+      case 'C': o.clientListFiles.push(nonEmpty(opt, arg)); break;
+      case 'S': o.serverListFiles.push(nonEmpty(opt, arg)); break;
+      case 'k': keyFiles.push(...splitList(opt, arg)); break;
+      case 'K': keySpecs.push(...parseKeySpecs(opt, arg)); break;
       case 'e': ecdhCurve = parseCurve(opt, arg); break;
-      case 'I': o.interfaces = splitList(opt, arg); break;
-      case 'M': o.publicGroups = splitList(opt, arg); break;
+      case 'I': o.interfaces.push(...splitList(opt, arg)); break;
+      case 'M': publicGroups.push(...splitList(opt, arg)); break;
       case 'T': o.aggregationPct = parseInteger(opt, 'interval percentage', arg, RANGES.aggregationPct); break;
     }
   }
@@ -130,10 +151,13 @@ export function parseProxydArgs(argv: readonly string[]): ProxydOptions {
   if (responseCurve !== undefined && ecdhCurve !== undefined && responseCurve !== ecdhCurve) {
     throw new UsageError(`-r:${responseCurve} and -e ${ecdhCurve} name different curves`);
   }
-  const destPort = o.destPort ?? o.port;
-  const heartbeats = heartbeatText === undefined ? [] : splitList('H', heartbeatText).map((h) => parseHostPort('H', h, DEFAULT_PORT));
-  const result: ProxydOptions = { ...o, mode: modeOf(modes[0]), destPort, heartbeats, keyFiles, keySpecs };
+  const destPort = o.destPort ?? DEFAULT_PORT;
+  const heartbeats = heartbeatTexts.flatMap((text) => splitList('H', text)).map((h) => parseHostPort('H', h, DEFAULT_PORT));
+  const publicGroupsGiven = publicGroups.length > 0;
+  if (!publicGroupsGiven) publicGroups.push(DEFAULT_PUBLIC_GROUP);
+  const result: ProxydOptions = { ...o, mode: modeOf(modes[0]), destPort, heartbeats, keyFiles, keySpecs, publicGroups, publicGroupsGiven };
   if (result.mode === 'response') result.ecdhCurve = responseCurve ?? ecdhCurve;
+  if (maxSessions !== undefined) result.maxSessions = parseInteger(MAX_SESSIONS_OPTION.slice(1), 'number of sessions', maxSessions, MAX_SESSIONS_RANGE);
   if (server !== undefined) {
     if (server.startsWith('fp=')) result.downstreamFingerprint = parseFingerprint('-s', server.slice(3));
     else result.downstream = { host: nonEmpty('s', server), port: destPort };

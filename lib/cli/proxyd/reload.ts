@@ -4,21 +4,21 @@
 import type { ProxyReconfig } from '../../proxy/types';
 import { keyChange, keySources, keysOnReload, joinSources, listChange } from '../common/reload-changes';
 import { Reloader } from '../common/reloader';
-import { readClientList, readServerList } from './lists';
+import { readClientLists, readServerLists } from './lists';
 import type { ProxydSetup } from './setup';
 
 /** `current`: what the daemon started with; `apply` hands a new configuration to the proxy machine. */
 export function proxydReloader(setup: ProxydSetup, current: ProxyReconfig, apply: (next: ProxyReconfig) => void): Reloader<ProxyReconfig> {
-  const { serverListFile, clientListFile, keyFiles, keySpecs } = setup.options;
-  const serverLabel = serverListFile === undefined ? '' : `-S ${serverListFile}`;
-  const clientLabel = clientListFile === undefined ? '' : `-C ${clientListFile}`;
+  const { serverListFiles, clientListFiles, keyFiles, keySpecs } = setup.options;
+  const serverLabel = serverListFiles.length === 0 ? '' : `-S ${serverListFiles.join(', ')}`;
+  const clientLabel = clientListFiles.length === 0 ? '' : `-C ${clientListFiles.join(', ')}`;
   const keyLabel = keySources(keyFiles, keySpecs);
   return new Reloader<ProxyReconfig>(current, {
     sources: joinSources(serverLabel, clientLabel, keyLabel),
     async read() {
       const next: ProxyReconfig = { keys: keysOnReload(keyFiles, keySpecs, current.keys) };
-      if (serverListFile !== undefined) next.serverList = readServerList(serverListFile);
-      if (clientListFile !== undefined) next.clientList = readClientList(clientListFile);
+      if (serverListFiles.length > 0) next.serverList = await readServerLists(serverListFiles, setup.dualStack ? 'any' : setup.family);
+      if (clientListFiles.length > 0) next.clientList = readClientLists(clientListFiles);
       return next;
     },
     changes: (old, next) => [

@@ -12,5 +12,6 @@ export const USAGE = [
   '    [ -K rsa:key_length | ec:curve[,rsa:key_length | ec:curve...]]',
   '    [ -I interface[,interface...] ] [ -M pub_mcast_addr[,pub_mcast_addr...] ]',
   '    [ --metrics [host:]port ]   (ours: Prometheus metrics at /metrics, host default 127.0.0.1)',
+  '    [ --max-sessions count ]    (ours: sessions held at once, default 1000)',
   'uftpproxyd --install-service NAME [ options ] | --remove-service NAME   (ours: Windows service)',
 ].join('\n');

@@ -1,0 +1,122 @@
+// Which ANNOUNCEs may open a session. An ANNOUNCE is unauthenticated and anyone on the segment can send
+// thousands with new group IDs; each would hold a session (memory, a timer, perhaps a join) until it timed
+// out. So: a cap on sessions, new sessions per source limited by token buckets (one per source address and
+// server ID, and a wider one per address: a client proxy hears every server through one server proxy, and a
+// flood forwarded by it must not use up the rate of the servers behind it), and the refusals
+// counted and logged as one line per interval, not per packet. Sessions that never get past their ANNOUNCE
+// expire quickly (pendingTimeoutMs) and, at the cap, the oldest of them makes room for a new one, so the
+// sessions that carry traffic are never the ones to go. Sans-I/O: the clock comes in, outputs go out.
+import { grttMs, MIN_SESSION_TIMEOUT_MS } from '../session/timing';
+
+export const DEFAULT_MAX_SESSIONS = 1000;
+/** New sessions a server (address and ID) may open per second, and in a burst: one per uftp process. */
+export const NEW_SESSIONS_PER_SEC = 5;
+export const NEW_SESSIONS_BURST = 20;
+/** The same for all servers behind one address (a server proxy, or one host forging server IDs). */
+export const NEW_SESSIONS_PER_SEC_PER_ADDRESS = 4 * NEW_SESSIONS_PER_SEC;
+export const NEW_SESSIONS_BURST_PER_ADDRESS = 4 * NEW_SESSIONS_BURST;
+/** Sources whose buckets are remembered; past it the longest-idle ones are forgotten (a full bucket anyway). */
+export const MAX_TRACKED_SOURCES = 4096;
+/** Refusals are summed up in one log line per this interval. */
+export const REFUSAL_REPORT_MS = 10_000;
+export const REFUSAL_REPORT_TIMER = 'admission-report';
+/** A pending session may wait this long for an ANNOUNCE that is not repeated (see pendingTimeoutMs). */
+const PENDING_MAX_MS = 30_000;
+
+/**
+ * How long a session that has seen only ANNOUNCEs lives without one: the server repeats its ANNOUNCE every
+ * 3 x GRTT (protocol.txt 3.2), so two missed repeats, with the spec's one-second floor and at most 30 s, and
+ * never longer than the session's own timeout.
+ */
+export function pendingTimeoutMs(grttByte: number, sessionTimeoutMs: number): number {
+  const twoRepeats = 6 * grttMs(grttByte);
+  return Math.min(sessionTimeoutMs, Math.min(PENDING_MAX_MS, Math.max(MIN_SESSION_TIMEOUT_MS, twoRepeats)));
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+export type Refusal = 'rate' | 'full';
+
+export class Admission {
+  private readonly buckets = new Map<string, Bucket>();
+  private refused = { rate: 0, full: 0, evicted: 0 };
+  private readonly sources = new Map<string, number>();
+  private reportDue: number | undefined;
+
+  constructor(readonly maxSessions: number = DEFAULT_MAX_SESSIONS) {}
+
+  /**
+   * Whether `source` may open a session now; undefined = yes, else why not. `sessions` is how many there
+   * are, `canEvict` whether one of them is only pending (its eviction makes room).
+   */
+  check(source: string, serverId: number, now: number, sessions: number, canEvict: boolean): Refusal | undefined {
+    if (sessions >= this.maxSessions && !canEvict) return this.refuse('full', source, now);
+    const server = this.bucket(`${source}|${serverId >>> 0}`, now, NEW_SESSIONS_PER_SEC, NEW_SESSIONS_BURST);
+    const address = this.bucket(source, now, NEW_SESSIONS_PER_SEC_PER_ADDRESS, NEW_SESSIONS_BURST_PER_ADDRESS);
+    if (server.tokens < 1 || address.tokens < 1) return this.refuse('rate', source, now);
+    server.tokens -= 1;
+    address.tokens -= 1;
+    return undefined;
+  }
+
+  /** A pending session was ended to make room for a new one. */
+  evicted(): void {
+    this.refused.evicted++;
+  }
+
+  /** When the next summary line is due (a timer), if refusals wait to be reported. */
+  get nextReport(): number | undefined {
+    return this.reportDue;
+  }
+
+  /** The summary of what was refused since the last one; undefined when nothing was. */
+  report(now: number): string | undefined {
+    if (this.reportDue === undefined || now < this.reportDue) return undefined;
+    this.reportDue = undefined;
+    const { rate, full, evicted } = this.refused;
+    if (rate + full + evicted === 0) return undefined;
+    const busiest = [...this.sources].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([s, n]) => `${s} (${n})`);
+    this.refused = { rate: 0, full: 0, evicted: 0 };
+    this.sources.clear();
+    const parts = [
+      rate > 0 ? `${rate} over ${NEW_SESSIONS_PER_SEC} new per second from one server (${NEW_SESSIONS_PER_SEC_PER_ADDRESS} from one address)` : '',
+      full > 0 ? `${full} at the limit of ${this.maxSessions} sessions` : '',
+      evicted > 0 ? `${evicted} sessions that never got past their ANNOUNCE ended early to make room` : '',
+    ].filter((p) => p !== '');
+    const from = busiest.length > 0 ? `; most from ${busiest.join(', ')}` : '';
+    return `New sessions refused in the last ${REFUSAL_REPORT_MS / 1000} s: ${parts.join(', ')}${from}`;
+  }
+
+  private refuse(why: Refusal, source: string, now: number): Refusal {
+    this.refused[why]++;
+    if (this.sources.has(source) || this.sources.size < MAX_TRACKED_SOURCES) this.sources.set(source, (this.sources.get(source) ?? 0) + 1);
+    this.reportDue ??= now + REFUSAL_REPORT_MS;
+    return why;
+  }
+
+  private bucket(key: string, now: number, perSec: number, burst: number): Bucket {
+    let bucket = this.buckets.get(key);
+    if (bucket === undefined) {
+      if (this.buckets.size >= MAX_TRACKED_SOURCES) this.forgetIdle();
+      bucket = { tokens: burst, at: now };
+    } else {
+      this.buckets.delete(key); // re-inserted last: the Map's order is least recently used first
+      bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * perSec);
+      bucket.at = now;
+    }
+    this.buckets.set(key, bucket);
+    return bucket;
+  }
+
+  /** Forgets the least recently used quarter of the sources: their buckets would be full again soon. */
+  private forgetIdle(): void {
+    let drop = Math.max(1, this.buckets.size >> 2);
+    for (const source of this.buckets.keys()) {
+      if (drop-- <= 0) break;
+      this.buckets.delete(source);
+    }
+  }
+}
