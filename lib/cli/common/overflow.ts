@@ -85,6 +85,8 @@ export class OverflowWatch {
   ) {
     const start = now();
     this.watches = sockets.map(({ socket, buffer }) => ({ socket, buffer, reported: 0, reportedAt: start, nextLineAt: start }));
+    // Said at start, where it belongs in the log (a stop within the first poll would put it after "Exiting").
+    for (const w of this.watches) if (w.socket.receiveDrops() === undefined) this.sayUnavailable(w.socket.family);
     this.timer = setInterval(() => this.check(false), POLL_MS);
     this.timer.unref();
   }
