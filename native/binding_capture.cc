@@ -13,6 +13,7 @@
 #include "binding_errors.h"
 #include "binding_handlers.h"
 #include "binding_init.h"
+#include "env_cleanup_link.h"
 #include "capture_core.h"
 #include "poll_watcher.h"
 
@@ -47,40 +48,18 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
       throw err;
     }
     check(env_, core_.open(static_cast<uint16_t>(port), ifindex));
-    cleanup_ = new CleanupLink{this, nullptr};
-    if (napi_add_async_cleanup_hook(env_, &NativeCapture::OnEnvCleanup, cleanup_, &cleanup_->hook) != napi_ok) {
-      delete cleanup_;
-      cleanup_ = nullptr;
-    }
+    cleanup_ = EnvCleanupLink<NativeCapture>::Add(env_, this);
   }
 
   ~NativeCapture() override { Shutdown(); }
 
  private:
-  // As in Socket: the hook holds this link, which outlives the capture until libuv lets go of the poll handle.
-  struct CleanupLink {
-    NativeCapture* capture;
-    napi_async_cleanup_hook_handle hook;
-  };
-
-  static void OnEnvCleanup(napi_async_cleanup_hook_handle, void* arg) {
-    NativeCapture* capture = static_cast<CleanupLink*>(arg)->capture;
-    if (capture != nullptr) capture->Shutdown();
-  }
-
-  static void ReleaseCleanupLink(void* arg) {
-    auto* link = static_cast<CleanupLink*>(arg);
-    napi_remove_async_cleanup_hook(link->hook);
-    delete link;
-  }
+  friend class EnvCleanupLink<NativeCapture>;
 
   // Idempotent; touches no JS.
   void Shutdown() {
     closed_ = true;
-    CleanupLink* link = cleanup_;
-    cleanup_ = nullptr;
-    if (link != nullptr) link->capture = nullptr;
-    watcher_.close(link != nullptr ? &NativeCapture::ReleaseCleanupLink : nullptr, link);
+    EnvCleanupLink<NativeCapture>::Close(&cleanup_, &watcher_);
     core_.close();
   }
 
@@ -210,7 +189,7 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   bool closed_ = false;
   bool pinned_ = false;
   int poll_errors_ = 0;
-  CleanupLink* cleanup_ = nullptr;
+  EnvCleanupLink<NativeCapture>* cleanup_ = nullptr;
 };
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "binding_errors.h"
 #include "binding_handlers.h"
 #include "binding_init.h"
+#include "env_cleanup_link.h"
 #include "binding_receive_area.h"
 #include "poll_watcher.h"
 #include "socket_core.h"
@@ -68,13 +69,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     if (family != 4 && family != 6) throw Napi::RangeError::New(env_, "family must be 4 or 6");
     HandlerCaller::Keep(info.This().As<Napi::Object>(), info[2]);
     check(env_, core_.open(family == 4 ? AF_INET : AF_INET6, info[1].ToBoolean()));
-    // Asynchronous, so that Node keeps the addon loaded until libuv has
-    // called back about the poll handle, also when a worker is torn down.
-    cleanup_ = new CleanupLink{this, nullptr};
-    if (napi_add_async_cleanup_hook(env_, &NativeSocket::OnEnvCleanup, cleanup_, &cleanup_->hook) != napi_ok) {
-      delete cleanup_;
-      cleanup_ = nullptr;
-    }
+    cleanup_ = EnvCleanupLink<NativeSocket>::Add(env_, this);
   }
 
   ~NativeSocket() override {
@@ -83,25 +78,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   }
 
  private:
-  // What the environment's cleanup hook holds: not the socket, which the GC may
-  // free while libuv still has its poll handle (and so the hook), but this link,
-  // which lives until the hook is removed and forgets the socket when it goes.
-  struct CleanupLink {
-    NativeSocket* socket;
-    napi_async_cleanup_hook_handle hook;
-  };
-
-  static void OnEnvCleanup(napi_async_cleanup_hook_handle, void* arg) {
-    // No socket: it shut down already, and the hook goes when libuv lets go of its handle.
-    NativeSocket* socket = static_cast<CleanupLink*>(arg)->socket;
-    if (socket != nullptr) socket->Shutdown();
-  }
-
-  static void ReleaseCleanupLink(void* arg) {
-    auto* link = static_cast<CleanupLink*>(arg);
-    napi_remove_async_cleanup_hook(link->hook);
-    delete link;
-  }
+  friend class EnvCleanupLink<NativeSocket>;
 
   // Idempotent; touches no JS. The cleanup hook is released only once libuv
   // has let go of the poll handle, which may outlive this object.
@@ -114,10 +91,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     resting_ = false;
     closed_ = true;
     receiving_ = false;
-    CleanupLink* link = cleanup_;
-    cleanup_ = nullptr;
-    if (link != nullptr) link->socket = nullptr;
-    watcher_.close(link != nullptr ? &NativeSocket::ReleaseCleanupLink : nullptr, link);
+    EnvCleanupLink<NativeSocket>::Close(&cleanup_, &watcher_);
     core_.close();
   }
 
@@ -564,7 +538,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   bool closed_ = false;
   bool pinned_ = false;
   int poll_errors_ = 0;  // in a row
-  CleanupLink* cleanup_ = nullptr;
+  EnvCleanupLink<NativeSocket>* cleanup_ = nullptr;
 };
 
 

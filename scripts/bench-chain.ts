@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { Lab, labAvailable, sha256File } from './lab';
 import { BUFFER, CHAIN_SERVER_ARGS, runChainRound, type Suite } from './bench/chain-round';
 import { printRun, printSummary, type ChainRecord, type RunKind } from './bench/chain-report';
-import { nonNegativeInt, oneOf, positiveInt, profileFlags, writeRandom } from './bench/common';
+import { alternating, nonNegativeInt, oneOf, positiveInt, profileFlags, runBenchmark, writeRandom } from './bench/common';
 import { PROXY_LAB } from './bench/proxy-topology';
 import { uftpRunUnavailable } from './bench/uftp-run';
 import { checkRealPrograms } from './bench/real-programs';
@@ -60,7 +60,7 @@ async function main(): Promise<number> {
       records.push(record);
     };
     for (let round = 1; round <= rounds; round++) {
-      const order: Suite[] = round % 2 ? ['real', 'ours'] : ['ours', 'real'];
+      const order = alternating<Suite>(round, 'real', 'ours');
       for (const suite of order.filter((s) => only === undefined || s === only)) await run(round, suite, 'normal', BUFFER);
       if (forceBuffer > 0 && only !== 'real') await run(round, 'ours', 'force', forceBuffer);
     }
@@ -70,10 +70,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`bench:chain: ${err instanceof Error ? err.message : err}`);
-    process.exit(1);
-  },
-);
+runBenchmark('bench:chain', main);

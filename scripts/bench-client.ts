@@ -19,13 +19,9 @@ import { parseArgs } from 'node:util';
 import { Lab, labAvailable, sha256File } from './lab';
 import { BUFFER, CLIENT_LAB, runSession, type Cipher, type ClientRun } from './bench/client-round';
 import { printSession, printSummary, type SessionKind, type SessionRecord } from './bench/client-report';
-import { oneOf, positiveInt, profileFlags, writeRandom } from './bench/common';
+import { alternating, nonNegativeInt, oneOf, positiveInt, profileFlags, runBenchmark, writeRandom } from './bench/common';
 import type { ClientImpl } from './bench/programs';
 import { checkRealPrograms } from './bench/real-programs';
-
-function nonNegativeInt(name: string, text: string): number {
-  return text === '0' ? 0 : positiveInt(name, text);
-}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -67,7 +63,7 @@ async function main(): Promise<number> {
       records.push(record);
     };
     for (let round = 1; round <= rounds; round++) {
-      const order: ClientImpl[] = round % 2 ? ['real', 'ours'] : ['ours', 'real'];
+      const order = alternating<ClientImpl>(round, 'real', 'ours');
       for (const cipher of round % 2 ? ciphers : [...ciphers].reverse()) {
         if (only === undefined) await session(round, cipher, 'together', order.map((which) => ({ which, buffer: BUFFER })));
         for (const which of order.filter((w) => only === undefined || w === only)) await session(round, cipher, 'alone', [{ which, buffer: BUFFER }]);
@@ -80,10 +76,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`bench:client: ${err instanceof Error ? err.message : err}`);
-    process.exit(1);
-  },
-);
+runBenchmark('bench:client', main);

@@ -15,7 +15,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Lab, labAvailable, sha256File } from './lab';
-import { oneOf, positiveInt, profileFlags, writeRandom } from './bench/common';
+import { alternating, oneOf, positiveInt, profileFlags, runBenchmark, writeRandom } from './bench/common';
 import { printRun, printSummary } from './bench/proxy-report';
 import { BUFFER, runRound, type RoundResult } from './bench/proxy-round';
 import { PROXY_LAB, type ProxyImpl } from './bench/proxy-topology';
@@ -49,7 +49,7 @@ async function main(): Promise<number> {
     console.log(`${bytes / 1024 / 1024} MiB, ${rounds} rounds; real uftp -R -1 -> server proxy -> client proxy -> 2 real uftpd; -B ${BUFFER} everywhere${forced}`);
     const results: RoundResult[] = [];
     for (let round = 1; round <= rounds; round++) {
-      const order: ProxyImpl[] = round % 2 ? ['real', 'ours'] : ['ours', 'real'];
+      const order = alternating<ProxyImpl>(round, 'real', 'ours');
       for (const which of order.filter((w) => only === undefined || w === only)) {
         const r = await runRound(lab, which, file, sha, `round${round}-${which}`, nodeFlags);
         printRun(round, r, bytes, BUFFER);
@@ -67,10 +67,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`bench:proxy: ${err instanceof Error ? err.message : err}`);
-    process.exit(1);
-  },
-);
+runBenchmark('bench:proxy', main);

@@ -19,7 +19,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Lab, labAvailable } from './lab';
-import { oneOf, positiveInt, profileFlags } from './bench/common';
+import { alternating, oneOf, positiveInt, profileFlags, runBenchmark } from './bench/common';
 import { REGISTER_SERVER_ARGS, registerLab, runRegisterRound, writeHostList, type Cipher } from './bench/register-round';
 import { printRun, printSummary, type RegisterRecord } from './bench/register-report';
 import type { ServerImpl } from './bench/uftp-command';
@@ -81,7 +81,7 @@ async function main(): Promise<number> {
     );
     const records: RegisterRecord[] = [];
     for (let round = 1; round <= rounds; round++) {
-      const order: ServerImpl[] = round % 2 ? ['real', 'ours'] : ['ours', 'real'];
+      const order = alternating<ServerImpl>(round, 'real', 'ours');
       for (const cipher of round % 2 ? ciphers : [...ciphers].reverse()) {
         for (const which of order.filter((w) => only === undefined || w === only)) {
           const result = await runRegisterRound(lab, {
@@ -100,10 +100,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`bench:register: ${err instanceof Error ? err.message : err}`);
-    process.exit(1);
-  },
-);
+runBenchmark('bench:register', main);

@@ -15,7 +15,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Lab, labAvailable, sha256File } from './lab';
-import { nonNegativeInt, oneOf, positiveInt, profileFlags, writeRandom } from './bench/common';
+import { alternating, nonNegativeInt, oneOf, positiveInt, profileFlags, runBenchmark, writeRandom } from './bench/common';
 import { BUFFER, SERVER_ARGS, SERVER_LAB, runServerRound } from './bench/server-round';
 import { printRun, printSummary, type RunKind, type RunRecord } from './bench/server-report';
 import type { ServerImpl } from './bench/uftp-command';
@@ -61,7 +61,7 @@ async function main(): Promise<number> {
       records.push(record);
     };
     for (let round = 1; round <= rounds; round++) {
-      const order: ServerImpl[] = round % 2 ? ['real', 'ours'] : ['ours', 'real'];
+      const order = alternating<ServerImpl>(round, 'real', 'ours');
       for (const which of order.filter((w) => only === undefined || w === only)) await run(round, which, 'normal', BUFFER);
       if (forceBuffer > 0 && only !== 'real') await run(round, 'ours', 'force', forceBuffer);
     }
@@ -71,10 +71,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`bench:server: ${err instanceof Error ? err.message : err}`);
-    process.exit(1);
-  },
-);
+runBenchmark('bench:server', main);

@@ -76,3 +76,20 @@ export function foreignLine(shares: number[]): string {
   const note = busy > 0 ? `  WARNING: ${busy} of ${shares.length} runs shared the machine with other programs` : '';
   return `other programs' CPU (cores busy outside the benchmark): up to ${worst.toFixed(2)}${note}`;
 }
+
+/** Which goes first in a round: the real program in odd rounds, ours in even ones. */
+export function alternating<T>(round: number, real: T, ours: T): T[] {
+  return round % 2 ? [real, ours] : [ours, real];
+}
+
+/** Runs a benchmark's main and exits with its status; an error is one line naming the benchmark. */
+export function runBenchmark(name: string, main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(`${name}: ${err instanceof Error ? err.message : err}`);
+      process.exit(1);
+    },
+  );
+}
+
