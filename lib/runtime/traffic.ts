@@ -21,4 +21,19 @@ export class Traffic {
     this.datagramsOut[type]++;
     this.bytesOut[type] += data.length;
   }
+
+  /** Datagrams received, of every type (summed when asked: STATUS lines, not per datagram). */
+  totalIn(): number {
+    return sum(this.datagramsIn);
+  }
+
+  totalOut(): number {
+    return sum(this.datagramsOut);
+  }
+}
+
+function sum(values: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i];
+  return total;
 }

@@ -43,8 +43,6 @@ export class ProxyDaemon {
   private readonly sends = new SendList();
   private stopped = false;
   private readonly mode?: ProxyMode;
-  private datagramsIn = 0;
-  private datagramsOut = 0;
 
   constructor(parts: ProxyDaemonParts) {
     this.mode = parts.mode;
@@ -97,7 +95,7 @@ export class ProxyDaemon {
 
   /** Mode, sessions and traffic, in one line (systemd's STATUS=). */
   statusLine(): string {
-    return proxyStatusLine({ mode: this.mode, sessions: this.sessionCount(), datagramsIn: this.datagramsIn, datagramsOut: this.datagramsOut });
+    return proxyStatusLine({ mode: this.mode, sessions: this.sessionCount(), datagramsIn: this.trafficCounts.totalIn(), datagramsOut: this.trafficCounts.totalOut() });
   }
 
   /** Cancels timers, lets queued sends go (briefly), closes the socket, logs the counters. */
@@ -124,7 +122,6 @@ export class ProxyDaemon {
   /** `batch` and its views are transient: valid only until this returns. */
   private onBatch(batch: Datagram[]): void {
     if (this.stopped) return;
-    this.datagramsIn += batch.length;
     const clock = this.clock();
     const sends = this.sends;
     const traffic = this.trafficCounts;
@@ -199,7 +196,6 @@ export class ProxyDaemon {
   private send(list: SendList): void {
     if (list.length === 0 || this.stopped) return;
     const datagrams = list.datagrams();
-    this.datagramsOut += datagrams.length;
     for (let i = 0; i < datagrams.length; i++) this.trafficCounts.sent(datagrams[i].data);
     sendAll(this.socket, datagrams, this.reporter);
   }
