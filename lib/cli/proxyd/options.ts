@@ -26,7 +26,7 @@ const LOG_MB = 1_000_000;
 const TTL_RANGE = { min: 1, max: 255 };
 
 export const OPTSTRING = 's:cr::dp:t:Q:N:O:U:q:mx:H:h:g:n:B:L:P:C:S:k:K:e:I:M:T:';
-/** Ours: how many sessions the proxy holds at once (admission.ts bounds what forged ANNOUNCEs can make). */
+/** Ours: how many sessions the proxy holds at once (lib/session/admission.ts bounds what forged ANNOUNCEs can make). */
 export const MAX_SESSIONS_OPTION = '--max-sessions';
 const MAX_SESSIONS_RANGE = { min: 1, max: 1_000_000 };
 

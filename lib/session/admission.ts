@@ -1,18 +1,19 @@
-// Which ANNOUNCEs may open a session. An ANNOUNCE is unauthenticated and anyone on the segment can send
-// thousands with new group IDs; each would hold a session (memory, a timer, perhaps a join) until it timed
-// out. So: a cap on sessions, new sessions per source limited by token buckets (one per source address and
-// server ID, and a wider one per address: a client proxy hears every server through one server proxy, and a
-// flood forwarded by it must not use up the rate of the servers behind it), and the refusals
-// counted and logged as one line per interval, not per packet. Sessions that never get past their ANNOUNCE
-// expire quickly (pendingTimeoutMs) and, at the cap, the oldest of them makes room for a new one, so the
-// sessions that carry traffic are never the ones to go. Sans-I/O: the clock comes in, outputs go out.
-import { grttMs, MIN_SESSION_TIMEOUT_MS } from '../session/timing';
+// Which unauthenticated first messages may open a session. An ANNOUNCE (or, for a server, a REGISTER) is
+// unauthenticated and anyone on the segment can send thousands with new group IDs; each would hold a session
+// (memory, a timer, perhaps a join) until it timed out. So: a cap on sessions, new sessions per source limited
+// by token buckets (one per source address and ID, and a wider one per address: a client proxy hears every
+// server through one server proxy, and a flood forwarded by it must not use up the rate of the servers behind
+// it), and the refusals counted and logged as one line per interval, not per packet. Sessions that never get
+// past their first message expire quickly (pendingTimeoutMs) and, at the cap, the oldest of them makes room for
+// a new one, so the sessions that carry traffic are never the ones to go. Used by the proxy and the client
+// (keys: the ANNOUNCE's source address and server ID); each user gives the words of its summary line.
+// Sans-I/O: the clock comes in, outputs go out.
+import { grttMs, MIN_SESSION_TIMEOUT_MS } from './timing';
 
-export const DEFAULT_MAX_SESSIONS = 1000;
-/** New sessions a server (address and ID) may open per second, and in a burst: one per uftp process. */
+/** New sessions a source (address and ID) may open per second, and in a burst: one per uftp process. */
 export const NEW_SESSIONS_PER_SEC = 5;
 export const NEW_SESSIONS_BURST = 20;
-/** The same for all servers behind one address (a server proxy, or one host forging server IDs). */
+/** The same for all sources behind one address (a server proxy, or one host forging server IDs). */
 export const NEW_SESSIONS_PER_SEC_PER_ADDRESS = 4 * NEW_SESSIONS_PER_SEC;
 export const NEW_SESSIONS_BURST_PER_ADDRESS = 4 * NEW_SESSIONS_BURST;
 /** Sources whose buckets are remembered; past it the longest-idle ones are forgotten (a full bucket anyway). */
@@ -40,24 +41,40 @@ interface Bucket {
 
 export type Refusal = 'rate' | 'full';
 
+/** How the summary line names things: 'New sessions refused ... from one server ... past their ANNOUNCE'. */
+export interface AdmissionWords {
+  /** What the ID of a key names ('server'). */
+  source: string;
+  /** The first message a pending session has not got past ('their ANNOUNCE'). */
+  firstMessage: string;
+}
+
+/** The words of whoever takes sessions from ANNOUNCEs (the proxy, the client). */
+export const ANNOUNCE_WORDS: AdmissionWords = { source: 'server', firstMessage: 'their ANNOUNCE' };
+const NEUTRAL_WORDS: AdmissionWords = { source: 'source', firstMessage: 'their first message' };
+
 export class Admission {
   private readonly buckets = new Map<string, Bucket>();
   private refused = { rate: 0, full: 0, evicted: 0 };
   private readonly sources = new Map<string, number>();
   private reportDue: number | undefined;
 
-  constructor(readonly maxSessions: number = DEFAULT_MAX_SESSIONS) {}
+  constructor(
+    readonly maxSessions: number,
+    private readonly words: AdmissionWords = NEUTRAL_WORDS,
+  ) {}
 
   /**
-   * Whether `source` may open a session now; undefined = yes, else why not. `sessions` is how many there
-   * are, `canEvict` whether one of them is only pending (its eviction makes room).
+   * Whether `source` (an address) may open a session for `id` (the ID it sends from) now; undefined = yes,
+   * else why not. `sessions` is how many there are, `canEvict` whether one of them is only pending (its
+   * eviction makes room).
    */
-  check(source: string, serverId: number, now: number, sessions: number, canEvict: boolean): Refusal | undefined {
+  check(source: string, id: number, now: number, sessions: number, canEvict: boolean): Refusal | undefined {
     if (sessions >= this.maxSessions && !canEvict) return this.refuse('full', source, now);
-    const server = this.bucket(`${source}|${serverId >>> 0}`, now, NEW_SESSIONS_PER_SEC, NEW_SESSIONS_BURST);
+    const keyed = this.bucket(`${source}|${id >>> 0}`, now, NEW_SESSIONS_PER_SEC, NEW_SESSIONS_BURST);
     const address = this.bucket(source, now, NEW_SESSIONS_PER_SEC_PER_ADDRESS, NEW_SESSIONS_BURST_PER_ADDRESS);
-    if (server.tokens < 1 || address.tokens < 1) return this.refuse('rate', source, now);
-    server.tokens -= 1;
+    if (keyed.tokens < 1 || address.tokens < 1) return this.refuse('rate', source, now);
+    keyed.tokens -= 1;
     address.tokens -= 1;
     return undefined;
   }
@@ -82,9 +99,9 @@ export class Admission {
     this.refused = { rate: 0, full: 0, evicted: 0 };
     this.sources.clear();
     const parts = [
-      rate > 0 ? `${rate} over ${NEW_SESSIONS_PER_SEC} new per second from one server (${NEW_SESSIONS_PER_SEC_PER_ADDRESS} from one address)` : '',
+      rate > 0 ? `${rate} over ${NEW_SESSIONS_PER_SEC} new per second from one ${this.words.source} (${NEW_SESSIONS_PER_SEC_PER_ADDRESS} from one address)` : '',
       full > 0 ? `${full} at the limit of ${this.maxSessions} sessions` : '',
-      evicted > 0 ? `${evicted} sessions that never got past their ANNOUNCE ended early to make room` : '',
+      evicted > 0 ? `${evicted} sessions that never got past ${this.words.firstMessage} ended early to make room` : '',
     ].filter((p) => p !== '');
     const from = busiest.length > 0 ? `; most from ${busiest.join(', ')}` : '';
     return `New sessions refused in the last ${REFUSAL_REPORT_MS / 1000} s: ${parts.join(', ')}${from}`;
