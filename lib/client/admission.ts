@@ -9,7 +9,7 @@
 // never do. A registering session ends after two missed ANNOUNCE repeats (pendingTimeoutMs), not after the
 // 4 x ROBUST x GRTT its ANNOUNCE asks for (a forger's choice); the server's repeated ANNOUNCEs keep a real
 // one registering up to that full time. Refusals are logged as one summary line per interval.
-import { Admission, ANNOUNCE_WORDS, REFUSAL_REPORT_TIMER, pendingTimeoutMs } from '../session/admission';
+import { Admission, ANNOUNCE_WORDS, pendingTimeoutMs } from '../session/admission';
 import { glog, type Ctx } from './context';
 import { abortSession, type Sessions } from './ending';
 import type { ClientSession } from './session';
@@ -34,14 +34,7 @@ export class SessionAdmission {
   /** Whether an ANNOUNCE of a new session from `from` may open it; at the limit a registering session makes room. */
   admit(ctx: Ctx, sessions: AdmissionTable, from: Endpoint, serverId: number): boolean {
     const victim = sessions.size >= this.rule.maxSessions ? oldestRegistering(sessions) : undefined;
-    const reportWasDue = this.rule.nextReport;
-    const refusal = this.rule.check(from.address, serverId, ctx.clock.now, sessions.size, victim !== undefined);
-    if (refusal !== undefined) {
-      ctx.out.push({ type: 'count', name: 'drop.limit' }, { type: 'count', name: `session.refused.${refusal}` });
-      const due = this.rule.nextReport;
-      if (due !== undefined && due !== reportWasDue) ctx.out.push({ type: 'setTimer', id: REFUSAL_REPORT_TIMER, at: due });
-      return false;
-    }
+    if (!this.rule.admit(ctx.out, from.address, serverId, ctx.clock.now, sessions.size, victim !== undefined)) return false;
     if (victim !== undefined) {
       this.rule.evicted();
       // A debug line only (the summary counts them); the ABORT tells a real but slow server we left.
@@ -52,13 +45,9 @@ export class SessionAdmission {
     return true;
   }
 
-  /** The summary timer: the line, if refusals came since the last one. */
+  /** The summary's timer. */
   onReportTimer(ctx: Ctx): void {
-    const line = this.rule.report(ctx.clock.now);
-    if (line !== undefined) ctx.out.push({ type: 'log', level: 1, message: line });
-    // A timer may fire a little early: the summary is then still due, at its time.
-    const due = this.rule.nextReport;
-    if (due !== undefined) ctx.out.push({ type: 'setTimer', id: REFUSAL_REPORT_TIMER, at: due });
+    this.rule.onReportTimer(ctx.out, ctx.clock.now);
   }
 }
 

@@ -178,11 +178,7 @@ export class Proxy implements ProxyMachine {
       return;
     }
     if (id === REFUSAL_REPORT_TIMER) {
-      const line = this.admission.report(ctx.clock.now);
-      if (line !== undefined) log(ctx, 1, line);
-      // A timer may fire a little early: the summary is then still due, at its time.
-      const due = this.admission.nextReport;
-      if (due !== undefined) ctx.out.push({ type: 'setTimer', id: REFUSAL_REPORT_TIMER, at: due });
+      this.admission.onReportTimer(ctx.out, ctx.clock.now);
       return;
     }
     const owner = this.byTimer.get(id);
@@ -199,16 +195,8 @@ export class Proxy implements ProxyMachine {
    * in one log line per interval; at the limit the oldest session still at its ANNOUNCE makes room.
    */
   private admit(ctx: Ctx, from: Endpoint, serverId: number): boolean {
-    const full = this.sessions.size >= this.admission.maxSessions;
-    const victim = full ? this.oldestPending() : undefined;
-    const reportWasDue = this.admission.nextReport;
-    const refusal = this.admission.check(from.address, serverId, ctx.clock.now, this.sessions.size, victim !== undefined);
-    if (refusal !== undefined) {
-      ctx.out.push({ type: 'count', name: 'drop.limit' }, { type: 'count', name: `session.refused.${refusal}` });
-      const due = this.admission.nextReport;
-      if (due !== undefined && due !== reportWasDue) ctx.out.push({ type: 'setTimer', id: REFUSAL_REPORT_TIMER, at: due });
-      return false;
-    }
+    const victim = this.sessions.size >= this.admission.maxSessions ? this.oldestPending() : undefined;
+    if (!this.admission.admit(ctx.out, from.address, serverId, ctx.clock.now, this.sessions.size, victim !== undefined)) return false;
     if (victim !== undefined) {
       this.admission.evicted();
       this.end(this.within(ctx, victim), victim, 'evicted');

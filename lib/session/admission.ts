@@ -8,6 +8,7 @@
 // a new one, so the sessions that carry traffic are never the ones to go. Used by the proxy and the client
 // (keys: the ANNOUNCE's source address and server ID); each user gives the words of its summary line.
 // Sans-I/O: the clock comes in, outputs go out.
+import type { OutputSink } from './context';
 import { grttMs, MIN_SESSION_TIMEOUT_MS } from './timing';
 
 /** New sessions a source (address and ID) may open per second, and in a burst: one per uftp process. */
@@ -77,6 +78,27 @@ export class Admission {
     keyed.tokens -= 1;
     address.tokens -= 1;
     return undefined;
+  }
+
+  /**
+   * check() for a machine: a refusal is counted (drop.limit, session.refused.<why>) and arms the summary's
+   * timer when one becomes due. True when the session may open; if that needed room, the caller ends the
+   * pending session it chose and calls evicted().
+   */
+  admit(out: OutputSink, source: string, id: number, now: number, sessions: number, canEvict: boolean): boolean {
+    const reportWasDue = this.reportDue;
+    const refusal = this.check(source, id, now, sessions, canEvict);
+    if (refusal === undefined) return true;
+    out.push({ type: 'count', name: 'drop.limit' }, { type: 'count', name: `session.refused.${refusal}` });
+    if (this.reportDue !== undefined && this.reportDue !== reportWasDue) out.push({ type: 'setTimer', id: REFUSAL_REPORT_TIMER, at: this.reportDue });
+    return false;
+  }
+
+  /** The summary's timer fired: its line, if refusals came; a timer that fired early is armed again. */
+  onReportTimer(out: OutputSink, now: number): void {
+    const line = this.report(now);
+    if (line !== undefined) out.push({ type: 'log', level: 1, message: line });
+    if (this.reportDue !== undefined) out.push({ type: 'setTimer', id: REFUSAL_REPORT_TIMER, at: this.reportDue });
   }
 
   /** A pending session was ended to make room for a new one. */

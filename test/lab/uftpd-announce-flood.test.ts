@@ -9,13 +9,8 @@ import { describeLab } from './helpers/gate';
 import { floodAnnounces, residentBytes } from './helpers/announce-flood';
 import { randomFile, treeDigest } from './helpers/proxy-files';
 import { realProgramsMissing, useProxyLab, waitForMatches } from './helpers/proxy-lab';
-import { expectCompleted, logOf, sendFiles, sendInBackground } from './helpers/uftpd-lab';
-import type { LabProcess } from '../../scripts/lab';
+import { ATTACKED_LAB, expectCompleted, logOf, running, sendFiles, sendInBackground } from './helpers/uftpd-lab';
 
-const LAB = {
-  segments: ['a'],
-  hosts: { server: { segments: ['a'] }, near: { segments: ['a'] }, attacker: { segments: ['a'] } },
-};
 const FORGED = 20_000;
 const PER_SECOND = 4000;
 /** The forged server IDs: 0BAD0000, 0BAD0001, ... */
@@ -24,15 +19,10 @@ const FORGED_REQUEST = /Received request from 0BAD/g;
 /** Generous (the heap breathes under a flood); the session counts are the sharp check. */
 const MAX_GROWTH = 64 * 1024 * 1024;
 
-async function running(proc: LabProcess): Promise<boolean> {
-  const ended = proc.exited.then(() => false);
-  return Promise.race([ended, new Promise<boolean>((r) => setTimeout(() => r(true), 100))]);
-}
-
 describeLab(
   'our uftpd under a burst of forged ANNOUNCEs',
   () => {
-    const lab = useProxyLab(LAB);
+    const lab = useProxyLab(ATTACKED_LAB);
 
     test.each([
       ['plain', []],
