@@ -3,12 +3,13 @@
 // thousands with new group IDs, and each one taken makes the client hold a session, join its private group
 // and send REGISTERs (and, at the end, an ABORT) to the address the ANNOUNCE came from, which the forger
 // chooses. So new sessions per source address and server ID are rate-limited: that bounds the memory, the
-// joins, and the datagrams uftpd could be made to send to a third party, to a trickle. At the limit of
-// sessions the one longest without an ANNOUNCE among those still registering makes room (by the time of its
-// last ANNOUNCE, not by its timeout, which the forger's GRTT sets); sessions under way
-// never do. A registering session ends after two missed ANNOUNCE repeats (pendingTimeoutMs), not after the
-// 4 x ROBUST x GRTT its ANNOUNCE asks for (a forger's choice); the server's repeated ANNOUNCEs keep a real
-// one registering up to that full time. Refusals are logged as one summary line per interval.
+// joins, and the datagrams uftpd can be made to send to a third party, to a trickle. (A forger who spoofs
+// many source addresses gets a bucket for each; the limit of sessions still bounds the state.) At the limit,
+// of the sessions still registering the one longest without an ANNOUNCE makes room (by the time of its last
+// ANNOUNCE, not by its timeout, which the forger's GRTT sets); sessions under way never do. A registering
+// session ends after two missed ANNOUNCE repeats (pendingTimeoutMs), not after the 4 x ROBUST x GRTT its
+// ANNOUNCE asks for (the forger's choice); a real server's repeated ANNOUNCEs keep it registering up to that
+// full time. Refusals are logged as one summary line per interval.
 import { Admission, ANNOUNCE_WORDS, pendingTimeoutMs } from '../session/admission';
 import { glog, type Ctx } from './context';
 import { abortSession, type Sessions } from './ending';
