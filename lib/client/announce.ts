@@ -1,6 +1,7 @@
 // ANNOUNCE: where a session begins (protocol.txt 5.1.1, 5.1.2). The client checks that it may take part
 // (closed group list, -S, -E, a key matching the server's), works out its half of the key exchange, joins
 // the private group and registers. A repeated ANNOUNCE of a session already under way only keeps it alive.
+// New sessions are admitted by admission.ts (a rate per source, a limit), ahead of any key work.
 import type { KeyObject } from 'node:crypto';
 import { CongestionControl, type Announce, type UftpHeader } from '../protocol';
 import { ANNOUNCE_SYNC_MODE, ANNOUNCE_SYNC_PREVIEW } from '../protocol/announce';
@@ -13,7 +14,8 @@ import {
 } from '../session/registrant';
 import { unquantizeGrtt } from '../protocol';
 import { glog, type Ctx } from './context';
-import { abortSession, type Sessions } from './ending';
+import { announceSeen, type AdmissionTable } from './admission';
+import { abortSession } from './ending';
 import { sendRegister } from './registration';
 import { ClientSession } from './session';
 import { connectLine } from './status-lines';
@@ -28,12 +30,11 @@ export interface ProxyKeys {
   dh?: KeyObject;
 }
 
-export interface SessionTable extends Sessions {
+export interface SessionTable extends AdmissionTable {
   get(groupId: number, inst: number): ClientSession | undefined;
   add(session: ClientSession): void;
   /** Sessions of this group with a lower instance (a restarted session replaces them). */
   earlier(groupId: number, inst: number): ClientSession[];
-  size: number;
 }
 
 /** Bytes a FILESEG occupies on the wire besides its data: for TFMCC's rate arithmetic. */
@@ -51,12 +52,15 @@ export function onAnnounce(
   ann: Announce,
   from: Endpoint,
   packetLength: number,
+  admit: (serverId: number) => boolean,
 ): void {
   const { config } = ctx;
   const existing = sessions.get(header.groupId, header.groupInst);
   if (existing) {
     // Other clients are still registering: keep this one alive meanwhile.
     if (existing.phase === 'midgroup') resetTimeout(ctx, existing);
+    // The server is still there: our registration may go on (up to its full time).
+    else if (existing.phase === 'registered') announceSeen(ctx, existing, header.grtt);
     return;
   }
   const ctxOf = { groupId: header.groupId, groupInst: header.groupInst, fileId: 0 };
@@ -64,15 +68,12 @@ export function onAnnounce(
     glog(ctx, ctxOf, 1, 'Name not in host list');
     return;
   }
-  if (sessions.size >= (config.maxSessions ?? 100)) {
-    dropped(ctx.out, 'limit', `ANNOUNCE from ${hexId(header.srcId)}: ${sessions.size} sessions already`, header.groupId, 0);
-    return;
-  }
   const entry = serverEntry(config.serverList, header.srcId, from.address);
   if (entry === null) {
     dropped(ctx.out, 'access', `ANNOUNCE from server ${hexId(header.srcId)} at ${from.address}, not in the server list`, header.groupId, 1);
     return;
   }
+  if (!admit(header.srcId)) return;
   for (const old of sessions.earlier(header.groupId, header.groupInst)) abortSession(ctx, sessions, old, 'Session restarted');
 
   const session = new ClientSession({
@@ -84,6 +85,7 @@ export function onAnnounce(
   });
   sessions.add(session);
   session.expireAt = ctx.clock.now + expiryMs(session);
+  announceSeen(ctx, session, header.grtt);
 
   const refusal = encryption(ctx, session, header, ann, proxyKeys, entry?.fingerprint);
   if (refusal !== undefined) {

@@ -35,10 +35,12 @@ export function endSession(ctx: Ctx, sessions: Sessions, session: ClientSession,
       const path = Buffer.concat([Buffer.from(`${sessionDirName(session.groupId)}/`), unused.name]);
       ctx.files.ask(ctx, -1, { op: 'remove', place: { root: { kind: 'temp' }, path }, when: ctx.clock.wall }, () => undefined);
     }
-    if (aborted) saveRestart(ctx, session);
+    // Not for a session that never got past its REGISTER: it has nothing to resume, and a forged ANNOUNCE
+    // would leave a file behind (the real uftpd writes one each time); an older state is kept for the next run.
+    if (aborted && session.phase !== 'registered') saveRestart(ctx, session);
   }
   if (session.joined) ctx.out.push({ type: 'leave', ...session.joined });
-  for (const what of ['phase', 'nak', 'cc'] as const) ctx.out.push({ type: 'cancelTimer', id: session.timerId(what) });
+  for (const what of ['phase', 'nak', 'cc', 'pending'] as const) ctx.out.push({ type: 'cancelTimer', id: session.timerId(what) });
   ctx.files.forget(session.key);
   sessions.remove(session);
 }

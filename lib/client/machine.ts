@@ -12,6 +12,8 @@ import { u16, u32 } from '../protocol/bytes';
 import { innerStart, openFailure, openInPlace } from '../protocol/encrypted';
 import { dropped, hexId } from '../session/drop';
 import { HEARTBEAT_TIMER, HeartbeatSender } from '../session/heartbeat';
+import { REFUSAL_REPORT_TIMER } from '../session/admission';
+import { onPendingTimer, SessionAdmission } from './admission';
 import { onAnnounce, type ProxyKeys, type SessionTable } from './announce';
 import { onDoneConf, onServerAbort, sendComplete } from './completion';
 import { onCongCtrl, onFeedbackTimer } from './congestion';
@@ -52,6 +54,10 @@ class Table implements SessionTable {
     if (this.map.get(session.key) === session) this.map.delete(session.key);
   }
 
+  values(): IterableIterator<ClientSession> {
+    return this.map.values();
+  }
+
   earlier(groupId: number, inst: number): ClientSession[] {
     return [...this.map.values()].filter((s) => s.groupId === groupId && s.groupInst < inst);
   }
@@ -61,12 +67,14 @@ export class Client implements ClientMachine {
   private readonly sessions = new Table();
   private readonly files = new PendingFiles();
   private readonly heartbeats = new HeartbeatSender();
+  private readonly admission: SessionAdmission;
   private proxyKeys?: ProxyKeys;
   private readonly out: ClientOutput[] = [];
   private readonly ctx: { config: ClientConfig; clock: Clock; out: ClientOutput[]; files: PendingFiles };
 
   constructor(private config: ClientConfig) {
     this.ctx = { config, clock: { now: 0, wall: 0 }, out: this.out, files: this.files };
+    this.admission = new SessionAdmission(config.maxSessions);
   }
 
   sessionCount(): number {
@@ -204,7 +212,8 @@ export class Client implements ClientMachine {
     const { header } = decoded.value;
     const msg = decoded.value.message;
     if (msg.type === MessageType.ANNOUNCE) {
-      onAnnounce(ctx, this.sessions, this.proxyKeys, header, msg, from, data.length);
+      const admit = (serverId: number): boolean => this.admission.admit(ctx, this.sessions, from, serverId);
+      onAnnounce(ctx, this.sessions, this.proxyKeys, header, msg, from, data.length, admit);
       return;
     }
     if (msg.type === MessageType.PROXY_KEY) {
@@ -285,12 +294,14 @@ export class Client implements ClientMachine {
   private onTimer(ctx: Ctx, id: string): void {
     if (id === HEARTBEAT_TIMER) return this.heartbeats.onTimer(ctx);
     if (id === KEY_REQ_TIMER) return onKeyReqTimer(ctx, this.proxyKeys);
+    if (id === REFUSAL_REPORT_TIMER) return this.admission.onReportTimer(ctx);
     const colon = id.indexOf(':');
     const session = this.sessions.map.get(Number(id.slice(colon + 1)));
     if (!session) return;
     const what = id.slice(0, colon);
     if (what === 'nak') return onNakTimer(ctx, this.sessions, session);
     if (what === 'cc') return onFeedbackTimer(ctx, session);
+    if (what === 'pending') return onPendingTimer(ctx, this.sessions, session);
     if (what !== 'phase' || !timedOut(ctx, session)) return;
     switch (session.phase) {
       case 'registered':

@@ -107,6 +107,9 @@ export class ClientSession {
   timerAt = 0;
   /** Registration and completion give up at this monotonic ms. */
   expireAt = 0;
+  /** While registering: the monotonic ms of the latest ANNOUNCE, and when the session ends without another (admission.ts). */
+  announcedAt = 0;
+  pendingUntil = 0;
   joined?: { group: string; sources?: string[] };
   /** The current file ID: 0 once DONE(0) asked for the session's end. */
   fileId = 0;
@@ -150,7 +153,7 @@ export class ClientSession {
     return { version: this.version, func, seq, srcId: uid, groupId: this.groupId, groupInst: this.groupInst, grtt: 0, gsize: 0, reserved: 0 };
   }
 
-  timerId(what: 'phase' | 'nak' | 'cc'): string {
+  timerId(what: 'phase' | 'nak' | 'cc' | 'pending'): string {
     return `${what}:${this.key}`;
   }
 }

@@ -41,7 +41,7 @@ export interface ClientConfig {
   statusFile: boolean;
   /** The name of a server's address for logs and CONNECT lines (-q: none, the address is used). */
   hostName?: (address: string) => string | undefined;
-  /** Sessions held at once; ANNOUNCEs beyond it are refused (the real client has 100 slots). */
+  /** --max-sessions: sessions held at once (default admission.ts's DEFAULT_MAX_SESSIONS, 100 as the real client). */
   maxSessions?: number;
 }
 

@@ -4,7 +4,7 @@
 // A session is handled with the configuration it began with (a reload changes only the sessions to come).
 import { HEADER_LEN, MessageType, UFTP_VERSION, decodePacket, type Message } from '../protocol';
 import { u32 } from '../protocol/bytes';
-import { Admission, REFUSAL_REPORT_TIMER } from './admission';
+import { Admission, ANNOUNCE_WORDS, REFUSAL_REPORT_TIMER } from '../session/admission';
 import { onAnnounce } from './announce';
 import { log, type Ctx } from './context';
 import { onServerMessage } from './downstream';
@@ -19,6 +19,9 @@ import { Session, sessionKey } from './session';
 import { flushAggregates, onClientResponse, passUpstream } from './upstream';
 import type { Clock, Endpoint, ProxyConfig, ProxyInput, ProxyMachine, ProxyOutput, ProxyReconfig } from './types';
 
+/** Sessions held at once without --max-sessions: room for many servers, bounded against forged ANNOUNCEs. */
+export const DEFAULT_MAX_SESSIONS = 1000;
+
 export class Proxy implements ProxyMachine {
   private readonly sessions = new Map<number, Session>();
   private readonly byTimer = new Map<string, { session: Session; what: 'session' | 'aggregate' | 'keyinfo' }>();
@@ -30,7 +33,7 @@ export class Proxy implements ProxyMachine {
   constructor(private config: ProxyConfig) {
     this.gate = new HeartbeatGate(config.mode === 'server' ? config.downstreamFingerprint : undefined);
     this.proxyKey = newProxyKeyState(config);
-    this.admission = new Admission(config.maxSessions);
+    this.admission = new Admission(config.maxSessions ?? DEFAULT_MAX_SESSIONS, ANNOUNCE_WORDS);
   }
 
   sessionCount(): number {
@@ -175,11 +178,7 @@ export class Proxy implements ProxyMachine {
       return;
     }
     if (id === REFUSAL_REPORT_TIMER) {
-      const line = this.admission.report(ctx.clock.now);
-      if (line !== undefined) log(ctx, 1, line);
-      // A timer may fire a little early: the summary is then still due, at its time.
-      const due = this.admission.nextReport;
-      if (due !== undefined) ctx.out.push({ type: 'setTimer', id: REFUSAL_REPORT_TIMER, at: due });
+      this.admission.onReportTimer(ctx.out, ctx.clock.now);
       return;
     }
     const owner = this.byTimer.get(id);
@@ -192,20 +191,12 @@ export class Proxy implements ProxyMachine {
   }
 
   /**
-   * Whether an ANNOUNCE from `from` may open a session (admission.ts). Refusals are counted here and summed up
+   * Whether an ANNOUNCE from `from` may open a session (lib/session/admission.ts). Refusals are counted here and summed up
    * in one log line per interval; at the limit the oldest session still at its ANNOUNCE makes room.
    */
   private admit(ctx: Ctx, from: Endpoint, serverId: number): boolean {
-    const full = this.sessions.size >= this.admission.maxSessions;
-    const victim = full ? this.oldestPending() : undefined;
-    const reportWasDue = this.admission.nextReport;
-    const refusal = this.admission.check(from.address, serverId, ctx.clock.now, this.sessions.size, victim !== undefined);
-    if (refusal !== undefined) {
-      ctx.out.push({ type: 'count', name: 'drop.limit' }, { type: 'count', name: `session.refused.${refusal}` });
-      const due = this.admission.nextReport;
-      if (due !== undefined && due !== reportWasDue) ctx.out.push({ type: 'setTimer', id: REFUSAL_REPORT_TIMER, at: due });
-      return false;
-    }
+    const victim = this.sessions.size >= this.admission.maxSessions ? this.oldestPending() : undefined;
+    if (!this.admission.admit(ctx.out, from.address, serverId, ctx.clock.now, this.sessions.size, victim !== undefined)) return false;
     if (victim !== undefined) {
       this.admission.evicted();
       this.end(this.within(ctx, victim), victim, 'evicted');

@@ -3,7 +3,7 @@ import { UFTP_VERSION, type UftpHeader } from '../protocol';
 import { Aggregator } from './aggregation';
 import type { SessionKeys } from './session-keys';
 import { sessionTimeoutMs } from '../session/timing';
-import { pendingTimeoutMs } from './admission';
+import { pendingTimeoutMs } from '../session/admission';
 import type { Endpoint, ProxyConfig } from './types';
 
 /** Sessions are found by group ID and instance packed in one number (Map lookups on the hot path). */

@@ -44,7 +44,7 @@ export interface ProxyConfig {
   keys: ProxyKey[];
   /** -e or -r:curve: the curve for ECDH key exchange, if any. */
   ecdhCurve?: string;
-  /** --max-sessions: sessions held at once (default admission.ts's DEFAULT_MAX_SESSIONS). */
+  /** --max-sessions: sessions held at once (default machine.ts's DEFAULT_MAX_SESSIONS). */
   maxSessions?: number;
 }
 

@@ -6,24 +6,14 @@ import { describeLab } from './helpers/gate';
 import { sendGarbage } from './helpers/proxy-garbage';
 import { randomFile, treeDigest } from './helpers/proxy-files';
 import { realProgramsMissing, useProxyLab } from './helpers/proxy-lab';
-import { expectCompleted, logOf, sendFiles, sendInBackground } from './helpers/uftpd-lab';
-import type { LabProcess } from '../../scripts/lab';
+import { ATTACKED_LAB, expectCompleted, logOf, running, sendFiles, sendInBackground } from './helpers/uftpd-lab';
 
-const LAB = {
-  segments: ['a'],
-  hosts: { server: { segments: ['a'] }, near: { segments: ['a'] }, attacker: { segments: ['a'] } },
-};
 const DATAGRAMS = 20_000;
-
-async function running(proc: LabProcess): Promise<boolean> {
-  const ended = proc.exited.then(() => false);
-  return Promise.race([ended, new Promise<boolean>((r) => setTimeout(() => r(true), 100))]);
-}
 
 describeLab(
   'our uftpd under hostile datagrams',
   () => {
-    const lab = useProxyLab(LAB);
+    const lab = useProxyLab(ATTACKED_LAB);
 
     test(`${DATAGRAMS} hostile datagrams mid-transfer (aes256-gcm): the file arrives, the daemon stays up`, async () => {
       const t = lab();

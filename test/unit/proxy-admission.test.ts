@@ -3,9 +3,9 @@
 // group; they end quickly; refusals are counted per packet and logged once per interval; the session in
 // flight and a new legitimate server keep working throughout.
 import {
-  DEFAULT_MAX_SESSIONS, NEW_SESSIONS_BURST, NEW_SESSIONS_BURST_PER_ADDRESS, NEW_SESSIONS_PER_SEC, REFUSAL_REPORT_MS, REFUSAL_REPORT_TIMER,
-  pendingTimeoutMs,
-} from '../../lib/proxy/admission';
+  NEW_SESSIONS_BURST, NEW_SESSIONS_BURST_PER_ADDRESS, NEW_SESSIONS_PER_SEC, REFUSAL_REPORT_MS, REFUSAL_REPORT_TIMER, pendingTimeoutMs,
+} from '../../lib/session/admission';
+import { DEFAULT_MAX_SESSIONS } from '../../lib/proxy/machine';
 import { createProxy } from '../../lib/proxy';
 import type { ProxyOutput } from '../../lib/proxy/types';
 import { grttMs, sessionTimeoutMs } from '../../lib/session/timing';

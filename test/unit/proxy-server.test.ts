@@ -3,7 +3,7 @@
 // 4 x ROBUST x GRTT of silence with nothing left behind.
 import { randomBytes } from 'node:crypto';
 import { createProxy } from '../../lib/proxy';
-import { pendingTimeoutMs } from '../../lib/proxy/admission';
+import { pendingTimeoutMs } from '../../lib/session/admission';
 import { grttMs, sessionTimeoutMs } from '../../lib/session/timing';
 import {
   CLIENT_PROXY, FakeClock, REAL, SERVER, SERVER_PROXY, TimerWheel, complete, config, counts, datagram, decoded,

@@ -273,6 +273,25 @@ describe('other bad command lines', () => {
   });
 });
 
+describe('--max-sessions (ours)', () => {
+  it('anywhere among the options, as N or =N; else the machine\'s default', () => {
+    expect(parseUftpdArgs(['-d']).maxSessions).toBeUndefined();
+    expect(parseUftpdArgs(['-d', '--max-sessions', '50', '-x', '3'])).toMatchObject({ maxSessions: 50, debug: true, logLevel: 3 });
+    // An option's argument is not taken for it: "-L --max-sessions" names a log file.
+    expect(parseUftpdArgs(['--max-sessions=7', '-L', '--max-sessions'])).toMatchObject({ maxSessions: 7, logFile: '--max-sessions' });
+  });
+
+  it.each([
+    [['--max-sessions', '0'], "--max-sessions: invalid number of sessions '0': must be 1-1000000"],
+    [['--max-sessions', '1000001'], "--max-sessions: invalid number of sessions '1000001': must be 1-1000000"],
+    [['--max-sessions', 'ten'], "--max-sessions: invalid number of sessions 'ten': not an integer"],
+    [['-d', '--max-sessions'], '--max-sessions needs an argument: a number of sessions'],
+    [['--max-sessions', '5', '--max-sessions=6'], '--max-sessions given twice'],
+  ])('%j -> %s', (args, message) => {
+    expect(fails(args)).toBe(message);
+  });
+});
+
 describe('usage', () => {
   it('is the SYNOPSIS of the page', () => {
     expect(USAGE.split('\n')[0]).toBe('uftpd [ -d ] [ -p port ] [ -B buf_size ]');

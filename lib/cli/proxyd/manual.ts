@@ -1,5 +1,6 @@
 // `uftpproxyd --help`: the proxy daemon's manual page, from the options lib/cli/proxyd/options.ts takes.
 import { DAEMON_EXIT_STATUS, DAEMON_SIGNALS, SERVICE_NOTE, sharedOptions } from '../common/daemon-manual';
+import { maxSessionsManual } from '../common/max-sessions';
 import type { Manual } from '../common/manual';
 import { PROGRAM, USAGE } from './usage';
 
@@ -39,7 +40,7 @@ export const MANUAL: Manual = {
     { term: '-I interface[,interface...]', text: 'Server proxies: the interfaces to hear multicast on (default: every active non-loopback one). Client proxies: the interfaces it presents as its own to servers and clients.' },
     { term: '-M pub_mcast_addr[,pub_mcast_addr...]', text: 'Server and response proxies: the public multicast addresses to listen on. Default 230.4.4.1.' },
     ...sharedOptions('metrics', 'service'),
-    { term: '--max-sessions count', text: 'Ours: the most sessions held at once, 1 to 1000000. Default 1000. ANNOUNCEs are unauthenticated, so state they open is bounded: past this limit a session that has seen only its ANNOUNCE makes room (or the new one is refused); each server (source address and ID) may open 5 sessions a second (bursts of 20), each source address 20 (bursts of 80); a session that gets no further than its ANNOUNCE ends after two missed repeats of it (1 to 30 s). Refusals are counted (drop.limit) and logged once every 10 s.' },
+    maxSessionsManual('1000', 'that has seen only its ANNOUNCE'),
   ],
   more: [DAEMON_SIGNALS],
   exitStatus: DAEMON_EXIT_STATUS,

@@ -5,7 +5,7 @@ import type { ProxyMode } from '../../proxy/types';
 import { parseHostPort, parseUid, splitList, type HostPort } from '../common/addresses';
 import { parseFingerprint } from '../common/fingerprint';
 import { getopt } from '../common/getopt';
-import { takeLongOptions } from '../common/long-options';
+import { takeMaxSessions } from '../common/max-sessions';
 import { parseCurve, parseKeySpecs } from '../common/keys';
 import { DEFAULT_LOG_LEVEL } from '../common/log';
 import { parseInteger, RANGES } from '../common/numbers';
@@ -26,9 +26,6 @@ const LOG_MB = 1_000_000;
 const TTL_RANGE = { min: 1, max: 255 };
 
 export const OPTSTRING = 's:cr::dp:t:Q:N:O:U:q:mx:H:h:g:n:B:L:P:C:S:k:K:e:I:M:T:';
-/** Ours: how many sessions the proxy holds at once (admission.ts bounds what forged ANNOUNCEs can make). */
-export const MAX_SESSIONS_OPTION = '--max-sessions';
-const MAX_SESSIONS_RANGE = { min: 1, max: 1_000_000 };
 
 export interface ProxydOptions {
   mode: ProxyMode;
@@ -73,8 +70,7 @@ export interface ProxydOptions {
 
 /** Parses argv (without the program name). Throws UsageError naming the option on any problem. */
 export function parseProxydArgs(argv: readonly string[]): ProxydOptions {
-  const long = takeLongOptions(argv, OPTSTRING, [MAX_SESSIONS_OPTION], () => 'a number of sessions');
-  const maxSessions = long.values.get(MAX_SESSIONS_OPTION);
+  const long = takeMaxSessions(argv, OPTSTRING);
   const { options, operands } = getopt(long.argv, OPTSTRING, 'r');
   if (operands.length > 0) throw new UsageError(`unexpected argument '${operands[0]}'`);
   const modes: string[] = [];
@@ -157,7 +153,7 @@ export function parseProxydArgs(argv: readonly string[]): ProxydOptions {
   if (!publicGroupsGiven) publicGroups.push(DEFAULT_PUBLIC_GROUP);
   const result: ProxydOptions = { ...o, mode: modeOf(modes[0]), destPort, heartbeats, keyFiles, keySpecs, publicGroups, publicGroupsGiven };
   if (result.mode === 'response') result.ecdhCurve = responseCurve ?? ecdhCurve;
-  if (maxSessions !== undefined) result.maxSessions = parseInteger(MAX_SESSIONS_OPTION.slice(1), 'number of sessions', maxSessions, MAX_SESSIONS_RANGE);
+  if (long.maxSessions !== undefined) result.maxSessions = long.maxSessions;
   if (server !== undefined) {
     if (server.startsWith('fp=')) result.downstreamFingerprint = parseFingerprint('-s', server.slice(3));
     else result.downstream = { host: nonEmpty('s', server), port: destPort };

@@ -102,7 +102,7 @@ function start(setup: UftpdSetup, logger: Logger, cleanups: Cleanups, io: UftpdI
     backupDirs: options.backupDirs, tempFiles: options.tempFiles, moveIndividually: options.moveIndividually,
     encryptedOnly: options.encryptedOnly, serverList: setup.serverList, responseProxy: setup.responseProxy,
     heartbeats: setup.heartbeats, heartbeatIntervalSec: options.heartbeatIntervalSec, keys, cacheSize: options.cacheSize,
-    postReceive: setup.postReceiveScript !== undefined, statusFile: false,
+    postReceive: setup.postReceiveScript !== undefined, statusFile: false, maxSessions: options.maxSessions,
   };
   // Before the port is bound: a bound port means ready to receive at full speed (for the lab, too).
   if (io.createMachine === undefined) rehearseReceivePath(baseConfig, logger);

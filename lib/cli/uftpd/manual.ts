@@ -1,5 +1,6 @@
 // `uftpd --help`: the client daemon's manual page, from the options lib/cli/uftpd/options.ts takes.
 import { DAEMON_EXIT_STATUS, DAEMON_SIGNALS, SERVICE_NOTE, sharedOptions } from '../common/daemon-manual';
+import { maxSessionsManual } from '../common/max-sessions';
 import type { Manual } from '../common/manual';
 import { PROGRAM, USAGE } from './usage';
 
@@ -36,6 +37,7 @@ export const MANUAL: Manual = {
     { term: '-s postreceive_script', text: 'Run this program (an absolute path) on received files, with the arguments -I, the session ID in hexadecimal and the full paths: once per file as each one completes, or, with -T and without -i, once when the session ends with the top-level entries received.' },
     ...sharedOptions('g', 'n', 'H', 'h', 'I', 'M'),
     ...sharedOptions('metrics', 'service'),
+    maxSessionsManual('100, as the real uftpd', 'whose registration the server has not yet confirmed'),
   ],
   more: [DAEMON_SIGNALS],
   exitStatus: DAEMON_EXIT_STATUS,

@@ -7,6 +7,7 @@ import { parseHexId, parseHostPort, splitList, type HostPort } from '../common/a
 import { parseFingerprint } from '../common/fingerprint';
 import { getopt } from '../common/getopt';
 import { parseKeySpecs } from '../common/keys';
+import { takeMaxSessions } from '../common/max-sessions';
 import { DEFAULT_LOG_LEVEL } from '../common/log';
 import { parseInteger, RANGES } from '../common/numbers';
 import { UsageError } from '../exit';
@@ -94,6 +95,8 @@ export interface UftpdOptions {
   interfaces: string[];
   /** -M, accumulated (default [DEFAULT_PUBLIC_GROUP]): addresses or names, unresolved. */
   publicGroups: string[];
+  /** --max-sessions (ours); absent = the client machine's default. */
+  maxSessions?: number;
 }
 
 function nonEmpty(opt: string, arg: string): string {
@@ -123,7 +126,8 @@ function firstRepeat(items: string[]): string | undefined {
 
 /** Parses argv (without the program name). Throws UsageError naming the option on any problem. */
 export function parseUftpdArgs(argv: readonly string[]): UftpdOptions {
-  const { options, operands } = getopt(argv, OPTSTRING);
+  const long = takeMaxSessions(argv, OPTSTRING);
+  const { options, operands } = getopt(long.argv, OPTSTRING);
   if (operands.length > 0) throw new UsageError(`unexpected argument '${operands[0]}'`);
   const o: UftpdOptions = {
     debug: false,
@@ -185,6 +189,7 @@ export function parseUftpdArgs(argv: readonly string[]): UftpdOptions {
   }
   if (o.destDirs.length === 0) o.destDirs.push(DEFAULT_DEST_DIR);
   if (o.publicGroups.length === 0) o.publicGroups.push(DEFAULT_PUBLIC_GROUP);
+  if (long.maxSessions !== undefined) o.maxSessions = long.maxSessions;
   checkRules(o);
   return o;
 }

@@ -19,6 +19,7 @@ export const USAGE = [
   '    [ -h hb_interval ] [ -I interface[,interface...] ]',
   '    [ -M pub_mcast_addr[,pub_mcast_addr...] ]',
   '    [ --metrics [host:]port ]   (ours: Prometheus metrics at /metrics, host default 127.0.0.1)',
+  '    [ --max-sessions count ]    (ours: sessions held at once, default 100)',
   'uftpd --install-service NAME [ options ] | --remove-service NAME   (ours: Windows service)',
 ].join('\n');
 

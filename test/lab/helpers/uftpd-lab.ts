@@ -1,5 +1,6 @@
 // What the uftpd lab tests share: the real uftp run with a chosen interface and working directory, the
-// check that its report says a client completed, and the -F status lines of a client.
+// check that its report says a client completed, the -F status lines of a client, and the lab of the
+// hostile-input tests.
 import { readFile } from 'node:fs/promises';
 import type { ExecResult, LabProcess } from '../../../scripts/lab';
 import { FAST_SERVER, type AnyHost, type ProxyTestLab } from './proxy-lab';
@@ -56,6 +57,18 @@ export async function resultStatuses(statusFile: string): Promise<Array<[string,
       const f = l.split(';');
       return [f[4], f[f.length - 1]] as [string, string];
     });
+}
+
+/** One segment: a server, our client (near), and a host that sends it hostile datagrams. */
+export const ATTACKED_LAB = {
+  segments: ['a'],
+  hosts: { server: { segments: ['a'] }, near: { segments: ['a'] }, attacker: { segments: ['a'] } },
+};
+
+/** Whether the process is still running (it has not exited within 100 ms). */
+export async function running(proc: LabProcess): Promise<boolean> {
+  const ended = proc.exited.then(() => false);
+  return Promise.race([ended, new Promise<boolean>((r) => setTimeout(() => r(true), 100))]);
 }
 
 /** The client's log so far (uftpd -d logs to stderr). */
