@@ -84,7 +84,7 @@ describeLab(
       expect(start.end).toEqual(RUNNING);
     }
 
-    test('uftpd: --install-service; port busy → STOPPED 2, never RUNNING; freed → RUNNING once bound, INTERROGATE, a file into C:\\temp, sc stop → STOPPED 0, process gone, log closed; started again at boot', async () => {
+    test('uftpd: --install-service; port busy → STOPPED 2, never RUNNING; freed → RUNNING once bound, INTERROGATE, a file into C:\\temp, sc stop → STOPPED 0, process gone, log closed; started again at boot, removed while running', async () => {
       const t = lab();
       const services = servicesOn(t.host('near'));
       const name = 'uftpts-uftpd';
@@ -131,12 +131,13 @@ describeLab(
       services.prefix.restart();
       await services.waitFor(name, 'RUNNING');
       expect(resolverLines()).toBe(before + 1);
-      await services.sc('stop', name);
-      expect(await services.waitFor(name, 'STOPPED')).toMatchObject({ win32ExitCode: 0, serviceExitCode: 0 });
 
+      // Removed while it runs: marked for deletion, gone once stopped.
       const removed = await services.remove('uftpd', name);
       expect(removed).toMatchObject({ code: 0 });
-      expect(removed.stdout).toContain(`removed service ${name}`);
+      expect(removed.stdout).toContain(`removed service ${name} (it still runs: the system removes it once it stops, sc stop ${name})`);
+      expect(await services.query(name)).toMatchObject({ state: 'RUNNING' });
+      await services.sc('stop', name);
       await services.waitRemoved(name);
     }, WINE_TEST_MS);
 
