@@ -185,11 +185,25 @@ export class WinePrefix {
 
   /** Stops this prefix's wineserver (and with it every Windows process of the prefix) and removes the prefix. */
   close(): void {
+    this.stopServer();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /**
+   * As a reboot would: every Windows process of the prefix ended, its wineserver started afresh (in its
+   * namespace). The next program started brings up Wine's services again, and they start what starts at boot.
+   */
+  restart(): void {
+    this.stopServer();
+    execFileSync(wineServer(this.launcher), ['-w'], { env: wineEnv(this.dir), stdio: 'ignore', timeout: 30_000 });
+    execFileSync(...this.command(wineServer(this.launcher), ['-p']), { env: wineEnv(this.dir), stdio: 'ignore' });
+  }
+
+  private stopServer(): void {
     try {
       execFileSync(wineServer(this.launcher), ['-k'], { env: wineEnv(this.dir), stdio: 'ignore', timeout: 30_000 });
     } catch {
       // no server left to stop
     }
-    rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,24 +1,33 @@
 // Our daemons as Windows services: Wine's service manager (services.exe) and sc.exe, the official node.exe
 // and the mingw-built addon, each in a lab host's own Wine prefix. uftpd installed by its own
-// --install-service, uftpproxyd by a hand-written `sc create`; `sc start` → RUNNING only once the socket is
-// bound; a file from the real Linux uftp (sha256); `sc stop` → STOPPED with exit code 0, node.exe gone, the
-// log's last line written. A daemon that cannot start shows its exit status through the SCM.
+// --install-service, uftpproxyd by a hand-written `sc create`. Each start is watched from the SCM's side
+// (service-control.c): a daemon that cannot start (its port busy, a key file missing) goes from
+// START_PENDING straight to STOPPED with its exit status, never RUNNING; once it can, RUNNING only once the
+// socket is bound; INTERROGATE answers with that state and the daemon runs on; a file from the real Linux
+// uftp (sha256); `sc stop` → STOPPED with exit code 0, node.exe gone, the log's last line written; after a
+// reboot (the prefix's wineserver afresh) the service installed by --install-service starts by itself.
+// SHUTDOWN (handled in native/service_win.cc as STOP is) cannot be tested here: Wine's service manager
+// never sends it (at the prefix's end it terminates service processes), and ControlService refuses it with
+// ERROR_INVALID_PARAMETER, as Windows does.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../../scripts/bench/diag-lab';
 import { stageWindowsApp } from '../../scripts/windows/stage';
 import { WinePrefix } from '../../scripts/windows/wine';
-import type { LabHost } from '../../scripts/lab';
+import type { LabHost, LabProcess } from '../../scripts/lab';
 import { describeLab } from './helpers/gate';
 import { payload, treeDigest } from './helpers/proxy-files';
 import { realProgramsMissing, useProxyLab, type HostName } from './helpers/proxy-lab';
 import { expectCompleted, sendFiles } from './helpers/uftpd-lab';
 import { windowsLaneNeeds } from './helpers/wine-programs';
-import { WineServices, waitGone, windowsPath } from './helpers/wine-services';
+import { buildServiceControl, serviceControlUnbuildable, WineServices, waitGone, windowsPath, type ServiceStatus } from './helpers/wine-services';
 
 /** Each test starts Windows programs one after another under Wine (node.exe takes seconds to start). */
 const WINE_TEST_MS = 300_000;
+const PROBE = path.join(__dirname, 'helpers', 'udp-probe.js');
+/** A running daemon's status: no exit code, accepting SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN. */
+const RUNNING: ServiceStatus = { state: 'RUNNING', win32ExitCode: 0, serviceExitCode: 0, controlsAccepted: 1 | 4 };
 
 /** The log's lines without their time stamps. */
 function logLines(file: string): string[] {
@@ -31,10 +40,12 @@ describeLab(
     const lab = useProxyLab();
     let dir: string | undefined;
     let app = '';
+    let control = '';
     const prefixes: WinePrefix[] = [];
     beforeAll(() => {
       dir = mkdtempSync(path.join(tmpdir(), 'uftpts-win-service-'));
       app = stageWindowsApp(repoRoot(), dir);
+      control = buildServiceControl(dir);
     });
     // Stopping a prefix's wineserver ends every Windows process of it, services included.
     afterEach(() => prefixes.splice(0).forEach((p) => p.close()));
@@ -43,10 +54,37 @@ describeLab(
     function servicesOn(host: LabHost): WineServices {
       const prefix = WinePrefix.create(dir!, host.netns);
       prefixes.push(prefix);
-      return new WineServices(prefix, app);
+      return new WineServices(prefix, app, control);
     }
 
-    test('uftpd: --install-service, sc start → RUNNING once bound, a file into C:\\temp, sc stop → STOPPED 0, process gone, log closed', async () => {
+    /**
+     * Something else holds UDP `port` on `host` (a Linux socket without SO_REUSEADDR, which no later bind
+     * there can share): a daemon started now cannot bind. Returns the blocker, to stop when done.
+     */
+    async function holdPort(t: ReturnType<typeof lab>, host: HostName, port: number): Promise<LabProcess> {
+      const blocker = t.spawn(host, process.execPath, [PROBE, 'hold', String(port)]);
+      await blocker.waitForOutput(/^bound$/m, 30_000);
+      return blocker;
+    }
+
+    /** A start that must fail with `exitStatus`: START_PENDING, then STOPPED with it, never RUNNING; its process gone. */
+    async function expectFailedStart(services: WineServices, name: string, exitStatus: number): Promise<void> {
+      const start = await services.start(name);
+      expect(start.states).toEqual(['START_PENDING', 'STOPPED']);
+      expect(start.end).toMatchObject({ win32ExitCode: 1066, serviceExitCode: exitStatus });
+      // STOPPED is reported before node.exe has quite exited: it must be gone soon after (and before a new start).
+      const left = services.servicePid(name);
+      if (left !== undefined) await waitGone(left);
+    }
+
+    /** A start that succeeds: START_PENDING until bound, then RUNNING, accepting STOP and SHUTDOWN. */
+    async function expectStarted(services: WineServices, name: string): Promise<void> {
+      const start = await services.start(name);
+      expect(start.states).toEqual(['START_PENDING', 'RUNNING']);
+      expect(start.end).toEqual(RUNNING);
+    }
+
+    test('uftpd: --install-service; port busy → STOPPED 2, never RUNNING; freed → RUNNING once bound, INTERROGATE, a file into C:\\temp, sc stop → STOPPED 0, process gone, log closed; started again at boot, removed while running', async () => {
       const t = lab();
       const services = servicesOn(t.host('near'));
       const name = 'uftpts-uftpd';
@@ -58,13 +96,19 @@ describeLab(
       expect(installed).toMatchObject({ code: 0 });
       expect(installed.stdout).toMatch(new RegExp(`installed service ${name} .*--service ${name} -I ${t.ifname('near')} -x 3\\s*$`));
 
-      await services.sc('start', name);
-      await services.waitFor(name, 'RUNNING');
+      const blocker = await holdPort(t, 'near', 1044);
+      await expectFailedStart(services, name, 2);
+      expect(readFileSync(log, 'utf8')).toMatch(/^uftpd: socket bind \(port 1044\): .*EADDRINUSE/m);
+      await blocker.stop();
+
+      await expectStarted(services, name);
       // RUNNING is reported where systemd hears READY=1: the socket is bound, the log says so.
       expect((await t.host('near').exec('ss', ['-Hlun', 'sport = :1044'])).stdout.trim()).not.toBe('');
       expect(readFileSync(log, 'utf8')).toMatch(/Listening on port 1044 as /);
       const pid = services.servicePid(name);
       expect(pid).toBeDefined();
+      // INTERROGATE is answered with the current status, and the daemon runs on: it receives the file next.
+      expect(await services.interrogate(name)).toEqual(RUNNING);
 
       const work = await t.freshDir('win-service');
       const src = await payload(`${work}/src`);
@@ -79,28 +123,36 @@ describeLab(
       expect(readFileSync(log, 'utf8').endsWith('\n')).toBe(true);
       expect(logLines(log).slice(-2)).toEqual(['Exiting on service control STOP', expect.stringMatching(/^Counters: /)]);
 
+      // A reboot: Wine's service manager, starting afresh, starts what --install-service set to start at boot,
+      // with the options kept in the service's configuration (-x 3: the paths' resolver is logged again).
+      const resolverLines = () => logLines(log).filter((l) => l.startsWith('Paths beneath -D/-T/-A resolved with ')).length;
+      const before = resolverLines();
+      expect(before).toBeGreaterThan(0);
+      services.prefix.restart();
+      await services.waitFor(name, 'RUNNING');
+      expect(resolverLines()).toBe(before + 1);
+
+      // Removed while it runs: marked for deletion, gone once stopped.
       const removed = await services.remove('uftpd', name);
       expect(removed).toMatchObject({ code: 0 });
-      expect(removed.stdout).toContain(`removed service ${name}`);
+      expect(removed.stdout).toContain(`removed service ${name} (it still runs: the system removes it once it stops, sc stop ${name})`);
+      expect(await services.query(name)).toMatchObject({ state: 'RUNNING' });
+      await services.sc('stop', name);
       await services.waitRemoved(name);
     }, WINE_TEST_MS);
 
-    test('uftpd that cannot start (a key file missing): STOPPED with 1066 and exit status 3, the reason in its -L log', async () => {
+    test('uftpd that cannot start (a key file missing): START_PENDING, then STOPPED with 1066 and exit status 3, never RUNNING; the reason in its -L log', async () => {
       const t = lab();
       const services = servicesOn(t.host('near'));
       const name = 'uftpts-nokey';
       const log = path.join(services.prefix.driveC, 'nokey log.txt');
       const installed = await services.install('uftpd', name, ['-D', 'C:\\windows\\temp', '-k', 'C:\\no\\such.pem', '-L', 'C:\\nokey log.txt']);
       expect(installed).toMatchObject({ code: 0 });
-      await services.sc('start', name);
-      expect(await services.waitFor(name, 'STOPPED')).toMatchObject({ win32ExitCode: 1066, serviceExitCode: 3 });
+      await expectFailedStart(services, name, 3);
       expect(readFileSync(log, 'utf8')).toMatch(/^uftpd: .*C:\\no\\such\.pem/m);
-      // STOPPED is reported before node.exe has quite exited: it must be gone soon after.
-      const left = services.servicePid(name);
-      if (left !== undefined) await waitGone(left);
     }, WINE_TEST_MS);
 
-    test('uftpproxyd (response proxy) by sc create: RUNNING, both real clients complete through it, sc stop → STOPPED 0, process gone, log closed', async () => {
+    test('uftpproxyd (response proxy) by sc create: port busy → STOPPED 2, never RUNNING; freed → RUNNING, both real clients complete through it, sc stop → STOPPED 0, process gone, log closed', async () => {
       const t = lab();
       const services = servicesOn(t.host('sproxy'));
       const name = 'uftpts-proxy';
@@ -108,8 +160,12 @@ describeLab(
       const binPath = `"${windowsPath(services.prefix.node)}" ${windowsPath(services.bin('uftpproxyd'))} --service ${name} -r -I ${t.ifname('sproxy')}`;
       const created = await services.sc('create', name, 'binpath=', binPath);
       expect(created).toMatchObject({ code: 0 });
-      await services.sc('start', name);
-      await services.waitFor(name, 'RUNNING');
+      const blocker = await holdPort(t, 'sproxy', 1044);
+      await expectFailedStart(services, name, 2);
+      expect(readFileSync(log, 'utf8')).toMatch(/^uftpproxyd: socket bind \(port 1044\): .*EADDRINUSE/m);
+      await blocker.stop();
+
+      await expectStarted(services, name);
       const pid = services.servicePid(name);
       expect(pid).toBeDefined();
 
@@ -135,5 +191,5 @@ describeLab(
       await services.waitRemoved(name);
     }, WINE_TEST_MS);
   },
-  [...windowsLaneNeeds, realProgramsMissing],
+  [...windowsLaneNeeds, serviceControlUnbuildable, realProgramsMissing],
 );

@@ -5,6 +5,7 @@
 //   listen GROUP PORT LOCAL_ADDR IFNAME        join GROUP on that interface, print what arrives
 //   send GROUP PORT LOCAL_ADDR IFNAME COUNT    multicast COUNT datagrams, TTL 16 (so TTL is not what stops them)
 //   bind PORT                                  bind 0.0.0.0:PORT alone (no SO_REUSEADDR): prints "bound" or the error code
+//   hold PORT                                  the same, then keeps the port until stopped
 'use strict';
 const dgram = require('node:dgram');
 const net = require('node:net');
@@ -18,6 +19,18 @@ function socketFor(addr) {
 // v4 names an interface by its address, v6 by a scope id.
 function ifaceOf(group, localAddr, ifname) {
   return net.isIPv6(group) ? `::%${ifname}` : localAddr;
+}
+
+function bindAlone(port, then) {
+  const s = dgram.createSocket({ type: 'udp4', reuseAddr: false });
+  s.on('error', (err) => {
+    console.log(err.code);
+    process.exit(1);
+  });
+  s.bind(Number(port), '0.0.0.0', () => {
+    console.log('bound');
+    then(s);
+  });
 }
 
 const modes = {
@@ -67,20 +80,15 @@ const modes = {
     });
   },
   bind([port]) {
-    const s = dgram.createSocket({ type: 'udp4', reuseAddr: false });
-    s.on('error', (err) => {
-      console.log(err.code);
-      process.exit(1);
-    });
-    s.bind(Number(port), '0.0.0.0', () => {
-      console.log('bound');
-      s.close();
-    });
+    bindAlone(port, (s) => s.close());
+  },
+  hold([port]) {
+    bindAlone(port, () => undefined);
   },
 };
 
 if (!modes[mode]) {
-  console.error(`udp-probe: unknown mode ${JSON.stringify(mode)} (echo, ask, listen, send, bind)`);
+  console.error(`udp-probe: unknown mode ${JSON.stringify(mode)} (echo, ask, listen, send, bind, hold)`);
   process.exit(2);
 }
 modes[mode](args);

@@ -1,16 +1,47 @@
 // Windows services under Wine in the lab: a host's own Wine prefix (its wineserver, and so Wine's service
 // manager services.exe, in the host's namespace) whose sc.exe installs, starts, queries and stops our
-// daemons. A service's node.exe is found by its command line in /proc (Wine shows the Windows one there).
+// daemons; service-control.c (built here with mingw-w64) watches a start closely and sends INTERROGATE,
+// which Wine's sc.exe cannot. A service's node.exe is found by its command line in /proc (Wine shows the
+// Windows one there).
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WinePrefix, WineRun } from '../../../scripts/windows/wine';
 
-export interface ServiceQuery {
+/** A service's status as the SCM reports it to a program (service-control.c's "end" line). */
+export interface ServiceStatus {
   /** STOPPED, START_PENDING, STOP_PENDING, RUNNING... */
   state: string;
   win32ExitCode: number;
   serviceExitCode: number;
+  /** SERVICE_ACCEPT_* bits: 1 STOP, 4 SHUTDOWN. */
+  controlsAccepted: number;
+}
+
+/** What `sc query` shows (it does not name the controls accepted), and its text. */
+export interface ServiceQuery extends Omit<ServiceStatus, 'controlsAccepted'> {
   text: string;
+}
+
+const MINGW_CC = 'x86_64-w64-mingw32-gcc-posix';
+
+/** Why service-control.c cannot be built here, or undefined when it can. */
+export function serviceControlUnbuildable(): string | undefined {
+  const probe = spawnSync(MINGW_CC, ['--version'], { stdio: 'ignore' });
+  return probe.status === 0 ? undefined : `${MINGW_CC} is missing (apt-get install g++-mingw-w64-x86-64-posix)`;
+}
+
+/** Builds service-control.c into `dir`; returns the .exe's path. */
+export function buildServiceControl(dir: string): string {
+  const exe = path.join(dir, 'service-control.exe');
+  const source = path.join(__dirname, 'service-control.c');
+  execFileSync(MINGW_CC, ['-O2', '-Wall', '-Wextra', '-Werror', '-municode', '-o', exe, source, '-ladvapi32'], { stdio: 'pipe' });
+  return exe;
+}
+
+function parseStatus(line: string): ServiceStatus {
+  const [state, win32, specific, controls] = line.split(' ').slice(1);
+  return { state, win32ExitCode: Number(win32), serviceExitCode: Number(specific), controlsAccepted: Number(controls) };
 }
 
 /** A Unix path as Wine's drive Z: shows it to Windows programs. */
@@ -27,6 +58,8 @@ export class WineServices {
     readonly prefix: WinePrefix,
     /** The staged copy of the programs (scripts/windows/stage.ts). */
     readonly app: string,
+    /** service-control.exe (buildServiceControl). */
+    private readonly control: string,
   ) {}
 
   bin(program: 'uftpd' | 'uftpproxyd'): string {
@@ -45,6 +78,33 @@ export class WineServices {
   /** Wine's sc.exe; its failures ("failed to open service 1060") are error messages of its debug channel. */
   sc(...args: string[]): Promise<WineRun> {
     return this.prefix.runWine('sc', args, 60_000, { WINEDEBUG: '-all,err+sc' });
+  }
+
+  /**
+   * Starts service `name` and watches it from the SCM's side (every 2 ms) until it is RUNNING or STOPPED:
+   * every state it went through, in order, and its status then.
+   */
+  async start(name: string, timeoutMs = 90_000): Promise<{ states: string[]; end: ServiceStatus }> {
+    const lines = await this.runControl(['start', name, String(timeoutMs)], timeoutMs + 30_000);
+    return { states: lines.slice(0, -1), end: parseStatus(lines[lines.length - 1]) };
+  }
+
+  /**
+   * ControlService(INTERROGATE), which reaches the service's control handler: the status the SCM returns once
+   * the handler is done (Wine's SCM drops the handler's own return code).
+   */
+  async interrogate(name: string): Promise<ServiceStatus> {
+    const lines = await this.runControl(['interrogate', name], 60_000);
+    return parseStatus(lines[lines.length - 1]);
+  }
+
+  private async runControl(args: string[], timeoutMs: number): Promise<string[]> {
+    const run = await this.prefix.runWine(this.control, args, timeoutMs);
+    const lines = run.stdout.trim().split(/\r?\n/);
+    if (run.code !== 0 || !lines[lines.length - 1].startsWith('end ')) {
+      throw new Error(`service-control ${args.join(' ')} failed (exit ${run.code}):\n${run.stdout}${run.stderr}`);
+    }
+    return lines;
   }
 
   /** `sc query name`, or undefined when there is no such service. */
