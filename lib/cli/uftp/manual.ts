@@ -61,6 +61,7 @@ export const MANUAL: Manual = {
     { term: '-r init_grtt[:min_grtt:max_grtt]', text: 'The group round-trip time in seconds to start from, and its bounds, 0.001 to 1000. Defaults 0.5, 0.01 and 15.' },
     { term: '-s robust', text: 'How many times a message is sent again while waiting for answers, 10 to 50. Default 20.' },
     { term: '-i list_file', text: 'Send the files listed in this file, one per line, instead of the operands; - reads the list from standard input.' },
+    { term: '--max-clients count', text: 'Ours: the most destinations (clients and proxies) a session takes, 1 to 1000000. Default 100000, the real uftp\'s fixed limit; -H and -j together may list no more. REGISTERs are unauthenticated, so an open group takes new clients as they come within limits: each source address may bring 5 registrations a second (bursts of 20) and 100 new client IDs a second (bursts of 1000), and one REGISTER adds at most the client IDs one block (-b) holds; past them new IDs are refused (a sender refused at the limit gets an ABORT, as from the real uftp). Refusals are counted (drop.limit) and logged once every 10 s.' },
   ],
   exitStatus: [
     { term: '0', text: 'Every file reached every client.' },
