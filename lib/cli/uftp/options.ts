@@ -49,7 +49,7 @@ export const UFTP_RANGES = {
 
 /** Ours: how many destinations an open group takes at most (lib/server/admission.ts; the real uftp's fixed 100 000). */
 export const MAX_CLIENTS_OPTION = '--max-clients';
-const MAX_CLIENTS_RANGE = { min: 1, max: 1_000_000 };
+export const MAX_CLIENTS_RANGE = { min: 1, max: 1_000_000 };
 
 /** -Q as the real programs read it (strtol base 0): decimal, 0x hex, and a leading 0 for octal. */
 const DSCP = { ...RANGES.dscp, octal: true };
