@@ -93,6 +93,11 @@ export class ClientTable {
     return record;
   }
 
+  /** Undoes add() of a record that never got in (its REGISTER failed the key exchange). */
+  remove(id: number): void {
+    this.byId.delete(id >>> 0);
+  }
+
   all(): ClientRecord[] {
     return [...this.byId.values()];
   }

@@ -6,6 +6,8 @@ import { u32 } from '../protocol/bytes';
 import { unwrap } from '../protocol/encrypted';
 import { dropped, hexId } from '../session/drop';
 import { abortEveryone } from './aborts';
+import { REFUSAL_REPORT_TIMER } from './admission';
+import { lastRefusalReport, onRefusalReport } from './admit';
 import type { ClientRecord } from './clients';
 import { endGroup, onCompletionTimer, onGroupComplete, startCompletion } from './completion';
 import { afterDeparture, askNextItem, endFileInfo, fileFinished, onFileComplete, onFileInfoAck, onFileInfoTimer, speaksFor, startItem } from './files';
@@ -186,6 +188,7 @@ export class Server implements ServerMachine {
     if (id === 'done') return onDoneTimer(ctx);
     if (id === 'rewind') return onRewindTimer(ctx);
     if (id === 'cc') return onCcTimer(ctx);
+    if (id === REFUSAL_REPORT_TIMER) return onRefusalReport(ctx);
     if (id !== 'round') return;
     if (state.phase === 'announce') {
       if (onAnnounceTimer(ctx)) this.endRegistration(ctx);
@@ -253,6 +256,7 @@ export class Server implements ServerMachine {
   private finish(ctx: Ctx): void {
     if (this.state.phase === 'finished') return;
     this.state.phase = 'finished';
+    lastRefusalReport(ctx);
     for (const id of ['round', 'done', 'rewind', 'cc']) ctx.out.push({ type: 'cancelTimer', id });
     ctx.out.push({ type: 'finished', outcome: outcome(ctx) });
   }

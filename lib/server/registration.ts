@@ -14,6 +14,7 @@ import { keyOfBlob } from '../session/keys';
 import { nextIv, type EcdhPair } from '../session/registrant';
 import { wallToTimestamp } from '../session/timing';
 import { abortClient, abortEveryone } from './aborts';
+import { admitNew } from './admit';
 import type { ClientRecord } from './clients';
 import { announcePacket, encInfo } from './group-keys';
 import { rttFrom } from './grtt';
@@ -119,14 +120,24 @@ export function onRegister(ctx: Ctx, header: UftpHeader, msg: Register, from: En
     else refused(ctx, 'access', 1, `Host ${hexId(id)} not in host list`);
     return;
   }
-  if (!client) {
-    if (state.clients.closed && !ctx.config.proxies?.some((p) => p.id >>> 0 === id)) {
-      refused(ctx, 'access', 1, `Host ${hexId(id)} not in host list`);
-      abortClient(ctx, id, 'Not in host list', from);
-      return;
-    }
-    client = state.clients.add(id);
+  if (!client && state.clients.closed && !ctx.config.proxies?.some((p) => p.id >>> 0 === id)) {
+    refused(ctx, 'access', 1, `Host ${hexId(id)} not in host list`);
+    abortClient(ctx, id, 'Not in host list', from);
+    return;
   }
+  // An open group takes new IDs as admission.ts allows; a closed one is bounded by its list.
+  let listed = msg.clientIds;
+  if (!state.clients.closed) {
+    const fresh = newListed(ctx, id, msg.clientIds);
+    const admitted = admitNew(ctx, id, { self: !client, listed: fresh.length }, from);
+    if (!client && !admitted.self) return;
+    if (admitted.listed < fresh.length) {
+      const allowed = new Set(fresh.slice(0, admitted.listed));
+      listed = msg.clientIds.filter((raw) => state.clients.get(raw) !== undefined || allowed.has(raw >>> 0));
+    }
+  }
+  const isNew = !client;
+  client ??= state.clients.add(id);
   if (client.failed) return;
   const isProxy = msg.clientIds.length > 0 || client.isProxy;
   // A host is a proxy from its first REGISTER on (or by -j): one registered as a client does not turn into one.
@@ -141,7 +152,10 @@ export function onRegister(ctx: Ctx, header: UftpHeader, msg: Register, from: En
   if (!client.registered) client.from = { ...from };
   const dup = client.registered;
   if (client.state === 'mute') {
-    if (state.keys && !registerKeys(ctx, client, msg)) return;
+    if (state.keys && !registerKeys(ctx, client, msg)) {
+      if (isNew) state.clients.remove(id); // a REGISTER that fails its key exchange leaves nothing behind
+      return;
+    }
     const needKey = state.keys?.config.clientAuth === true && !client.crypto?.publicKey;
     client.state = !state.keys ? 'active' : needKey ? 'mute' : 'registered';
   }
@@ -152,8 +166,19 @@ export function onRegister(ctx: Ctx, header: UftpHeader, msg: Register, from: En
   if (!state.keys) client.confirmPending = true;
   slog(ctx, 2, `Received REGISTER${dup && !isProxy ? '+' : ''} from ${isProxy ? 'proxy' : 'client'} ${client.name}`);
   slog(ctx, 3, `  rtt = ${client.rtt.toFixed(6)}`);
-  if (msg.clientIds.length > 0) addProxyClients(ctx, client, msg.clientIds, from);
+  if (listed.length > 0) addProxyClients(ctx, client, listed, from);
   checkAllRegistered(ctx);
+}
+
+/** The IDs a REGISTER lists that the table does not know yet (each once, the sender's own left out). */
+function newListed(ctx: Ctx, senderId: number, ids: number[]): number[] {
+  if (ids.length === 0) return ids;
+  const fresh = new Set<number>();
+  for (const raw of ids) {
+    const id = raw >>> 0;
+    if (id !== senderId && !ctx.state.clients.get(id)) fresh.add(id);
+  }
+  return [...fresh];
 }
 
 function hexId(id: number): string {
@@ -225,33 +250,34 @@ export function onClientKey(ctx: Ctx, header: UftpHeader, msg: ClientKey, from: 
     else refused(ctx, 'access', 1, `Host ${hexId(id)} not in host list`);
     return;
   }
-  if (!client) {
-    if (state.clients.closed) {
-      refused(ctx, 'access', 1, `Host ${hexId(id)} not in host list`);
-      abortClient(ctx, id, 'Not in host list', from);
-      return;
-    }
-    client = state.clients.add(id);
+  if (!client && state.clients.closed) {
+    refused(ctx, 'access', 1, `Host ${hexId(id)} not in host list`);
+    abortClient(ctx, id, 'Not in host list', from);
+    return;
   }
-  if (client.crypto?.publicKey) {
-    refused(ctx, 'unexpected', 2, `Received CLIENT_KEY+ from ${client.name}`);
+  // A new ID in an open group as admission.ts allows, and its record made only once its key is usable.
+  if (!client && !admitNew(ctx, id, { self: true, listed: 0 }, from).self) return;
+  const name = client?.name ?? `0x${hexId(id)}`;
+  if (client?.crypto?.publicKey) {
+    refused(ctx, 'unexpected', 2, `Received CLIENT_KEY+ from ${name}`);
     return;
   }
   const key = keyOfBlob(msg.publicKey);
   if (!key) {
-    refused(ctx, 'crypto', 1, `Rejecting CLIENT_KEY from ${client.name}: failed to import key`);
+    refused(ctx, 'crypto', 1, `Rejecting CLIENT_KEY from ${name}: failed to import key`);
     return;
   }
-  const listedFp = client.fingerprint;
+  const listedFp = client?.fingerprint;
   if (keys.config.clientAuth && listedFp !== undefined && !sameFingerprint(fingerprint(key), listedFp)) {
-    refused(ctx, 'crypto', 1, `Rejecting CLIENT_KEY from ${client.name}: key fingerprint mismatch`);
+    refused(ctx, 'crypto', 1, `Rejecting CLIENT_KEY from ${name}: key fingerprint mismatch`);
     return;
   }
   if (keys.config.sigType === SigType.KEYEX && signatureLength(key) !== signatureLength(keys.config.key.key)) {
-    refused(ctx, 'crypto', 1, `Rejecting CLIENT_KEY from ${client.name}: key does not match the server's for signatures`);
+    refused(ctx, 'crypto', 1, `Rejecting CLIENT_KEY from ${name}: key does not match the server's for signatures`);
     return;
   }
   const blob = keyBlob(key);
+  client ??= state.clients.add(id);
   if (!client.crypto?.sessionKeys) {
     // Before its REGISTER: kept, and its signature checked when the REGISTER gives the premaster.
     client.crypto = { random: new Uint8Array(0), premaster: Buffer.alloc(0), publicKey: key, keyBlob: blob, pendingSignature: msg.verifySignature };

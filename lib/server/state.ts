@@ -1,5 +1,6 @@
 // The server's state for one session, shared by the handlers of each phase.
 import type { Ctx as SessionCtx } from '../session/context';
+import { ClientAdmission, DEFAULT_MAX_CLIENTS, idsPerMessage } from './admission';
 import { ClientTable } from './clients';
 import type { ServerKeys } from './group-keys';
 import { Grtt } from './grtt';
@@ -30,6 +31,8 @@ export interface CurrentFile {
 export class ServerState {
   phase: Phase = 'announce';
   readonly clients: ClientTable;
+  /** Which new IDs may join an open group (admission.ts). */
+  readonly admission: ClientAdmission;
   readonly grtt: Grtt;
   keys?: ServerKeys;
   /** Header sequence numbers, one counter for every message. */
@@ -56,6 +59,7 @@ export class ServerState {
 
   constructor(readonly config: ServerConfig) {
     this.clients = new ClientTable(config.clients !== undefined);
+    this.admission = new ClientAdmission(config.maxClients ?? DEFAULT_MAX_CLIENTS, idsPerMessage(config.blockSize));
     this.grtt = new Grtt(config.grtt);
   }
 

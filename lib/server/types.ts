@@ -67,6 +67,8 @@ export interface ServerConfig {
   clients?: ListedHost[];
   /** -j: proxies expected to answer for their clients. */
   proxies?: ListedHost[];
+  /** --max-clients: destinations (clients and proxies) an open group takes at most (admission.ts; default 100 000). */
+  maxClients?: number;
   /** Group ID and instance: random for a new session, from the restart file with -F. */
   groupId: number;
   groupInst: number;

@@ -6,28 +6,18 @@
 // STATUS for another file or past the file), repeated. The transfer completes intact for every client, the
 // report names exactly the two clients, uftp exits 0, and the flood is logged as a few lines and a count.
 import { describeLab } from './helpers/gate';
-import { forgedMessages, sendDatagrams } from './helpers/forged-messages';
+import { ATTACKED_SERVER_LAB, SERVER_SOURCE_PORT, forgedMessages, sendDatagrams } from './helpers/forged-messages';
 import { sendGarbage } from './helpers/proxy-garbage';
 import { randomFile, treeDigest } from './helpers/proxy-files';
 import { realProgramsMissing, useProxyLab, waitForMatches, type AnyHost } from './helpers/proxy-lab';
 import { expectCompleted } from './helpers/uftpd-lab';
 
-const LAB = {
-  segments: ['a'],
-  hosts: {
-    server: { segments: ['a'] },
-    near: { segments: ['a'] },
-    near2: { segments: ['a'] },
-    attacker: { segments: ['a'] },
-  },
-};
 const DATAGRAMS = 20_000;
-const SOURCE_PORT = 1045;
 
 describeLab(
   'our uftp under hostile datagrams',
   () => {
-    const lab = useProxyLab(LAB);
+    const lab = useProxyLab(ATTACKED_SERVER_LAB);
 
     test.each([
       ['noise', 'unencrypted', false],
@@ -48,10 +38,10 @@ describeLab(
 
       const crypto = serverKey ? ['-Y', 'aes256-gcm', '-h', 'sha256', '-k', serverKey.file] : [];
       // -R 40000 after FAST_SERVER's rate: about 3.5 s of data.
-      const server = t.sendInBackground([...crypto, '-u', String(SOURCE_PORT), '-R', '40000'], [file], 'server', 'ours');
+      const server = t.sendInBackground([...crypto, '-u', String(SERVER_SOURCE_PORT), '-R', '40000'], [file], 'server', 'ours');
       const [, groupId] = await server.waitForOutput(/Group ID: ([0-9A-F]{8})/, 15_000);
       await waitForMatches(server, /Sending section/g, 1, 30_000);
-      const target = `${t.addr('server')}:${SOURCE_PORT}`;
+      const target = `${t.addr('server')}:${SERVER_SOURCE_PORT}`;
       const forged = t.uid('near').slice(2); // a registered client's ID, as 8 hex digits
       if (attack === 'noise') {
         const blast = await sendGarbage(t.host('attacker'), [target], DATAGRAMS, `${groupId}/00`, forged);

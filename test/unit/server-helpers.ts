@@ -5,7 +5,7 @@ import { Client } from '../../lib/client';
 import type { ClientConfig } from '../../lib/client/types';
 import { CongestionControl } from '../../lib/protocol';
 import { Server } from '../../lib/server';
-import type { Progress, SendItem, ServerConfig, ServerInput, ServerOutput, SessionOutcome } from '../../lib/server/types';
+import type { Endpoint, Progress, SendItem, ServerConfig, ServerInput, ServerOutput, SessionOutcome } from '../../lib/server/types';
 import { prng } from '../helpers/prng';
 import { Harness, clientConfig } from './client-helpers';
 
@@ -102,6 +102,13 @@ export class Loop {
     this.runUntil(() => false, limitMs);
     if (!this.outcome) throw new Error(`session did not finish in ${limitMs} ms:\n${this.logs.slice(-30).join('\n')}`);
     return this.outcome;
+  }
+
+  /** A datagram from elsewhere (a forger's, say): its outputs, also delivered like the rest. */
+  receive(data: Uint8Array, from: Endpoint): ServerOutput[] {
+    const outputs = [...this.server.receive(data, from, this.clock())];
+    this.take(outputs);
+    return outputs;
   }
 
   /** Server input from outside (an interrupt, say), its outputs delivered like the rest. */

@@ -108,6 +108,22 @@ describe('parseUftpArgs', () => {
   });
 });
 
+describe('--max-clients (ours)', () => {
+  it('anywhere among the options, as --max-clients N or =N; absent: the server\'s default', () => {
+    expect(parse([]).maxClients).toBeUndefined();
+    expect(parse(['-R', '100', '--max-clients', '50', '-q'])).toMatchObject({ maxClients: 50, rateKbps: 100, quitOnError: true });
+    expect(parse(['--max-clients=1000000', '-L', '--max-clients'])).toMatchObject({ maxClients: 1_000_000, logFile: '--max-clients' });
+  });
+
+  it('1 to 1000000, given once', () => {
+    expect(fails(['--max-clients', '0'])).toBe("--max-clients: invalid number of clients '0': must be 1-1000000");
+    expect(fails(['--max-clients', '1000001'])).toBe("--max-clients: invalid number of clients '1000001': must be 1-1000000");
+    expect(fails(['--max-clients', 'many'])).toBe("--max-clients: invalid number of clients 'many': not an integer");
+    expect(fails(['--max-clients', '5', '--max-clients=6'])).toBe('--max-clients given twice');
+    expect(fails(['f', '--max-clients'], false)).toBe('--max-clients needs an argument: a number of clients');
+  });
+});
+
 describe('numeric options: min, max, one past each', () => {
   it.each([
     ['B', 'bufferSize', '65536', '104857600', '65535', '104857601', '65536-104857600'],

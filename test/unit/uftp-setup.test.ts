@@ -168,6 +168,17 @@ describe('closed group and proxies', () => {
     expect((await prepare(['-Y', 'aes128-cbc', '-c', '-H', '0x5', '-j', proxies, 'f'])).warnings).toEqual([]);
     expect(await usageError(['-j', file('proxies-empty', ''), 'f'])).toMatch(/no proxies listed/);
   });
+
+  it('-H and -j list at most --max-clients hosts together (default 100000, as the real uftp)', async () => {
+    const hosts = file('hosts-3', '0x1\n0x2\n0x3\n');
+    const proxies = file('proxies-2', '0x3\n0x4\n');
+    expect((await prepare(['--max-clients', '4', '-H', `@${hosts}`, '-j', proxies, 'f'])).clients).toHaveLength(3); // 0x3 counted once
+    expect(await usageError(['--max-clients', '3', '-H', `@${hosts}`, '-j', proxies, 'f'])).toBe(
+      'Exceeded maximum destination count: 4 clients and proxies listed, at most 3 (--max-clients)',
+    );
+    const many = file('hosts-100001', Array.from({ length: 100_001 }, (_, i) => `0x${(i + 1).toString(16)}`).join('\n'));
+    expect(await usageError(['-H', `@${many}`, 'f'])).toMatch(/^Exceeded maximum destination count: 100001 clients and proxies listed, at most 100000/);
+  });
 });
 
 describe('the file list', () => {

@@ -1,6 +1,7 @@
-// The daemons' few long options (--metrics, --service, --max-sessions). Their getopt is POSIX-short-only, as the real
-// programs', so long options are taken out of argv before getopt sees it; every short option and its argument
-// is skipped exactly as getopt would read it ("-L --metrics" names a log file), so nothing else changes meaning.
+// The programs' few long options (--metrics, --service, --max-sessions, uftp's --max-clients). Their getopt
+// is POSIX-short-only, as the real programs', so long options are taken out of argv before getopt sees it;
+// every short option and its argument is skipped exactly as getopt would read it ("-L --metrics" names a log
+// file), so nothing else changes meaning.
 import { parseOptstring } from './getopt';
 import { UsageError } from '../exit';
 

@@ -93,7 +93,7 @@ function configOf(setup: UftpSetup, key: ReturnType<typeof loadUftpKey>, statusF
     rateKbps: o.rateKbps, robust: o.robust, grtt: setup.grtt, maxNakPct: o.maxNakPct, maxNakCount: o.maxNakCount,
     maxPasses: o.maxPasses, txWeightPct: o.txWeightPct, quitOnError: o.quitOnError, syncMode: o.syncMode,
     syncPreview: o.syncPreview, cc: ccOf(setup), clients: setup.clients, proxies: setup.proxies, groupId: setup.groupId,
-    groupInst: setup.groupInst, statusFile, logLevel: o.logLevel,
+    groupInst: setup.groupInst, statusFile, logLevel: o.logLevel, maxClients: o.maxClients,
     encryption: setup.encryption && key ? { ...setup.encryption, key } : undefined,
   };
 }

@@ -1,5 +1,9 @@
 // `uftp --help`: the server's manual page, from the options lib/cli/uftp/options.ts takes.
 import type { Manual } from '../common/manual';
+import {
+  DEFAULT_MAX_CLIENTS, NEW_IDS_BURST, NEW_IDS_PER_SEC, NEW_REGISTRATIONS_BURST, NEW_REGISTRATIONS_PER_SEC, REFUSAL_REPORT_MS,
+} from '../../server/admission';
+import { MAX_CLIENTS_OPTION, MAX_CLIENTS_RANGE } from './options';
 import { PROGRAM, USAGE } from './usage';
 
 export const MANUAL: Manual = {
@@ -61,6 +65,15 @@ export const MANUAL: Manual = {
     { term: '-r init_grtt[:min_grtt:max_grtt]', text: 'The group round-trip time in seconds to start from, and its bounds, 0.001 to 1000. Defaults 0.5, 0.01 and 15.' },
     { term: '-s robust', text: 'How many times a message is sent again while waiting for answers, 10 to 50. Default 20.' },
     { term: '-i list_file', text: 'Send the files listed in this file, one per line, instead of the operands; - reads the list from standard input.' },
+    {
+      term: `${MAX_CLIENTS_OPTION} count`,
+      text: `Ours: the most destinations (clients and proxies) a session takes, ${MAX_CLIENTS_RANGE.min} to ${MAX_CLIENTS_RANGE.max}. ` +
+        `Default ${DEFAULT_MAX_CLIENTS}, the real uftp's fixed limit; -H and -j together may list no more. REGISTERs are unauthenticated, ` +
+        `so an open group takes new clients within limits: each source address may bring ${NEW_REGISTRATIONS_PER_SEC} registrations a second ` +
+        `(bursts of ${NEW_REGISTRATIONS_BURST}) and ${NEW_IDS_PER_SEC} new client IDs a second (bursts of ${NEW_IDS_BURST}), and one REGISTER ` +
+        'adds at most the client IDs one block (-b) holds; past them new IDs are refused (a sender refused at the limit gets an ABORT, as ' +
+        `from the real uftp). Refusals are counted (drop.limit) and logged once every ${REFUSAL_REPORT_MS / 1000} s.`,
+    },
   ],
   exitStatus: [
     { term: '0', text: 'Every file reached every client.' },

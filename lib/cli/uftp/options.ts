@@ -4,6 +4,7 @@
 import type { KeySpec } from '../../crypto';
 import { parseHexId, splitList } from '../common/addresses';
 import { getopt } from '../common/getopt';
+import { takeLongOptions } from '../common/long-options';
 import { DEFAULT_LOG_LEVEL } from '../common/log';
 import { parseInteger, RANGES, type IntRange } from '../common/numbers';
 import { UsageError } from '../exit';
@@ -45,6 +46,10 @@ export const UFTP_RANGES = {
   maxNakPct: { min: 0, max: 100 },
   robust: { min: 10, max: 50 },
 } satisfies Record<string, IntRange>;
+
+/** Ours: how many destinations an open group takes at most (lib/server/admission.ts; the real uftp's fixed 100 000). */
+export const MAX_CLIENTS_OPTION = '--max-clients';
+export const MAX_CLIENTS_RANGE = { min: 1, max: 1_000_000 };
 
 /** -Q as the real programs read it (strtol base 0): decimal, 0x hex, and a leading 0 for octal. */
 const DSCP = { ...RANGES.dscp, octal: true };
@@ -144,6 +149,8 @@ export interface UftpOptions {
   fileList?: string;
   /** The operands. */
   files: string[];
+  /** --max-clients; absent = the server machine's default (100 000). */
+  maxClients?: number;
 }
 
 function nonEmpty(opt: string, arg: string): string {
@@ -208,8 +215,11 @@ function defaults(): UftpOptions {
 
 /** Parses argv (without the program name). Throws UsageError naming the option on any problem. */
 export function parseUftpArgs(argv: readonly string[]): UftpOptions {
-  const { options, operands } = getopt(argv, OPTSTRING);
+  const long = takeLongOptions(argv, OPTSTRING, [MAX_CLIENTS_OPTION], () => 'a number of clients');
+  const { options, operands } = getopt(long.argv, OPTSTRING);
   const o = defaults();
+  const maxClients = long.values.get(MAX_CLIENTS_OPTION);
+  if (maxClients !== undefined) o.maxClients = parseInteger(MAX_CLIENTS_OPTION.slice(1), 'number of clients', maxClients, MAX_CLIENTS_RANGE);
   let keySpecText: string | undefined;
   const int = parseInteger;
   for (const { opt, arg = '' } of options) {

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { KeySpec } from '../../crypto';
 import { interfaces as listInterfaces, type Family, type NetInterface } from '../../net';
+import { DEFAULT_MAX_CLIENTS } from '../../server/admission';
 import type { ListedHost, LoadedKey } from '../../server/types';
 import { LogFileError } from '../common/log-file';
 import { checkWritableDir, checkWritableFile } from '../common/paths';
@@ -115,6 +116,13 @@ function checkPaths(o: UftpOptions, setup: UftpSetup, cwd: string): void {
   }
 }
 
+/** -H (or -F's clients) and -j together name at most --max-clients hosts: the real uftp stops at 100 000 too. */
+function checkDestinationCount(setup: UftpSetup): void {
+  const limit = setup.options.maxClients ?? DEFAULT_MAX_CLIENTS;
+  const ids = new Set([...(setup.clients ?? []), ...(setup.proxies ?? [])].map((h) => h.id));
+  if (ids.size > limit) throw new UsageError(`Exceeded maximum destination count: ${ids.size} clients and proxies listed, at most ${limit} (--max-clients)`);
+}
+
 function fingerprintWarnings(setup: UftpSetup): void {
   const listed = [...(setup.clients ?? []), ...(setup.proxies ?? [])];
   if (!listed.some((h) => h.fingerprint !== undefined)) return;
@@ -155,6 +163,7 @@ export async function prepareUftp(options: UftpOptions, all: NetInterface[] = li
     setup.proxies = await readProxyList(options.proxyListFile);
     if (setup.clients === undefined) setup.warnings.push('Warning: -j without -H: an open group takes any client, proxies are not needed for that');
   }
+  checkDestinationCount(setup);
   setup.sendList.sources = await gatherSources(options, restartData, io, setup.warnings);
   checkPaths(options, setup, cwd);
   const encryption = encryptionOf(options);

@@ -20,6 +20,7 @@ export const USAGE = [
   '    [ -N max_nak_pct ] [ -C cc_type ] [ -o ][ -D dest_name ]',
   '    [ -E base_dir[,base_dir... ] ] [ -S status_file ]',
   '    [ -r init_grtt[:min_grtt:max_grtt] ] [ -s robust ]',
+  '    [ --max-clients count ]     (ours: destinations at most, default 100000)',
   '    { -i list_file | file [ file... ] }',
 ].join('\n');
 

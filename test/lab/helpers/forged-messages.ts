@@ -23,6 +23,19 @@ function burst() {
 burst();
 `;
 
+/** One segment: our uftp, two clients, and a host that sends the server forgeries. */
+export const ATTACKED_SERVER_LAB = {
+  segments: ['a'],
+  hosts: {
+    server: { segments: ['a'] },
+    near: { segments: ['a'] },
+    near2: { segments: ['a'] },
+    attacker: { segments: ['a'] },
+  },
+};
+/** The server's -u port: where the clients' answers, and the forgeries, go. */
+export const SERVER_SOURCE_PORT = 1045;
+
 export interface ForgeryTarget {
   groupId: number;
   groupInst: number;
