@@ -26,8 +26,6 @@ namespace {
 
 constexpr int kBatchesPerPoll = 16;  // then yield to the loop so timers and sends get a turn
 constexpr int kMaxPollErrors = 16;   // poll errors in a row, nothing read or sent between: the socket is closed
-// The receive area opens with a table for a full batch; the slots follow.
-constexpr size_t kTableBytes = BatchTable::table_bytes(SocketCore::kBatch);
 
 class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
  public:
@@ -207,22 +205,30 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     check(env_, core_.membership(info[0].ToBoolean(), group, ssm ? &source : nullptr, uint_arg(info, 3, "ifindex")));
   }
 
-  // startReceiving(transient?: boolean, slotSize?: number, gatherBelow?: number, gatherMs?: number):
-  // transient batches are views of the receive area itself, valid until the callback returns. With
-  // gatherMs > 0, a wake-up that found fewer than gatherBelow datagrams rests the receive side for
-  // gatherMs, so that a steady stream arrives in fuller batches for fewer wake-ups.
-  void StartReceiving(const Napi::CallbackInfo& info) {
+  // startReceiving(transient?: boolean, slotSize?: number, gatherBelow?: number, gatherMs?: number,
+  // coalesce?: boolean) -> whether coalescing is on: transient batches are views of the receive area
+  // itself, valid until the callback returns. With gatherMs > 0, a wake-up that found fewer than
+  // gatherBelow datagrams rests the receive side for gatherMs, so that a steady stream arrives in
+  // fuller batches for fewer wake-ups. coalesce asks the kernel for runs of datagrams in one piece
+  // (SocketCore::set_coalescing); a run fills a slot, so it takes the largest slotSize.
+  Napi::Value StartReceiving(const Napi::CallbackInfo& info) {
     EnsureOpen();
     size_t slot = info[1].IsUndefined() ? SocketCore::kMaxSlotSize : uint_arg(info, 1, "slotSize");
     if (slot < 1 || slot > SocketCore::kMaxSlotSize) {
       throw Napi::RangeError::New(env_, "slotSize must be 1.." + std::to_string(SocketCore::kMaxSlotSize));
     }
+    bool coalesce = info[4].ToBoolean();
+    if (coalesce && slot != SocketCore::kMaxSlotSize) {
+      throw Napi::RangeError::New(env_, "coalescing needs slotSize " + std::to_string(SocketCore::kMaxSlotSize));
+    }
     gather_below_ = info[2].IsUndefined() ? 0 : static_cast<int>(uint_arg(info, 2, "gatherBelow"));
     gather_ms_ = info[3].IsUndefined() ? 0 : uint_arg(info, 3, "gatherMs");
-    if (area_.empty() || slot != slot_size_) AllocateArea(slot);
+    if (coalesce != core_.coalescing()) core_.set_coalescing(coalesce);
+    if (area_.empty() || slot != slot_size_ || area_rows_ != core_.max_received()) AllocateArea(slot);
     transient_ = info[0].ToBoolean();
     receiving_ = true;
     UpdateWatch();
+    return Napi::Boolean::New(env_, core_.coalescing());
   }
 
   // Stops watching for readable until the timer runs out; sends and the queue go on.
@@ -279,10 +285,13 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   // kernel: only slots that datagrams reach get touched.
   void AllocateArea(size_t slot) {
     // A cache line of skew per slot, so the slots do not all start in one cache set.
+    // The table in front has a row for every datagram a receive can return.
     size_t stride = (slot + 63) / 64 * 64 + 64;
-    area_.Allocate(env_, kTableBytes + stride * SocketCore::kBatch);
-    check(env_, core_.enable_receive(area_.data() + kTableBytes, stride, slot));
+    size_t table = BatchTable::table_bytes(core_.max_received());
+    area_.Allocate(env_, table + stride * SocketCore::kBatch);
+    check(env_, core_.enable_receive(area_.data() + table, stride, slot));
     slot_size_ = slot;
+    area_rows_ = core_.max_received();
   }
 
   // JS detached the area (a transfer): its memory may be read elsewhere now, so the socket goes on
@@ -461,7 +470,8 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
       if (closed_) return;
       const RecvSlot* slots = nullptr;
       int count = 0;
-      Status st = core_.receive(&slots, &count);
+      bool more = false;
+      Status st = core_.receive(&slots, &count, &more);
       if (!st.ok()) {
         Emit("onError", {syscall_error(env_, st).Value()});
         return;
@@ -469,7 +479,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
       total += count;
       if (count == 0) break;
       DeliverBatch(slots, count);
-      if (count < SocketCore::kBatch) break;  // the socket is empty: skip one EAGAIN
+      if (!more) break;  // the socket is empty: skip one EAGAIN
     }
     if (gather_ms_ > 0 && total < gather_below_ && receiving_ && !closed_) Rest();
   }
@@ -485,12 +495,13 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     if (batch.whole > 0) {
       Napi::ArrayBuffer slab = area_.Value();
       uint8_t* bytes = area_.data();
-      if (!transient_) {
+      bool copy = !transient_ || batch.whole > area_rows_;  // the area's table is too short: never, in practice
+      if (copy) {
         auto buffer = Napi::Buffer<uint8_t>::New(env_, BatchTable::table_bytes(batch.whole) + batch.payload);
         slab = buffer.ArrayBuffer();  // a Buffer this large owns its backing store whole
         bytes = buffer.Data();
       }
-      table_.fill(slots, count, batch.whole, bytes, !transient_);
+      table_.fill(slots, count, batch.whole, bytes, copy);
       const std::vector<std::string>& texts = table_.texts();
       auto list = Napi::Array::New(env_, texts.size());
       for (size_t i = 0; i < texts.size(); i++) list[static_cast<uint32_t>(i)] = texts[i];
@@ -529,6 +540,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   BatchTable table_;
   ReceiveArea area_;  // table, then kBatch slots
   size_t slot_size_ = 0;
+  int area_rows_ = 0;  // datagrams the area's table has rows for
   bool transient_ = false;
   bool receiving_ = false;
   bool resting_ = false;

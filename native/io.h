@@ -52,6 +52,9 @@ struct RecvSlot {
   uint32_t drops = 0;
   bool has_drops = false;
   bool outgoing = false;  // a capture's datagram that this host sent (else one it received)
+  // Coalesced receive (Linux UDP GRO): the slot holds a run of datagrams of this many bytes each, the
+  // last perhaps shorter, from one sender; 0 = one datagram.
+  size_t segment = 0;
 };
 
 struct SendSlot {
@@ -103,6 +106,10 @@ int io_enable_packet_info(sock_t sock, int family);  // destination, interface a
 // Asks for the kernel's cumulative count of datagrams dropped on this socket (a full receive buffer,
 // nearly always) with each received datagram (Linux SO_RXQ_OVFL); ENOPROTOOPT where there is no such thing.
 int io_enable_drop_count(sock_t sock);
+// Lets the kernel hand over a run of same-sized datagrams from one sender as one (Linux UDP_GRO), each
+// slot then saying its segment size; ENOPROTOOPT where there is no such thing. The slots must hold
+// 64 KiB, or a run is cut short.
+int io_enable_coalescing(sock_t sock, bool on);
 int io_set_multicast_if(sock_t sock, int family, unsigned ifindex);
 // The don't-fragment bit of the datagrams sent: on, or off so that the stack fragments a datagram larger
 // than the path's MTU instead of dropping it (Linux IP_MTU_DISCOVER / IPV6_MTU_DISCOVER with

@@ -19,6 +19,9 @@
 #ifndef UDP_SEGMENT
 #define UDP_SEGMENT 103  // linux/udp.h (Linux 4.18); older libc headers lack it
 #endif
+#ifndef UDP_GRO
+#define UDP_GRO 104  // linux/udp.h (Linux 5.0)
+#endif
 #ifndef SOL_UDP
 #define SOL_UDP 17
 #endif
@@ -31,7 +34,7 @@ namespace uftp_native {
 namespace {
 
 constexpr int kMaxBatch = 64;
-// Room for IP_PKTINFO + IP_TOS, or IPV6_PKTINFO + IPV6_TCLASS, and SO_RXQ_OVFL, with headers.
+// Room for IP_PKTINFO + IP_TOS, or IPV6_PKTINFO + IPV6_TCLASS, SO_RXQ_OVFL and UDP_GRO, with headers.
 constexpr size_t kControlSize = 128;
 
 constexpr int kMaxSegments = 64;          // datagrams in one coalesced send
@@ -87,7 +90,11 @@ void read_control(msghdr* msg, RecvSlot* slot) {
       continue;
     }
 #endif
-    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+    if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
+      int segment = 0;
+      std::memcpy(&segment, CMSG_DATA(c), sizeof segment);
+      slot->segment = segment > 0 ? static_cast<size_t>(segment) : 0;
+    } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
       in_pktinfo info;
       std::memcpy(&info, CMSG_DATA(c), sizeof info);
       slot->ifindex = static_cast<unsigned>(info.ipi_ifindex);
@@ -184,6 +191,12 @@ int io_enable_drop_count(sock_t sock) {
 #endif
 }
 
+int io_enable_coalescing(sock_t sock, bool on) {
+  // Kernels before 5.0 do not know the option: ENOPROTOOPT.
+  int value = on ? 1 : 0;
+  return io_setsockopt(sock, SOL_UDP, UDP_GRO, &value, sizeof value);
+}
+
 int io_set_multicast_if(sock_t sock, int family, unsigned ifindex) {
   if (family == AF_INET) {
     ip_mreqn req{};
@@ -245,6 +258,7 @@ int io_recv_batch(sock_t sock, RecvSlot* slots, int count, int* received) {
     slot.ifindex = 0;
     slot.tos = 0;
     slot.has_drops = false;
+    slot.segment = 0;
     read_control(&h, &slot);
   }
   *received = n;

@@ -126,6 +126,8 @@ int io_enable_packet_info(sock_t sock, int family) {
 
 // Windows reports no per-socket drop count.
 int io_enable_drop_count(sock_t) { return WSAENOPROTOOPT; }
+// Windows has receive coalescing too (UDP_RECV_MAX_COALESCED_SIZE, URO), untried: none for now.
+int io_enable_coalescing(sock_t, bool) { return WSAENOPROTOOPT; }
 
 int io_set_dont_fragment(sock_t sock, int family, bool on) {
 #if defined(IP_DONTFRAGMENT) && defined(IPV6_DONTFRAG)

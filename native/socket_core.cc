@@ -1,5 +1,6 @@
 #include "socket_core.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace uftp_native {
@@ -193,21 +194,52 @@ Status SocketCore::take_error() {
   return failure(io_take_error(sock_), "poll");
 }
 
-Status SocketCore::receive(const RecvSlot** slots, int* count) {
+Status SocketCore::receive(const RecvSlot** slots, int* count, bool* more) {
   *count = 0;
+  *more = false;
   *slots = slots_.data();
   if (!is_open() || slots_.empty()) return {};
   int received = 0;
   int err = io_recv_batch(sock_, slots_.data(), kBatch, &received);
   if (err != 0 && !io_would_block(err)) return failure(err, "recvmmsg");
   *count = received;
+  *more = received == kBatch;
   for (int i = 0; i < received; i++) {
     const RecvSlot& slot = slots_[static_cast<size_t>(i)];
     if (!slot.has_drops) continue;
     drops_ += static_cast<uint32_t>(slot.drops - drops_raw_);  // modulo 2^32: the counter wraps
     drops_raw_ = slot.drops;
   }
+  if (coalescing_) split_runs(received, slots, count);
   return {};
+}
+
+// Each coalesced run becomes a slot per datagram, the same sender, destination
+// and TOS, its bytes where the run holds them.
+void SocketCore::split_runs(int received, const RecvSlot** slots, int* count) {
+  split_.clear();
+  for (int i = 0; i < received; i++) {
+    const RecvSlot& run = slots_[static_cast<size_t>(i)];
+    if (run.truncated || run.segment == 0 || run.length <= run.segment) {
+      split_.push_back(run);
+      continue;
+    }
+    for (size_t at = 0; at < run.length; at += run.segment) {
+      RecvSlot one = run;
+      one.data = run.data + at;
+      one.length = std::min(run.segment, run.length - at);
+      one.segment = 0;
+      split_.push_back(one);
+    }
+  }
+  *slots = split_.data();
+  *count = static_cast<int>(split_.size());
+}
+
+bool SocketCore::set_coalescing(bool on) {
+  coalescing_ = is_open() && io_enable_coalescing(sock_, on) == 0 && on;
+  if (coalescing_) split_.reserve(static_cast<size_t>(max_received()));
+  return coalescing_;
 }
 
 bool SocketCore::receive_drops(uint64_t* drops) const {

@@ -85,8 +85,19 @@ class SocketCore {
   // next poll does not report it again; ok if there was none.
   Status take_error();
   // One recvmmsg into the slots. *count 0 means nothing is waiting (EAGAIN).
-  // A datagram longer than its slot comes back with truncated set.
-  Status receive(const RecvSlot** slots, int* count);
+  // A datagram longer than its slot comes back with truncated set. *more: the
+  // batch was full, so more may be waiting. With coalescing, each run the kernel
+  // coalesced comes back split, a slot per datagram (pointing into the run).
+  Status receive(const RecvSlot** slots, int* count, bool* more);
+  // Receive coalescing (io_enable_coalescing), where the platform has it: fewer,
+  // larger trips through the stack, the same datagrams out of receive(). The
+  // slots of enable_receive must hold kMaxSlotSize. Returns whether it is on.
+  bool set_coalescing(bool on);
+  bool coalescing() const { return coalescing_; }
+  // The most datagrams one receive() returns: a run holds at most kMaxRun
+  // (Linux: UDP_MAX_SEGMENTS for a local GSO sender; GRO itself stops at 64).
+  static constexpr int kMaxRun = 128;
+  int max_received() const { return coalescing_ ? kBatch * kMaxRun : kBatch; }
   // The kernel's count of datagrams dropped on this socket since it was opened (full receive buffer),
   // as learnt from the datagrams received so far; false where the platform does not report it (or
   // before enable_receive).
@@ -122,6 +133,7 @@ class SocketCore {
   void enqueue(const SendSlot* items, int count);
   void mark_destinations(const SendSlot* items, int count);
   void dequeue(size_t count);
+  void split_runs(int received, const RecvSlot** slots, int* count);
 
   sock_t sock_ = kNoSocket;
   bool dual_stack_ = false;
@@ -134,6 +146,8 @@ class SocketCore {
   uint32_t drops_raw_ = 0;  // the kernel's 32-bit counter as last seen
   uint64_t drops_ = 0;      // the same, unwrapped
   std::vector<RecvSlot> slots_;
+  bool coalescing_ = false;
+  std::vector<RecvSlot> split_;  // the datagrams of the last receive, runs split (coalescing only)
   std::deque<Queued> queue_;
   size_t queue_bytes_ = 0;
   size_t queue_peak_ = 0;

@@ -42,9 +42,10 @@ export interface NativeSocket {
    * Starts (or reconfigures) receiving. transient: batches are the receive area itself, valid until
    * onBatch returns; slotSize: bytes per receive slot (1..65536, default 65536), longer datagrams are
    * dropped and reported through onError; gatherMs > 0: after a wake-up that found fewer than gatherBelow
-   * datagrams, the receive side rests for gatherMs.
+   * datagrams, the receive side rests for gatherMs; coalesce: ask for runs of datagrams in one piece
+   * (slotSize must be 65536). Returns whether coalescing is on.
    */
-  startReceiving(transient?: boolean, slotSize?: number, gatherBelow?: number, gatherMs?: number): void;
+  startReceiving(transient?: boolean, slotSize?: number, gatherBelow?: number, gatherMs?: number, coalesce?: boolean): boolean;
   /** 1 if handed to the kernel now, 0 if queued (or dropped at the queue's limit). */
   send(data: Uint8Array, address: string, port: number): number;
   /** How many were handed to the kernel now; the rest are queued. */

@@ -92,6 +92,15 @@ export interface ReceiveOptions {
    * batch. Costs up to waitMs of latency; the receive buffer must hold waitMs of the stream. Default off.
    */
   gather?: { below: number; waitMs: number };
+  /**
+   * Linux (5.0+) UDP GRO: the kernel keeps a run of same-sized datagrams from one sender in one piece
+   * (a sender using UDP GSO, as sendBatch does, or a NIC that coalesces) and the addon splits it again:
+   * the callback sees the same datagrams, in order, with their sender, destination and TOS, for a
+   * fraction of the kernel's work per datagram. Needs maxDatagramSize 65536 (the default), since a run
+   * fills a whole slot, and 4 MiB of receive area. Where the platform has no such thing it stays off:
+   * see UdpSocket.coalescing(). Default false.
+   */
+  coalesce?: boolean;
 }
 
 export interface OutgoingDatagram {

@@ -46,7 +46,7 @@ export class UdpSocket {
   private messages?: (batch: Datagram[]) => void;
   private errors: (err: SyscallError) => void = (err) => process.emitWarning(err);
   /** What the native side receives with now: undefined until onMessages. */
-  private receiving?: { transient: boolean; slotSize: number; below: number; waitMs: number };
+  private receiving?: { transient: boolean; slotSize: number; below: number; waitMs: number; coalesce: boolean; coalescing: boolean };
   private transient?: TransientDecoder;
   private flushWaiters: Waiter[] = [];
   private readonly outgoing = { datas: [] as Uint8Array[], addresses: [] as string[], ports: [] as number[] };
@@ -171,10 +171,12 @@ export class UdpSocket {
       options?.maxDatagramSize === undefined ? MAX_DATAGRAM_BYTES : checkInteger('maxDatagramSize', options.maxDatagramSize, 1, MAX_DATAGRAM_BYTES);
     const below = options?.gather === undefined ? 0 : checkInteger('gather.below', options.gather.below, 1, 1_000_000);
     const waitMs = options?.gather === undefined ? 0 : checkInteger('gather.waitMs', options.gather.waitMs, 1, 100);
+    const coalesce = options?.coalesce === undefined ? false : checkBoolean('coalesce', options.coalesce);
+    if (coalesce && slotSize !== MAX_DATAGRAM_BYTES) throw new RangeError(`coalesce needs maxDatagramSize ${MAX_DATAGRAM_BYTES}: a run fills a slot`);
     const now = this.receiving;
-    if (!now || now.transient !== transient || now.slotSize !== slotSize || now.below !== below || now.waitMs !== waitMs) {
-      this.native.startReceiving(transient, slotSize, below, waitMs);
-      this.receiving = { transient, slotSize, below, waitMs };
+    if (!now || now.transient !== transient || now.slotSize !== slotSize || now.below !== below || now.waitMs !== waitMs || now.coalesce !== coalesce) {
+      const coalescing = this.native.startReceiving(transient, slotSize, below, waitMs, coalesce) === true;
+      this.receiving = { transient, slotSize, below, waitMs, coalesce, coalescing };
       this.transient = transient ? new TransientDecoder() : undefined;
     }
     this.messages = cb;
@@ -243,6 +245,11 @@ export class UdpSocket {
    */
   receiveDrops(): number | undefined {
     return this.native.receiveDrops() ?? undefined;
+  }
+
+  /** Whether received runs come coalesced (ReceiveOptions.coalesce asked, and the platform has it). */
+  coalescing(): boolean {
+    return this.receiving?.coalescing ?? false;
   }
 
   /** The send queue's depth, its limit and what it dropped (see SendQueueDepth). */

@@ -1,18 +1,21 @@
 // One receiver of the socket benchmark, run as its own process inside the receiving lab host:
-// counts datagrams on a port with the addon's batched receive or with Node's dgram, and prints one
+// counts datagrams on a port with the addon's batched receive (plain, or with the kernel's receive
+// coalescing: ReceiveOptions.coalesce) or with Node's dgram, and prints one
 // JSON line: how many, over how much busy time, and the CPU this process spent doing it. Both do the
 // same work per datagram: read its length and its first bytes (what a dispatcher reads of a header),
 // so neither wins by leaving the payload untouched.
 // Busy time is the sum of spans of traffic (a pause of more than --gap-ms ends a span), so idle
 // waits between bursts do not dilute the rate. Ends on SIGTERM, or after --idle-ms without traffic.
-//   node receiver.js --impl addon|dgram --port P [--rcvbuf BYTES] [--ready-file PATH] [--idle-ms MS] [--gap-ms MS]
+//   node receiver.js --impl addon|addon-coalesce|dgram --port P [--rcvbuf BYTES] [--ready-file PATH] [--idle-ms MS] [--gap-ms MS]
 import dgram from 'node:dgram';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UdpSocket } from '../../lib/net';
 
+export const RECEIVERS = ['dgram', 'addon', 'addon-coalesce'] as const;
+
 export interface ReceiverResult {
-  impl: 'addon' | 'dgram';
+  impl: (typeof RECEIVERS)[number];
   received: number;
   /** Busy time: the spans from the first to the last datagram of each stretch of traffic. */
   seconds: number;
@@ -72,7 +75,7 @@ interface Receiving {
 }
 
 function start(impl: Impl, port: number, rcvbuf: number, counter: Counter): Promise<Receiving> {
-  if (impl === 'addon') {
+  if (impl !== 'dgram') {
     const socket = UdpSocket.open({ family: 4 });
     // Plain SO_RCVBUF, like dgram: both get the same (clamped) buffer.
     socket.setRecvBufferSize(rcvbuf, { force: false });
@@ -83,8 +86,9 @@ function start(impl: Impl, port: number, rcvbuf: number, counter: Counter): Prom
         counter.add(batch.length);
         for (const d of batch) counter.touch(d.data);
       },
-      { transient: true },
+      { transient: true, coalesce: impl === 'addon-coalesce' },
     );
+    if (impl === 'addon-coalesce' && !socket.coalescing()) throw new Error('the kernel refused receive coalescing (UDP_GRO)');
     return Promise.resolve({ close: () => socket.close(), rcvbuf: socket.getRecvBufferSize() });
   }
   const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: rcvbuf });
@@ -131,7 +135,7 @@ async function main(): Promise<void> {
     strict: true,
   });
   const impl = values.impl as Impl;
-  if (impl !== 'addon' && impl !== 'dgram') throw new Error(`--impl: '${values.impl}' is not addon or dgram`);
+  if (!RECEIVERS.includes(impl)) throw new Error(`--impl: '${values.impl}' is not one of ${RECEIVERS.join(', ')}`);
   const counter = new Counter(BigInt(Number(values['gap-ms']) * 1e6));
   const socket = await start(impl, Number(values.port), Number(values.rcvbuf), counter);
   if (values['ready-file']) writeFileSync(values['ready-file'], 'ready\n');

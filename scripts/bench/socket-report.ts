@@ -24,9 +24,9 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n');
 }
 
-/** addon over dgram, averaged over the rounds. */
-export function ratios(rows: RunRow[]): Ratios {
-  const addon = rows.filter((r) => r.impl === 'addon');
+/** One addon receiver over dgram, averaged over the rounds. */
+export function ratios(rows: RunRow[], impl: RunRow['impl'] = 'addon'): Ratios {
+  const addon = rows.filter((r) => r.impl === impl);
   const dgram = rows.filter((r) => r.impl === 'dgram');
   return { pps: mean(addon, pps) / mean(dgram, pps), perCpu: mean(addon, perCpu) / mean(dgram, perCpu) };
 }
@@ -46,10 +46,10 @@ export function formatSection(title: string, rows: RunRow[]): string {
     Math.round(perCpu(r)).toLocaleString('en-US'),
     String(r.rcvbuf),
   ]);
-  const q = ratios(rows);
-  return [
-    title,
-    table([header, ...body]),
-    `addon / dgram: ${q.pps.toFixed(2)}x the packets per second, ${q.perCpu.toFixed(2)}x the packets per CPU-second`,
-  ].join('\n');
+  const impls = [...new Set(rows.map((r) => r.impl))].filter((i) => i !== 'dgram');
+  const lines = impls.map((impl) => {
+    const q = ratios(rows, impl);
+    return `${impl} / dgram: ${q.pps.toFixed(2)}x the packets per second, ${q.perCpu.toFixed(2)}x the packets per CPU-second`;
+  });
+  return [title, table([header, ...body]), ...lines].join('\n');
 }

@@ -37,7 +37,7 @@ class FakeNative implements NativeSocket {
   membership(join: boolean, group: string, source: string | null, ifindex: number) {
     this.record('membership', join, group, source, ifindex);
   }
-  startReceiving() { this.record('startReceiving'); }
+  startReceiving() { this.record('startReceiving'); return false; }
   send(data: Uint8Array, address: string, port: number) {
     this.record('send', Buffer.from(data).toString(), address, port);
     return this.pending > 0 ? 0 : 1;

@@ -67,7 +67,8 @@ export class ProxyDaemon {
       this.count('socket_error');
       this.logger.log(1, `Socket error: ${err.message}`);
     });
-    this.socket.onMessages((batch) => this.onBatch(batch), { transient: true });
+    // Coalesced: an upstream proxy's (or our uftp's) GSO runs arrive in one piece each, split by the addon.
+    this.socket.onMessages((batch) => this.onBatch(batch), { transient: true, coalesce: true });
   }
 
   /** A reload (SIGHUP): the machine takes the new lists and keys for the sessions announced from now on. */

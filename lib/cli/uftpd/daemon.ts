@@ -68,7 +68,8 @@ export class ClientDaemon {
         this.count('socket_error');
         this.parts.logger.log(1, `Socket error: ${err.message}`);
       });
-      socket.onMessages((batch) => this.onBatch(batch), { transient: true, gather: GATHER });
+      // Coalesced: our uftp's GSO runs of data arrive in one piece each, split by the addon.
+      socket.onMessages((batch) => this.onBatch(batch), { transient: true, gather: GATHER, coalesce: true });
     }
   }
 

@@ -3,8 +3,9 @@
 // so the receiver can say exactly which datagram arrived, whole or not.
 //   send               sendBatch the datagrams of the JSON plan on stdin with the addon; prints {limit, sent}
 //   receive MODE PORT GROUP IFNAME COUNT TIMEOUT_MS
-//                      MODE addon|dgram; GROUP '-' for unicast only; prints one JSON line per datagram
-//                      ({index, length, intact, tos}), then {done: true} after COUNT or the timeout
+//                      MODE addon|coalesce|dgram (coalesce: the addon with receive coalescing, UDP GRO);
+//                      GROUP '-' for unicast only; prints one JSON line per datagram ({index, length,
+//                      intact, tos}), then {done: true, maxBatch} after COUNT or the timeout
 'use strict';
 const dgram = require('node:dgram');
 const path = require('node:path');
@@ -54,6 +55,7 @@ function receive([mode, port, group, ifname, count, timeoutMs]) {
   // Lines are kept and printed at the end: a write per datagram would slow the receiver enough to lose
   // datagrams to a full socket buffer under load, which would say nothing about the sender.
   const lines = [];
+  let maxBatch = 0; // the addon's largest batch: over 64 (its recvmmsg batch) only if runs came coalesced
   let finish;
   const record = (data, tos) => {
     const { index, intact } = check(data);
@@ -62,14 +64,21 @@ function receive([mode, port, group, ifname, count, timeoutMs]) {
   };
   // Prints the kept lines and {done}, then exits once stdout has taken it all (a large write to a pipe
   // completes asynchronously, and an early exit would cut it).
-  const done = () => process.stdout.write([...lines, JSON.stringify({ done: true })].join('\n') + '\n', () => process.exit(0));
-  if (mode === 'addon') {
+  const done = () => process.stdout.write([...lines, JSON.stringify({ done: true, maxBatch })].join('\n') + '\n', () => process.exit(0));
+  if (mode === 'addon' || mode === 'coalesce') {
     const { UdpSocket } = require(path.join(repo, 'dist/lib/net'));
     const sock = UdpSocket.open({ family: 4 });
     sock.setRecvBufferSize(8 << 20);
     sock.bind('0.0.0.0', Number(port));
     if (group !== '-') sock.joinGroup(group, ifname);
-    sock.onMessages((batch) => batch.forEach((d) => record(d.data, d.tos)));
+    sock.onMessages(
+      (batch) => {
+        maxBatch = Math.max(maxBatch, batch.length);
+        batch.forEach((d) => record(d.data, d.tos));
+      },
+      { coalesce: mode === 'coalesce' },
+    );
+    if (mode === 'coalesce' && !sock.coalescing()) throw new Error('receive coalescing refused');
     finish = () => {
       sock.close().then(done);
     };
