@@ -118,17 +118,17 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
 
   static void OnPoll(void* context, int status, int) {
     auto* self = static_cast<NativeCapture*>(context);
-    Napi::HandleScope scope(self->env_);
-    try {
-      if (status < 0) self->HandlePollError(status);
-      else self->ReceiveFrames();
-    } catch (const Napi::Error& e) {
-      napi_fatal_exception(self->env_, e.Value());
-    } catch (const std::exception& e) {
-      auto err = Napi::Error::New(self->env_, std::string("native failure in the capture: ") + e.what());
-      err.Set("code", "ERR_NATIVE_FAILURE");
-      self->Emit("onError", {err.Value()});
-    }
+    RunGuarded(
+        self->env_,
+        [self, status] {
+          if (status < 0) self->HandlePollError(status);
+          else self->ReceiveFrames();
+        },
+        [self](const char* what) {
+          auto err = Napi::Error::New(self->env_, std::string("native failure in the capture: ") + what);
+          err.Set("code", "ERR_NATIVE_FAILURE");
+          self->Emit("onError", {err.Value()});
+        });
   }
 
   // libuv stopped the handle: the pending error is taken and reported, and the watch re-armed; a

@@ -7,6 +7,7 @@
 
 #include <napi.h>
 
+#include <exception>
 #include <initializer_list>
 
 namespace uftp_native {
@@ -28,5 +29,24 @@ class HandlerCaller {
   const char* resource_name_;
   napi_async_context context_ = nullptr;
 };
+
+// Runs a step that libuv called for. A JS handler that throws is reported as any uncaught exception; a
+// native failure (bad_alloc, ...) goes to on_native_failure(what) rather than aborting the process. And
+// nothing escapes into libuv: in an environment being torn down (a worker terminated mid-traffic) JS
+// cannot run, even the report throws, and there is no one left to tell.
+template <typename Step, typename OnNativeFailure>
+void RunGuarded(napi_env env, Step step, OnNativeFailure on_native_failure) {
+  try {
+    Napi::HandleScope scope(env);
+    try {
+      step();
+    } catch (const Napi::Error& e) {
+      napi_fatal_exception(env, e.Value());
+    } catch (const std::exception& e) {
+      on_native_failure(e.what());
+    }
+  } catch (...) {
+  }
+}
 
 }  // namespace uftp_native

@@ -252,31 +252,16 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     self->Guarded([self] { self->UpdateWatch(); });
   }
 
-  // Runs a step that libuv called for. A JS handler that throws is reported as
-  // any uncaught exception; a native failure (bad_alloc, ...) goes to onError
-  // rather than aborting the process.
+  // A step that libuv called for (RunGuarded: nothing escapes into libuv).
   template <typename Step>
   void Guarded(Step step) {
-    Napi::HandleScope scope(env_);
-    try {
-      step();
-    } catch (const Napi::Error& e) {
-      napi_fatal_exception(env_, e.Value());
-    } catch (const std::exception& e) {
-      ReportNativeFailure(e.what());
-    }
+    RunGuarded(env_, step, [this](const char* what) { ReportNativeFailure(what); });
   }
 
   void ReportNativeFailure(const char* what) {
-    try {
-      auto err = Napi::Error::New(env_, std::string("native failure in the socket: ") + what);
-      err.Set("code", "ERR_NATIVE_FAILURE");
-      Emit("onError", {err.Value()});
-    } catch (const Napi::Error& e) {
-      napi_fatal_exception(env_, e.Value());
-    } catch (const std::exception&) {
-      // Out of memory even for the report: nothing more to do here.
-    }
+    auto err = Napi::Error::New(env_, std::string("native failure in the socket: ") + what);
+    err.Set("code", "ERR_NATIVE_FAILURE");
+    Emit("onError", {err.Value()});
   }
 
   // The area (ReceiveArea) is memory this socket owns jointly with the JS ArrayBuffer over it, so

@@ -27,7 +27,7 @@ cp -r "$uv_headers/uv" "$out/uv/uv"
 
 flags=(-std=c++17 -O2 -Wall -Wextra -Wpedantic -Werror -fexceptions
   -D_WIN32_WINNT=0x0A00 -DWIN32_LEAN_AND_MEAN -DNOMINMAX
-  -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS -DNODE_ADDON_API_DISABLE_DEPRECATED -DBUILDING_NODE_EXTENSION
+  -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS -DNODE_ADDON_API_DISABLE_DEPRECATED -DNODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS -DBUILDING_NODE_EXTENSION
   -I"$napi_headers" -I"$addon_api" -I"$out/uv")
 
 # OpenSSL's headers as shipped with Node's: its per-platform dispatch keys on MSVC's _M_X64,

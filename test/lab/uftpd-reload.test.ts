@@ -103,7 +103,8 @@ describeLab(
         await waitForFile(log, 15_000, (c) => c.toString().includes('Listening on port'));
         await rename(log, `${log}.1`);
         hangUp(pid);
-        const fresh = await waitForFile(log, 15_000, (c) => c.toString().includes('Reopened log file'));
+        // The two lines are written one after the other: wait for the second, not just the first.
+        const fresh = await waitForFile(log, 15_000, (c) => c.toString().includes('Reloaded: '));
         expect(fresh.toString()).toContain(`Reopened log file ${log}`);
         expect(fresh.toString()).toContain('Reloaded: no list or key files to read again');
 
