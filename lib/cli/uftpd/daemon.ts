@@ -68,9 +68,9 @@ export class ClientDaemon {
         this.count('socket_error');
         this.parts.logger.log(1, `Socket error: ${err.message}`);
       });
-      // Not coalesced (ReceiveOptions.coalesce), though our uftp sends GSO runs: the client then takes data
-      // in faster than the thread pool writes it, and with nothing yet to hold the socket back while writes
-      // are pending, their buffers pile up (bench:chain: peak RSS 106 -> 203 MiB).
+      // Not coalesced (ReceiveOptions.coalesce), though our uftp sends GSO runs: with it, bench:chain's peak
+      // RSS went from 106 to 203 MiB, most likely because data then comes in faster than the thread pool
+      // writes it and nothing holds the socket back while writes are pending. Write backpressure first.
       socket.onMessages((batch) => this.onBatch(batch), { transient: true, gather: GATHER });
     }
   }
