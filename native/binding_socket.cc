@@ -48,6 +48,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
                            InstanceMethod<&NativeSocket::GetMulticastInterface>("getMulticastInterface"),
                            InstanceMethod<&NativeSocket::Membership>("membership"),
                            InstanceMethod<&NativeSocket::StartReceiving>("startReceiving"),
+                           InstanceMethod<&NativeSocket::HoldReceiving>("holdReceiving"),
                            InstanceMethod<&NativeSocket::Send>("send"),
                            InstanceMethod<&NativeSocket::SendBatch>("sendBatch"),
                            InstanceMethod<&NativeSocket::Queued>("queued"),
@@ -231,6 +232,14 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     return Napi::Boolean::New(env_, core_.coalescing());
   }
 
+  // holdReceiving(on: boolean): while on, nothing is read (the kernel's buffer takes what comes, then
+  // drops); sends and the queue go on. For a receiver whose consumer lags (a disk behind the network).
+  void HoldReceiving(const Napi::CallbackInfo& info) {
+    EnsureOpen();
+    held_ = info[0].ToBoolean();
+    UpdateWatch();
+  }
+
   // Stops watching for readable until the timer runs out; sends and the queue go on.
   void Rest() {
     if (gather_timer_ == nullptr) {
@@ -397,7 +406,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   // the queue holds something. A polled socket stays alive without JS references.
   void UpdateWatch() {
     if (closed_) return;
-    int events = (receiving_ && !resting_ ? UV_READABLE : 0) | (core_.queued() > 0 ? UV_WRITABLE : 0);
+    int events = (receiving_ && !resting_ && !held_ ? UV_READABLE : 0) | (core_.queued() > 0 ? UV_WRITABLE : 0);
     if (events != 0) {
       uv_loop_t* loop = nullptr;
       if (napi_get_uv_event_loop(env_, &loop) != napi_ok) throw Napi::Error::New(env_, "no event loop");
@@ -406,7 +415,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     }
     int rc = watcher_.watch(events);
     if (rc < 0) throw uv_error(env_, rc, "uv_poll_start");
-    Pin(events != 0 || resting_);  // a resting socket is still receiving
+    Pin(events != 0 || resting_ || (receiving_ && held_));  // a resting or held socket is still receiving
   }
 
   void Pin(bool on) {
@@ -450,7 +459,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
 
   void ReceiveBatches() {
     int total = 0;
-    for (int i = 0; i < kBatchesPerPoll && !closed_; i++) {
+    for (int i = 0; i < kBatchesPerPoll && !closed_ && !held_; i++) {
       if (area_.Detached()) ReplaceDetachedArea();
       if (closed_) return;
       const RecvSlot* slots = nullptr;
@@ -466,7 +475,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
       DeliverBatch(slots, count);
       if (!more) break;  // the socket is empty: skip one EAGAIN
     }
-    if (gather_ms_ > 0 && total < gather_below_ && receiving_ && !closed_) Rest();
+    if (gather_ms_ > 0 && total < gather_below_ && receiving_ && !held_ && !closed_) Rest();
   }
 
   // One ArrayBuffer per batch: a metadata table, then the payloads. By default
@@ -529,6 +538,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   bool transient_ = false;
   bool receiving_ = false;
   bool resting_ = false;
+  bool held_ = false;  // holdReceiving
   int gather_below_ = 0;
   uint32_t gather_ms_ = 0;
   uv_timer_t* gather_timer_ = nullptr;

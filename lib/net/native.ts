@@ -46,6 +46,8 @@ export interface NativeSocket {
    * (slotSize must be 65536). Returns whether coalescing is on.
    */
   startReceiving(transient?: boolean, slotSize?: number, gatherBelow?: number, gatherMs?: number, coalesce?: boolean): boolean;
+  /** While on, nothing is read (the kernel's buffer takes what comes); sends go on. */
+  holdReceiving(on: boolean): void;
   /** 1 if handed to the kernel now, 0 if queued (or dropped at the queue's limit). */
   send(data: Uint8Array, address: string, port: number): number;
   /** How many were handed to the kernel now; the rest are queued. */

@@ -182,6 +182,14 @@ export class UdpSocket {
     this.messages = cb;
   }
 
+  /**
+   * Holds receiving while on: nothing is read, the kernel's receive buffer takes what comes (and then drops,
+   * as for any slow reader); sends and the send queue go on. For a consumer that lags behind (a disk).
+   */
+  holdReceiving(on: boolean): void {
+    this.native.holdReceiving(checkBoolean('on', on));
+  }
+
   /** Errors that surface later, from receiving or from sending the queue. */
   onError(cb: (err: SyscallError) => void): void {
     if (typeof cb !== 'function') throw new TypeError('onError needs a function');

@@ -38,6 +38,7 @@ class FakeNative implements NativeSocket {
     this.record('membership', join, group, source, ifindex);
   }
   startReceiving() { this.record('startReceiving'); return false; }
+  holdReceiving(on: boolean) { this.record('holdReceiving', on); }
   send(data: Uint8Array, address: string, port: number) {
     this.record('send', Buffer.from(data).toString(), address, port);
     return this.pending > 0 ? 0 : 1;

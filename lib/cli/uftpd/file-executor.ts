@@ -10,6 +10,7 @@ import {
 } from '../../files';
 import { sessionDirName } from '../../client/names';
 import type { FileRequest, FileResult, FileValue, Place, RootRef } from '../../client/types';
+import type { WriteBacklog } from './write-backlog';
 
 export interface FileRoots {
   dest: DirRoot[];
@@ -29,6 +30,7 @@ export class FileExecutor {
   constructor(
     private readonly roots: FileRoots,
     private readonly deliver: (result: FileResult) => void,
+    private readonly backlog?: WriteBacklog,
   ) {}
 
   get openHandles(): number {
@@ -82,11 +84,17 @@ export class FileExecutor {
   private write(handle: number, offset: number, data: Uint8Array): void {
     const entry = this.handles.get(handle);
     if (!entry) return;
-    entry.handle.write(offset, data).catch((err: unknown) => {
-      if (entry.failed) return;
-      entry.failed = true;
-      this.deliver({ id: 0, ok: false, handle, code: codeOf(err), message: (err as Error).message });
-    });
+    const bytes = data.byteLength;
+    this.backlog?.started(bytes);
+    entry.handle.write(offset, data).then(
+      () => this.backlog?.finished(bytes),
+      (err: unknown) => {
+        this.backlog?.finished(bytes);
+        if (entry.failed) return;
+        entry.failed = true;
+        this.deliver({ id: 0, ok: false, handle, code: codeOf(err), message: (err as Error).message });
+      },
+    );
   }
 
   private async discard(handle: number, removePlace?: Place): Promise<void> {

@@ -17,6 +17,7 @@ import { takeMetricsOption } from '../common/metrics/option';
 import { serviceMain } from '../common/windows-service/commands';
 import { UsageError } from '../exit';
 import { ClientDaemon } from './daemon';
+import { WriteBacklog } from './write-backlog';
 import { FileExecutor, type FileRoots } from './file-executor';
 import { HostNames } from './host-names';
 import { OPTSTRING, parseUftpdArgs } from './options';
@@ -130,7 +131,11 @@ function start(setup: UftpdSetup, logger: Logger, cleanups: Cleanups, io: UftpdI
   };
   logger.log(2, `Listening on port ${options.port} as ${(setup.uid >>> 0).toString(16).toUpperCase().padStart(8, '0')}${setup.uidSource ? ` (from ${setup.uidSource})` : ''}`);
   let daemon: ClientDaemon | undefined;
-  const files = new FileExecutor(roots, (result) => daemon?.fileResult(result));
+  const backlog = new WriteBacklog((on) => {
+    for (const socket of sockets) socket.holdReceiving(on);
+    logger.log(3, on ? `Receiving held: ${Math.round(backlog.inFlight / 1048576)} MiB of writes pending` : 'Receiving again');
+  });
+  const files = new FileExecutor(roots, (result) => daemon?.fileResult(result), backlog);
   daemon = new ClientDaemon({
     machine: (io.createMachine ?? createClient)(config), sockets, logger, interfaces: setup.interfaces, files, status,
     postReceive: setup.postReceiveScript,
