@@ -3,6 +3,7 @@
 // with datagrams to send, groups to join or leave, timers to arm, file operations to carry out, log lines,
 // status-file lines, post-receive script runs and counters. The machine does no I/O.
 import type { Clock, Endpoint, LoadedKey, ServerListEntry, SessionOutput } from '../session/types';
+import type { WindowPool } from './window-pool';
 
 export type { Clock, Endpoint, LoadedKey, ServerListEntry } from '../session/types';
 
@@ -35,6 +36,8 @@ export interface ClientConfig {
   keys: LoadedKey[];
   /** -c: bytes of received data gathered before a write. */
   cacheSize: number;
+  /** Reuses the write cache's windows; the file executor must call writeEnded for every write it is handed. */
+  windows?: WindowPool;
   /** -s: a post-receive script is configured (the daemon runs it; the machine says when and with what). */
   postReceive: boolean;
   /** -F: status-file lines are wanted. */

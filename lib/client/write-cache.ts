@@ -1,8 +1,10 @@
 // Received blocks gathered before they are written (-c): a window of consecutive blocks in one buffer.
 // A block inside the window is copied to its place; one outside it (the next stretch of the file, or a
 // repaired block from an earlier pass) flushes the window and starts a new one there. A flush hands each
-// run of consecutive blocks to the writer as a view of the old buffer, and the window takes a fresh one:
+// run of consecutive blocks to the writer as a view of the old buffer, and the window takes a fresh one
+// (from a WindowPool, where the daemon gives one: it reuses the old ones once their writes have ended):
 // each datagram's data is copied once, into the buffer the write goes out from.
+import type { WindowPool } from './window-pool';
 
 export type WriteSink = (offset: number, data: Uint8Array) => void;
 
@@ -20,9 +22,10 @@ export class WriteCache {
     cacheBytes: number,
     private readonly blockSize: number,
     private readonly sink: WriteSink,
+    private readonly pool?: WindowPool,
   ) {
     this.slots = Math.max(1, Math.floor(cacheBytes / blockSize));
-    this.buffer = Buffer.allocUnsafe(this.slots * blockSize);
+    this.buffer = this.window();
     this.present = new Uint8Array(this.slots);
   }
 
@@ -67,6 +70,12 @@ export class WriteCache {
     this.present.fill(0);
     this.count = 0;
     this.shortSlot = -1;
-    this.buffer = Buffer.allocUnsafe(this.slots * this.blockSize);
+    this.pool?.retire(old);
+    this.buffer = this.window();
+  }
+
+  private window(): Buffer {
+    const bytes = this.slots * this.blockSize;
+    return this.pool ? this.pool.take(bytes) : Buffer.allocUnsafe(bytes);
   }
 }

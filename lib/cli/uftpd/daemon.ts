@@ -68,11 +68,9 @@ export class ClientDaemon {
         this.count('socket_error');
         this.parts.logger.log(1, `Socket error: ${err.message}`);
       });
-      // Not coalesced (ReceiveOptions.coalesce), though our uftp sends GSO runs: with it, bench:chain's peak
-      // RSS of uftpd went from 106 to 150-200 MiB, 47-54 MiB of it ArrayBuffers, with the writes in flight held
-      // under 8 MiB: the write cache's finished 1 MiB windows wait for a garbage collection, which comes
-      // seldom once the receive path allocates little else. Reusing those windows (a pool) comes first.
-      socket.onMessages((batch) => this.onBatch(batch), { transient: true, gather: GATHER });
+      // Coalesced: our uftp's GSO runs of data arrive in one piece each, split by the addon. (The write cache
+      // reuses its windows, window-pool.ts: else the finished ones pile up between the now rarer collections.)
+      socket.onMessages((batch) => this.onBatch(batch), { transient: true, gather: GATHER, coalesce: true });
     }
   }
 

@@ -10,7 +10,14 @@ import {
 } from '../../files';
 import { sessionDirName } from '../../client/names';
 import type { FileRequest, FileResult, FileValue, Place, RootRef } from '../../client/types';
+import type { WindowPool } from '../../client/window-pool';
 import type { WriteBacklog } from './write-backlog';
+
+/** What the executor tells of its writes: the bytes in flight (backlog), and when a window's write ended (windows). */
+export interface WriteWatchers {
+  backlog?: WriteBacklog;
+  windows?: WindowPool;
+}
 
 export interface FileRoots {
   dest: DirRoot[];
@@ -30,7 +37,7 @@ export class FileExecutor {
   constructor(
     private readonly roots: FileRoots,
     private readonly deliver: (result: FileResult) => void,
-    private readonly backlog?: WriteBacklog,
+    private readonly watchers: WriteWatchers = {},
   ) {}
 
   get openHandles(): number {
@@ -82,19 +89,24 @@ export class FileExecutor {
   }
 
   private write(handle: number, offset: number, data: Uint8Array): void {
+    const { backlog, windows } = this.watchers;
     const entry = this.handles.get(handle);
-    if (!entry) return;
+    if (!entry) {
+      windows?.writeEnded(data);
+      return;
+    }
     const bytes = data.byteLength;
-    this.backlog?.started(bytes);
-    entry.handle.write(offset, data).then(
-      () => this.backlog?.finished(bytes),
-      (err: unknown) => {
-        this.backlog?.finished(bytes);
-        if (entry.failed) return;
-        entry.failed = true;
-        this.deliver({ id: 0, ok: false, handle, code: codeOf(err), message: (err as Error).message });
-      },
-    );
+    backlog?.started(bytes);
+    const ended = (): void => {
+      backlog?.finished(bytes);
+      windows?.writeEnded(data);
+    };
+    entry.handle.write(offset, data).then(ended, (err: unknown) => {
+      ended();
+      if (entry.failed) return;
+      entry.failed = true;
+      this.deliver({ id: 0, ok: false, handle, code: codeOf(err), message: (err as Error).message });
+    });
   }
 
   private async discard(handle: number, removePlace?: Place): Promise<void> {

@@ -17,6 +17,7 @@ import { takeMetricsOption } from '../common/metrics/option';
 import { serviceMain } from '../common/windows-service/commands';
 import { UsageError } from '../exit';
 import { ClientDaemon } from './daemon';
+import { WindowPool } from '../../client/window-pool';
 import { WriteBacklog } from './write-backlog';
 import { FileExecutor, type FileRoots } from './file-executor';
 import { HostNames } from './host-names';
@@ -126,8 +127,9 @@ function start(setup: UftpdSetup, logger: Logger, cleanups: Cleanups, io: UftpdI
     ? undefined
     : openStatusFile(setup.statusFile.kind === 'log' ? '@LOG' : setup.statusFile.path, (line) => logger.bare(0, line));
   const names = options.skipNameLookup ? undefined : new HostNames();
+  const windows = new WindowPool();
   const config: ClientConfig = {
-    ...baseConfig, statusFile: status !== undefined, hostName: names ? (address) => names.name(address) : undefined,
+    ...baseConfig, statusFile: status !== undefined, hostName: names ? (address) => names.name(address) : undefined, windows,
   };
   logger.log(2, `Listening on port ${options.port} as ${(setup.uid >>> 0).toString(16).toUpperCase().padStart(8, '0')}${setup.uidSource ? ` (from ${setup.uidSource})` : ''}`);
   let daemon: ClientDaemon | undefined;
@@ -135,7 +137,7 @@ function start(setup: UftpdSetup, logger: Logger, cleanups: Cleanups, io: UftpdI
     for (const socket of sockets) socket.holdReceiving(on);
     logger.log(3, on ? `Receiving held: ${Math.round(backlog.inFlight / 1048576)} MiB of writes pending` : 'Receiving again');
   });
-  const files = new FileExecutor(roots, (result) => daemon?.fileResult(result), backlog);
+  const files = new FileExecutor(roots, (result) => daemon?.fileResult(result), { backlog, windows });
   daemon = new ClientDaemon({
     machine: (io.createMachine ?? createClient)(config), sockets, logger, interfaces: setup.interfaces, files, status,
     postReceive: setup.postReceiveScript,

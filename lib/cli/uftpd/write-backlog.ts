@@ -3,8 +3,8 @@
 // flight the sockets are held (nothing read: the kernel's buffer fills, then drops, and the server hears of
 // it through NAKs, which slow it), and released once the writes are down to the low-water mark.
 
-export const HOLD_ABOVE_BYTES = 32 * 1024 * 1024;
-export const RELEASE_BELOW_BYTES = 8 * 1024 * 1024;
+export const HOLD_ABOVE_BYTES = 8 * 1024 * 1024;
+export const RELEASE_BELOW_BYTES = 2 * 1024 * 1024;
 
 export class WriteBacklog {
   private bytes = 0;
