@@ -8,6 +8,7 @@
 // block size holds; and refusals counted and summed up in one log line per interval. A closed group is
 // bounded by its list. Refused clients retry: a real client sends its REGISTER again every 4 GRTT.
 // Sans-I/O: the clock comes in, the summary line goes out.
+import { MAX_TRACKED_SOURCES, REFUSAL_REPORT_MS, REFUSAL_REPORT_TIMER, RefusalTally } from '../session/refusal-tally';
 
 /** The real uftp 4.10.2's MAXDEST: a 100 001st -H entry is refused, and so is the 100 001st REGISTERed ID. */
 export const DEFAULT_MAX_CLIENTS = 100_000;
@@ -18,9 +19,8 @@ export const NEW_REGISTRATIONS_BURST = 20;
 export const NEW_IDS_PER_SEC = 100;
 export const NEW_IDS_BURST = 1000;
 /** Addresses whose buckets are remembered; past it the longest idle are forgotten (full buckets again soon). */
-export const MAX_TRACKED_ADDRESSES = 4096;
-export const REFUSAL_REPORT_MS = 10_000;
-export const REFUSAL_REPORT_TIMER = 'admission-report';
+export const MAX_TRACKED_ADDRESSES = MAX_TRACKED_SOURCES;
+export { REFUSAL_REPORT_MS, REFUSAL_REPORT_TIMER };
 
 /** rate: the address's buckets are empty; full: the cap; excess: more IDs than one REGISTER holds. */
 export type ClientRefusal = 'rate' | 'full' | 'excess';
@@ -55,9 +55,7 @@ export function idsPerMessage(blockSize: number): number {
 
 export class ClientAdmission {
   private readonly budgets = new Map<string, AddressBudget>();
-  private counts: Record<ClientRefusal, number> = { rate: 0, full: 0, excess: 0 };
-  private readonly byAddress = new Map<string, number>();
-  private reportDue: number | undefined;
+  private readonly refused = new RefusalTally<ClientRefusal>(['rate', 'full', 'excess']);
 
   constructor(
     readonly maxClients: number,
@@ -94,17 +92,14 @@ export class ClientAdmission {
 
   /** When the next summary line is due (a timer), while refusals wait to be reported. */
   get nextReport(): number | undefined {
-    return this.reportDue;
+    return this.refused.nextReport;
   }
 
   /** The summary of the refusals since the last one, once due (or at once with `now` undefined: the session ends). */
   report(now?: number): string | undefined {
-    if (this.reportDue === undefined || (now !== undefined && now < this.reportDue)) return undefined;
-    this.reportDue = undefined;
-    const { rate, full, excess } = this.counts;
-    const busiest = [...this.byAddress].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([a, n]) => `${a} (${n})`);
-    this.counts = { rate: 0, full: 0, excess: 0 };
-    this.byAddress.clear();
+    const summary = this.refused.take(now);
+    if (summary === undefined) return undefined;
+    const { counts: { rate, full, excess }, busiest } = summary;
     const parts = [
       rate > 0 ? `${rate} over the rate of one address (${NEW_REGISTRATIONS_PER_SEC} registrations, ${NEW_IDS_PER_SEC} client IDs a second)` : '',
       full > 0 ? `${full} at the limit of ${this.maxClients} (max destinations exceeded)` : '',
@@ -116,9 +111,7 @@ export class ClientAdmission {
   private refuse(result: Admitted, why: ClientRefusal, n: number, address: string, now: number): void {
     if (n <= 0) return;
     result.refused[why] = (result.refused[why] ?? 0) + n;
-    this.counts[why] += n;
-    if (this.byAddress.has(address) || this.byAddress.size < MAX_TRACKED_ADDRESSES) this.byAddress.set(address, (this.byAddress.get(address) ?? 0) + n);
-    this.reportDue ??= now + REFUSAL_REPORT_MS;
+    this.refused.note(why, n, address, now);
   }
 
   /** The address's buckets, refilled for the time since last asked; the Map is kept least recently used first. */

@@ -1,5 +1,4 @@
-// Which unauthenticated first messages may open a session. An ANNOUNCE (or, for a server, a REGISTER) is
-// unauthenticated and anyone on the segment can send thousands with new group IDs; each would hold a session
+// Which unauthenticated first messages may open a session. An ANNOUNCE is unauthenticated and anyone on the segment can send thousands with new group IDs; each would hold a session
 // (memory, a timer, perhaps a join) until it timed out. So: a cap on sessions, new sessions per source limited
 // by token buckets (one per source address and ID, and a wider one per address: a client proxy hears every
 // server through one server proxy, and a flood forwarded by it must not use up the rate of the servers behind
@@ -9,7 +8,10 @@
 // (keys: the ANNOUNCE's source address and server ID); each user gives the words of its summary line.
 // Sans-I/O: the clock comes in, outputs go out.
 import type { OutputSink } from './context';
+import { MAX_TRACKED_SOURCES, REFUSAL_REPORT_MS, REFUSAL_REPORT_TIMER, RefusalTally } from './refusal-tally';
 import { grttMs, MIN_SESSION_TIMEOUT_MS } from './timing';
+
+export { MAX_TRACKED_SOURCES, REFUSAL_REPORT_MS, REFUSAL_REPORT_TIMER };
 
 /** New sessions a source (address and ID) may open per second, and in a burst: one per uftp process. */
 export const NEW_SESSIONS_PER_SEC = 5;
@@ -17,11 +19,6 @@ export const NEW_SESSIONS_BURST = 20;
 /** The same for all sources behind one address (a server proxy, or one host forging server IDs). */
 export const NEW_SESSIONS_PER_SEC_PER_ADDRESS = 4 * NEW_SESSIONS_PER_SEC;
 export const NEW_SESSIONS_BURST_PER_ADDRESS = 4 * NEW_SESSIONS_BURST;
-/** Sources whose buckets are remembered; past it the longest-idle ones are forgotten (a full bucket anyway). */
-export const MAX_TRACKED_SOURCES = 4096;
-/** Refusals are summed up in one log line per this interval. */
-export const REFUSAL_REPORT_MS = 10_000;
-export const REFUSAL_REPORT_TIMER = 'admission-report';
 /** A pending session may wait this long for an ANNOUNCE that is not repeated (see pendingTimeoutMs). */
 const PENDING_MAX_MS = 30_000;
 
@@ -56,9 +53,9 @@ const NEUTRAL_WORDS: AdmissionWords = { source: 'source', firstMessage: 'their f
 
 export class Admission {
   private readonly buckets = new Map<string, Bucket>();
-  private refused = { rate: 0, full: 0, evicted: 0 };
-  private readonly sources = new Map<string, number>();
-  private reportDue: number | undefined;
+  private readonly refused = new RefusalTally<Refusal>(['rate', 'full']);
+  /** Pending sessions ended to make room since the last summary. */
+  private evictions = 0;
 
   constructor(
     readonly maxSessions: number,
@@ -86,11 +83,12 @@ export class Admission {
    * pending session it chose and calls evicted().
    */
   admit(out: OutputSink, source: string, id: number, now: number, sessions: number, canEvict: boolean): boolean {
-    const reportWasDue = this.reportDue;
+    const reportWasDue = this.nextReport;
     const refusal = this.check(source, id, now, sessions, canEvict);
     if (refusal === undefined) return true;
     out.push({ type: 'count', name: 'drop.limit' }, { type: 'count', name: `session.refused.${refusal}` });
-    if (this.reportDue !== undefined && this.reportDue !== reportWasDue) out.push({ type: 'setTimer', id: REFUSAL_REPORT_TIMER, at: this.reportDue });
+    const due = this.nextReport;
+    if (due !== undefined && due !== reportWasDue) out.push({ type: 'setTimer', id: REFUSAL_REPORT_TIMER, at: due });
     return false;
   }
 
@@ -98,41 +96,39 @@ export class Admission {
   onReportTimer(out: OutputSink, now: number): void {
     const line = this.report(now);
     if (line !== undefined) out.push({ type: 'log', level: 1, message: line });
-    if (this.reportDue !== undefined) out.push({ type: 'setTimer', id: REFUSAL_REPORT_TIMER, at: this.reportDue });
+    const due = this.nextReport;
+    if (due !== undefined) out.push({ type: 'setTimer', id: REFUSAL_REPORT_TIMER, at: due });
   }
 
   /** A pending session was ended to make room for a new one. */
   evicted(): void {
-    this.refused.evicted++;
+    this.evictions++;
   }
 
   /** When the next summary line is due (a timer), if refusals wait to be reported. */
   get nextReport(): number | undefined {
-    return this.reportDue;
+    return this.refused.nextReport;
   }
 
   /** The summary of what was refused since the last one; undefined when nothing was. */
   report(now: number): string | undefined {
-    if (this.reportDue === undefined || now < this.reportDue) return undefined;
-    this.reportDue = undefined;
-    const { rate, full, evicted } = this.refused;
-    if (rate + full + evicted === 0) return undefined;
-    const busiest = [...this.sources].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([s, n]) => `${s} (${n})`);
-    this.refused = { rate: 0, full: 0, evicted: 0 };
-    this.sources.clear();
+    const summary = this.refused.take(now);
+    if (summary === undefined) return undefined;
+    const { counts: { rate, full }, busiest } = summary;
+    const evicted = this.evictions;
+    this.evictions = 0;
     const parts = [
       rate > 0 ? `${rate} over ${NEW_SESSIONS_PER_SEC} new per second from one ${this.words.source} (${NEW_SESSIONS_PER_SEC_PER_ADDRESS} from one address)` : '',
       full > 0 ? `${full} at the limit of ${this.maxSessions} sessions` : '',
       evicted > 0 ? `${evicted} sessions that never got past ${this.words.firstMessage} ended early to make room` : '',
     ].filter((p) => p !== '');
+    if (parts.length === 0) return undefined;
     const from = busiest.length > 0 ? `; most from ${busiest.join(', ')}` : '';
     return `New sessions refused in the last ${REFUSAL_REPORT_MS / 1000} s: ${parts.join(', ')}${from}`;
   }
 
   private refuse(why: Refusal, source: string, now: number): Refusal {
-    this.refused[why]++;
-    if (this.sources.has(source) || this.sources.size < MAX_TRACKED_SOURCES) this.sources.set(source, (this.sources.get(source) ?? 0) + 1);
-    this.reportDue ??= now + REFUSAL_REPORT_MS;
+    this.refused.note(why, 1, source, now);
     return why;
   }
 
