@@ -217,10 +217,13 @@ Status SocketCore::receive(const RecvSlot** slots, int* count, bool* more) {
 // Each coalesced run becomes a slot per datagram, the same sender, destination
 // and TOS, its bytes where the run holds them.
 void SocketCore::split_runs(int received, const RecvSlot** slots, int* count) {
+  auto is_run = [](const RecvSlot& s) { return !s.truncated && s.segment > 0 && s.length > s.segment; };
+  // From a sender that does not coalesce (the real uftp) nothing is: the slots are the datagrams as they are.
+  if (std::none_of(slots_.begin(), slots_.begin() + received, is_run)) return;
   split_.clear();
   for (int i = 0; i < received; i++) {
     const RecvSlot& run = slots_[static_cast<size_t>(i)];
-    if (run.truncated || run.segment == 0 || run.length <= run.segment) {
+    if (!is_run(run)) {
       split_.push_back(run);
       continue;
     }
@@ -237,7 +240,8 @@ void SocketCore::split_runs(int received, const RecvSlot** slots, int* count) {
 }
 
 bool SocketCore::set_coalescing(bool on) {
-  coalescing_ = is_open() && io_enable_coalescing(sock_, on) == 0 && on;
+  // Unchanged when the kernel refuses: had turning it off failed, runs would still come and need splitting.
+  if (is_open() && io_enable_coalescing(sock_, on) == 0) coalescing_ = on;
   if (coalescing_) split_.reserve(static_cast<size_t>(max_received()));
   return coalescing_;
 }
