@@ -218,12 +218,10 @@ function openFile(
     }
     const handle = file.handle;
     file.arrivals = new Arrivals(file.layout, have);
-    const pool = c.config.windows;
     file.cache = new WriteCache(c.config.cacheSize, session.blockSize, (offset, data) => {
       // The handle is read at flush time: writes after a discard would be refused anyway.
-      pool?.writeStarted(data);
       c.out.push({ type: 'file', request: { op: 'write', handle, offset, data } });
-    }, pool);
+    }, c.config.windows);
     session.phase = 'receiving';
     sendFileInfoAck(c, session, file.partial);
     resetTimeout(c, session);

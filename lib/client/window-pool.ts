@@ -2,8 +2,8 @@
 // one write per run of blocks, and the cache takes another; the old one may be filled again only once
 // every one of those writes has ended. Without reuse each finished window is garbage, and the collector
 // comes seldom when the receive path allocates little else: with coalesced receiving, 47-54 MiB of
-// finished windows were seen waiting for it (bench:chain). The machine counts a write as it hands it out,
-// the daemon's file executor when it has ended, however it ended; a write that is never carried out only
+// finished windows were seen waiting for it (bench:chain). The write cache counts a write as it hands it
+// out, the daemon's file executor when it has ended, however it ended; a write that is never carried out only
 // keeps its window from coming back (it is then the collector's, as before).
 
 /** Bytes of windows kept for reuse, per size (two windows at least: -c goes up to 20 MiB). */
@@ -24,7 +24,7 @@ export class WindowPool {
     return fresh;
   }
 
-  /** A write of (a view of) a window is handed out. */
+  /** A write of (a view of) a window is handed out (by the write cache). */
   writeStarted(data: Uint8Array): void {
     if (this.ours.has(data.buffer)) this.writes.set(data.buffer, (this.writes.get(data.buffer) ?? 0) + 1);
   }

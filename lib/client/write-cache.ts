@@ -63,7 +63,9 @@ export class WriteCache {
       if (here && run < 0) run = i;
       if (!here && run >= 0) {
         const end = this.shortSlot >= run && this.shortSlot < i ? this.shortSlot * this.blockSize + this.shortLength : i * this.blockSize;
-        this.sink((this.base + run) * this.blockSize, old.subarray(run * this.blockSize, end));
+        const view = old.subarray(run * this.blockSize, end);
+        this.pool?.writeStarted(view);
+        this.sink((this.base + run) * this.blockSize, view);
         run = -1;
       }
     }

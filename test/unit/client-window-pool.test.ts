@@ -53,10 +53,7 @@ test.each([1, 2, 3])('seed %i: every block lands intact though writes end late a
       pool.writeEnded(w.data);
     }
   };
-  const cache = new WriteCache(1000, blockSize, (offset, data) => {
-    pool.writeStarted(data);
-    pending.push({ offset, data });
-  }, pool);
+  const cache = new WriteCache(1000, blockSize, (offset, data) => pending.push({ offset, data }), pool);
 
   // Blocks in order with gaps, then the gaps (repairs), as a transfer with loss sends them.
   const order = [...Array(blocks).keys()].filter((b) => b % 7 !== 3);
