@@ -72,24 +72,19 @@ export function createMetricsRegistry(source: MetricsSource, program: string): R
   };
   byType(METRIC_NAMES.datagrams, 'UDP datagrams received (in) and handed to the kernel (out), by UFTP message type (outer: ENCRYPTED hides the inner type)', (t) => t.datagramsIn, (t) => t.datagramsOut);
   byType(METRIC_NAMES.bytes, 'UDP payload bytes received (in) and handed to the kernel (out), by UFTP message type', (t) => t.bytesIn, (t) => t.bytesOut);
-  new Counter({
-    name: METRIC_NAMES.drops, help: 'Datagrams dropped after receipt, by reason (each also logged at debug level)',
-    labelNames: ['reason'], registers,
-    collect() {
-      this.reset();
-      for (const reason of DROP_REASONS) this.inc({ reason }, 0);
-      for (const [name, n] of source.counters().entries()) if (name.startsWith(DROP)) this.inc({ reason: name.slice(DROP.length) }, n);
-    },
-  });
-  new Counter({
-    name: METRIC_NAMES.naks, help: 'Blocks NAKed: sent by this client; received from clients, forwarded (server proxy, unencrypted) or sent on aggregated by a proxy',
-    labelNames: ['kind'], registers,
-    collect() {
-      this.reset();
-      for (const kind of NAK_KINDS) this.inc({ kind }, 0);
-      for (const [name, n] of source.counters().entries()) if (name.startsWith(NAK)) this.inc({ kind: name.slice(NAK.length) }, n);
-    },
-  });
+  // The counters named PREFIX<label>, one series per label, those known shown at 0 before they happen.
+  const byPrefix = (name: string, help: string, label: string, prefix: string, known: readonly string[]): void => {
+    new Counter({
+      name, help, labelNames: [label], registers,
+      collect() {
+        this.reset();
+        for (const value of known) this.inc({ [label]: value }, 0);
+        for (const [counter, n] of source.counters().entries()) if (counter.startsWith(prefix)) this.inc({ [label]: counter.slice(prefix.length) }, n);
+      },
+    });
+  };
+  byPrefix(METRIC_NAMES.drops, 'Datagrams dropped after receipt, by reason (each also logged at debug level)', 'reason', DROP, DROP_REASONS);
+  byPrefix(METRIC_NAMES.naks, 'Blocks NAKed: sent by this client; received from clients, forwarded (server proxy, unencrypted) or sent on aggregated by a proxy', 'kind', NAK, NAK_KINDS);
   new Counter({
     name: METRIC_NAMES.keyExchanges, help: 'Key exchanges completed (ok) or refused (failed), with the server or with a client (proxies)',
     labelNames: ['peer', 'result'], registers,
