@@ -1,6 +1,6 @@
 // Our daemons as Windows services: Wine's service manager (services.exe) and sc.exe, the official node.exe
 // and the mingw-built addon, each in a lab host's own Wine prefix. uftpd installed by its own
-// --install-service, uftpproxyd by a hand-written `sc create`. Each start is watched from the SCM's side
+// --install-service, uftpproxyd by a hand-written `sc create` and by its own --install-service. Each start is watched from the SCM's side
 // (service-control.c): a daemon that cannot start (its port busy, a key file missing) goes from
 // START_PENDING straight to STOPPED with its exit status, never RUNNING; once it can, RUNNING only once the
 // socket is bound; INTERROGATE answers with that state and the daemon runs on; a file from the real Linux
@@ -188,6 +188,25 @@ describeLab(
       expect(readFileSync(log, 'utf8').endsWith('\n')).toBe(true);
       expect(logLines(log).slice(-2)).toEqual(['Exiting on service control STOP', expect.stringMatching(/^Counters: /)]);
       expect(await services.sc('delete', name)).toMatchObject({ code: 0 });
+      await services.waitRemoved(name);
+    }, WINE_TEST_MS);
+
+    test('uftpproxyd: --install-service with its options, RUNNING once bound, sc stop, --remove-service of the stopped service', async () => {
+      const t = lab();
+      const services = servicesOn(t.host('sproxy'));
+      const name = 'uftpts-proxy-installed';
+      const installed = await services.install('uftpproxyd', name, ['-r', '-I', t.ifname('sproxy')]);
+      expect(installed).toMatchObject({ code: 0 });
+      expect(installed.stdout).toMatch(new RegExp(`installed service ${name} .*--service ${name} -r -I ${t.ifname('sproxy')}\\s*$`));
+      await expectStarted(services, name);
+      expect((await t.host('sproxy').exec('ss', ['-Hlun', 'sport = :1044'])).stdout.trim()).not.toBe('');
+      const pid = services.servicePid(name);
+      await services.sc('stop', name);
+      expect(await services.waitFor(name, 'STOPPED')).toMatchObject({ win32ExitCode: 0, serviceExitCode: 0 });
+      if (pid !== undefined) await waitGone(pid);
+      const removed = await services.remove('uftpproxyd', name);
+      expect(removed).toMatchObject({ code: 0 });
+      expect(removed.stdout).toContain(`removed service ${name}`);
       await services.waitRemoved(name);
     }, WINE_TEST_MS);
   },
