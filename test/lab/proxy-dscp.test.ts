@@ -21,9 +21,10 @@ describeLab(
       await t.clientProxy(WHICH, ['-Q', '46']);
       await t.serverProxy(WHICH, ['-Q', '46']);
       const [sp, cp, server] = [t.addr('sproxy'), t.addr('cproxy'), t.addr('server')];
-      const atSproxy = await startCapture(t.host('sproxy'), t.ifname('sproxy'), `udp and (src host ${server} or src host ${cp})`);
-      const atCproxy = await startCapture(t.host('cproxy'), t.ifname('cproxy'), `udp and src host ${sp}`);
-      const atFar = await startCapture(t.host('far1'), t.ifname('far1'), `udp and src host ${cp}`);
+      const upFilter = `udp and (src host ${server} or src host ${cp})`;
+      const atSproxy = await startCapture(t.host('sproxy'), t.ifname('sproxy'), upFilter, `${dir}/sproxy.pcap`);
+      const atCproxy = await startCapture(t.host('cproxy'), t.ifname('cproxy'), `udp and src host ${sp}`, `${dir}/cproxy.pcap`);
+      const atFar = await startCapture(t.host('far1'), t.ifname('far1'), `udp and src host ${cp}`, `${dir}/far1.pcap`);
 
       const run = await t.send([], [src.file]);
       expect(run.code).toBe(0);
