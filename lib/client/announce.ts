@@ -33,8 +33,6 @@ export interface ProxyKeys {
 export interface SessionTable extends AdmissionTable {
   get(groupId: number, inst: number): ClientSession | undefined;
   add(session: ClientSession): void;
-  /** Sessions of this group with a lower instance (a restarted session replaces them). */
-  earlier(groupId: number, inst: number): ClientSession[];
 }
 
 /** Bytes a FILESEG occupies on the wire besides its data: for TFMCC's rate arithmetic. */
@@ -74,7 +72,6 @@ export function onAnnounce(
     return;
   }
   if (!admit(header.srcId)) return;
-  for (const old of sessions.earlier(header.groupId, header.groupInst)) abortSession(ctx, sessions, old, 'Session restarted');
 
   const session = new ClientSession({
     header, replyTo: config.responseProxy ? { address: config.responseProxy.address, port: config.responseProxy.port } : { ...from },

@@ -11,6 +11,8 @@ import type { ClientSession } from './session';
 
 export interface Sessions {
   remove(session: ClientSession): void;
+  /** Sessions of this group with a lower instance (a confirmed restart replaces them). */
+  earlier(groupId: number, inst: number): ClientSession[];
 }
 
 /** Sends ABORT with `text` (the reason the server logs) and ends the session as aborted. */

@@ -258,7 +258,7 @@ export class Client implements ClientMachine {
         if (session.reg) {
           if (msg.type === MessageType.KEYINFO) onKeyInfo(ctx, sessions, session, header, msg);
           else glog(ctx, session, 1, `Expected KEYINFO, got ${MessageType[msg.type]}`);
-        } else if (msg.type === MessageType.REG_CONF) onRegConf(ctx, session, msg);
+        } else if (msg.type === MessageType.REG_CONF) onRegConf(ctx, sessions, session, msg);
         else if (msg.type === MessageType.FILEINFO) onFileInfo(ctx, sessions, session, msg);
         else glog(ctx, session, 1, `Expected REG_CONF, got ${MessageType[msg.type]}`);
         return;

@@ -37,12 +37,12 @@ export function sendRegister(ctx: Ctx, sessions: Sessions, session: ClientSessio
   }
 }
 
-export function onRegConf(ctx: Ctx, session: ClientSession, msg: RegConf): void {
+export function onRegConf(ctx: Ctx, sessions: Sessions, session: ClientSession, msg: RegConf): void {
   if (listed(msg.clientIds, ctx.config.uid)) {
     glog(ctx, session, 2, 'Registration confirmed');
     session.phase = 'midgroup';
     resetTimeout(ctx, session);
-    loadRestart(ctx, session);
+    loadRestart(ctx, sessions, session);
   }
 }
 
@@ -66,12 +66,17 @@ export function onKeyInfo(ctx: Ctx, sessions: Sessions, session: ClientSession, 
   }
   glog(ctx, session, 2, 'KEYINFO_ACK sent');
   resetTimeout(ctx, session);
-  if (first) loadRestart(ctx, session);
+  if (first) loadRestart(ctx, sessions, session);
 }
 
-/** A restarted session (-T): the state the cut-short one left, to resume its file. */
-function loadRestart(ctx: Ctx, session: ClientSession): void {
+/**
+ * A restarted session (-T), once its server confirmed us: the earlier instances of its group end (saving their
+ * state), then the state the cut-short one left is read, to resume its file. Not at the ANNOUNCE, which anyone
+ * on the segment can forge with a running session's group ID (the real uftpd waits for the confirmation too).
+ */
+function loadRestart(ctx: Ctx, sessions: Sessions, session: ClientSession): void {
   if (!session.restart) return;
+  for (const old of sessions.earlier(session.groupId, session.groupInst)) abortSession(ctx, sessions, old, 'Session restarted');
   glog(ctx, session, 2, 'Reading restart file');
   ctx.files.ask(ctx, session.key, { op: 'loadRestart', groupId: session.groupId }, (c, result) => {
     if (!result.ok || result.value.kind !== 'restart' || !result.value.state) {

@@ -114,6 +114,48 @@ describe('client machine: where files go', () => {
     expect(h.file('/tmpdir/_group_1F2E3D4C/big')).toEqual(data);
   });
 
+  test.each<[string, { tempDir?: string }]>([
+    ['without -T', {}],
+    ['with -T', { tempDir: '/tmpdir' }],
+  ])('%s: an ANNOUNCE of the running group with a higher instance, never confirmed, leaves the running session alone', (_label, opts) => {
+    const h = new Harness(clientConfig(opts));
+    const running = new ServerSim({ inst: 0 });
+    h.deliver(running.announce());
+    h.deliver(running.regConf());
+    const data = randomBytes(4 * BLOCK);
+    fileOf(h, running, 1, 'f', data, [3]);
+    const forged = new ServerSim({ inst: 1 }); // anyone on the segment can send this: ANNOUNCEs are not signed
+    h.deliver(forged.announce());
+    expect(h.messages(running, MessageType.ABORT)).toHaveLength(0);
+    h.deliver(running.fileSeg(1, 0, 3, data.subarray(3 * BLOCK)));
+    h.deliver(running.done(1, 0));
+    expect(h.messages(running, MessageType.COMPLETE)).toHaveLength(1);
+    expect(h.file(opts.tempDir ? '/tmpdir/_group_1F2E3D4C/f' : '/recv/f')).toEqual(data);
+    expect(h.logText()).not.toContain('Session restarted');
+  });
+
+  test('with -T, a restart confirmed while the earlier instance still runs ends that one and resumes its file', () => {
+    const h = new Harness(clientConfig({ tempDir: '/tmpdir' }));
+    const first = new ServerSim({ inst: 0 });
+    h.deliver(first.announce());
+    h.deliver(first.regConf());
+    const data = randomBytes(6 * BLOCK);
+    fileOf(h, first, 1, 'big', data, [2, 5]);
+    const again = new ServerSim({ inst: 1 });
+    h.deliver(again.announce());
+    expect(h.messages(first, MessageType.ABORT)).toHaveLength(0); // not at the ANNOUNCE ...
+    h.deliver(again.regConf());
+    expect(h.messages(first, MessageType.ABORT)).toHaveLength(1); // ... but once the new instance is confirmed
+    h.sent.length = 0; // both instances answer the same server address
+    h.deliver(again.fileInfo(1, 'big', data.length));
+    const ack = h.messages(again, MessageType.FILEINFO_ACK)[0] as Extract<Message, { type: MessageType.FILEINFO_ACK }>;
+    expect(ack.flags & FILEINFO_ACK_PARTIAL).toBe(FILEINFO_ACK_PARTIAL);
+    h.deliver(again.done(1, 0));
+    h.advance(1);
+    const status = h.messages(again, MessageType.STATUS) as Array<Extract<Message, { type: MessageType.STATUS }>>;
+    expect([...status[0].naks]).toEqual([0b100100]);
+  });
+
   test('-R: REGISTER goes to the response proxy; encrypted sessions wait for its PROXY_KEY', () => {
     const proxy = { address: '198.18.0.9', port: 1044 };
     const h = new Harness(clientConfig({ responseProxy: proxy }));

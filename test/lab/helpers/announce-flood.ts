@@ -9,7 +9,7 @@ const ANNOUNCE = '40010000c6121401c6527bee009d000001060014000005146b02378100079f
 
 const SCRIPT = String.raw`
 const dgram = require('node:dgram');
-const [targets, count, firstGroup, template, firstServer, perSecond] = process.argv.slice(1);
+const [targets, count, firstGroup, template, firstServer, perSecond, groupInst] = process.argv.slice(1);
 const to = targets.split(',').map((t) => { const [addr, port] = t.split(':'); return { addr, port: Number(port) }; });
 const sock = dgram.createSocket('udp4');
 let sent = 0;
@@ -21,6 +21,7 @@ function burst() {
     const b = Buffer.from(template, 'hex');
     b.writeUInt32BE((Number(firstGroup) + sent) >>> 0, 8);
     if (firstServer !== '0') b.writeUInt32BE((Number(firstServer) + sent) >>> 0, 4);
+    b.writeUInt8(Number(groupInst), 12);
     for (const t of to) { pending++; sock.send(b, t.port, t.addr, () => { pending--; done(); }); }
   }
   if (sent >= Number(count)) return;
@@ -37,11 +38,14 @@ export interface FloodOptions {
   firstServer?: number;
   /** At most this many a second (else as fast as the socket takes them). */
   perSecond?: number;
+  /** The group instance of every copy (else 0, as captured): above a running session's, a restart. */
+  groupInst?: number;
 }
 
 /** Sends `count` ANNOUNCEs, each with a new group ID, to each of `targets` ('addr:port'). */
 export function floodAnnounces(host: LabHost, targets: string[], count: number, opts: FloodOptions = {}): Promise<ExecResult> {
-  const args = [targets.join(','), String(count), String(opts.firstGroup ?? 0x7f000000), ANNOUNCE, String(opts.firstServer ?? 0), String(opts.perSecond ?? 0)];
+  const args = [targets.join(','), String(count), String(opts.firstGroup ?? 0x7f000000), ANNOUNCE, String(opts.firstServer ?? 0), String(opts.perSecond ?? 0),
+    String(opts.groupInst ?? 0)];
   return host.exec(process.execPath, ['-e', SCRIPT, ...args], { timeoutMs: 120_000 });
 }
 
