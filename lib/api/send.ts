@@ -8,6 +8,7 @@ import type { LogSink } from '../runtime/log-sink';
 import { runSession } from './session';
 import { walkFiles } from './file-list';
 import { uidOfAddress } from '../session/unique-id';
+import { DEFAULT_MAX_CLIENTS, MAX_CLIENTS_RANGE } from '../server/admission';
 
 export interface SendOptions {
   /** Paths to send (files, directories, @DELETE:name, @FREESPACE), walked as uftp walks its operands... */
@@ -41,6 +42,8 @@ export interface SendOptions {
   /** Closed group (-H); default open. */
   clients?: ListedHost[];
   proxies?: ListedHost[];
+  /** uftp's --max-clients: the most destinations (clients and proxies) the session takes; default 100 000. */
+  maxClients?: number;
   groupId?: number;
   groupInst?: number;
   restartFiles?: Set<string>;
@@ -72,12 +75,22 @@ function findInterface(spec: string, all: NetInterface[]): NetInterface {
   return iface;
 }
 
+/** maxClients in range, and no more clients and proxies listed than it allows (uftp's usage errors). */
+function checkMaxClients(options: SendOptions): void {
+  const limit = options.maxClients ?? DEFAULT_MAX_CLIENTS;
+  const { min, max } = MAX_CLIENTS_RANGE;
+  if (!Number.isInteger(limit) || limit < min || limit > max) throw new RangeError(`send(): maxClients must be an integer from ${min} to ${max}`);
+  const listed = new Set([...(options.clients ?? []), ...(options.proxies ?? [])].map((h) => h.id)).size;
+  if (listed > limit) throw new RangeError(`send(): ${listed} clients and proxies listed, more than maxClients (${limit})`);
+}
+
 async function* asAsync(items: AsyncIterable<SendItem> | Iterable<SendItem>): AsyncGenerator<SendItem> {
   for await (const item of items) yield item;
 }
 
 export async function send(options: SendOptions): Promise<SessionOutcome> {
   if (options.files === undefined && options.items === undefined) throw new TypeError('send(): give files or items');
+  checkMaxClients(options);
   const o = { ...DEFAULTS, ...options };
   const family = o.publicAddress.includes(':') ? 6 : 4;
   const iface = options.interface === undefined ? undefined : findInterface(options.interface, listInterfaces());
@@ -91,7 +104,7 @@ export async function send(options: SendOptions): Promise<SessionOutcome> {
     syncPreview: options.syncPreview ?? false, cc: options.congestionControl ?? { type: CongestionControl.NONE },
     encryption: options.encryption, clients: options.clients, proxies: options.proxies,
     groupId: options.groupId ?? randomBytes(4).readUInt32BE(0), groupInst: options.groupInst ?? 0, statusFile: options.onStatus !== undefined,
-    restartFiles: options.restartFiles,
+    restartFiles: options.restartFiles, maxClients: options.maxClients,
   };
   return runSession({
     config, family, sourcePort: o.sourcePort, bufferSize: o.bufferSize, dscp: o.dscp, ttl: o.ttl, egress: iface,

@@ -12,6 +12,8 @@ import { MAX_TRACKED_SOURCES, REFUSAL_REPORT_MS, REFUSAL_REPORT_TIMER, RefusalTa
 
 /** The real uftp 4.10.2's MAXDEST: a 100 001st -H entry is refused, and so is the 100 001st REGISTERed ID. */
 export const DEFAULT_MAX_CLIENTS = 100_000;
+/** The limits a caller may set instead (uftp's --max-clients, send()'s maxClients). */
+export const MAX_CLIENTS_RANGE = { min: 1, max: 1_000_000 };
 /** Messages that bring new IDs, per source address: a second, and in a burst. */
 export const NEW_REGISTRATIONS_PER_SEC = 5;
 export const NEW_REGISTRATIONS_BURST = 20;

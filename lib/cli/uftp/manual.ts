@@ -1,9 +1,10 @@
 // `uftp --help`: the server's manual page, from the options lib/cli/uftp/options.ts takes.
 import type { Manual } from '../common/manual';
 import {
-  DEFAULT_MAX_CLIENTS, NEW_IDS_BURST, NEW_IDS_PER_SEC, NEW_REGISTRATIONS_BURST, NEW_REGISTRATIONS_PER_SEC, REFUSAL_REPORT_MS,
+  DEFAULT_MAX_CLIENTS, MAX_CLIENTS_RANGE, NEW_IDS_BURST, NEW_IDS_PER_SEC, NEW_REGISTRATIONS_BURST, NEW_REGISTRATIONS_PER_SEC,
+  REFUSAL_REPORT_MS,
 } from '../../server/admission';
-import { MAX_CLIENTS_OPTION, MAX_CLIENTS_RANGE } from './options';
+import { MAX_CLIENTS_OPTION } from './options';
 import { PROGRAM, USAGE } from './usage';
 
 export const MANUAL: Manual = {

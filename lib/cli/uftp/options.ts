@@ -8,6 +8,7 @@ import { takeLongOptions } from '../common/long-options';
 import { DEFAULT_LOG_LEVEL } from '../common/log';
 import { parseInteger, RANGES, type IntRange } from '../common/numbers';
 import { UsageError } from '../exit';
+import { MAX_CLIENTS_RANGE } from '../../server/admission';
 import {
   HASH_TYPES, KEY_TYPES, SIG_TYPES, keyword, parseKeyExchange, parseServerKeySpec,
   type HashTypeName, type KeyExchangeName, type KeyTypeName, type SigTypeName,
@@ -49,7 +50,6 @@ export const UFTP_RANGES = {
 
 /** Ours: how many destinations an open group takes at most (lib/server/admission.ts; the real uftp's fixed 100 000). */
 export const MAX_CLIENTS_OPTION = '--max-clients';
-export const MAX_CLIENTS_RANGE = { min: 1, max: 1_000_000 };
 
 /** -Q as the real programs read it (strtol base 0): decimal, 0x hex, and a leading 0 for octal. */
 const DSCP = { ...RANGES.dscp, octal: true };
