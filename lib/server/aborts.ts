@@ -10,10 +10,18 @@ function abortMessage(text: string, host: number, flags = 0): Abort {
   return { type: MessageType.ABORT, flags, reserved: 0, host: host >>> 0, message, extensions: NO_EXTENSIONS };
 }
 
-/** A client that is not (yet) in the session is told in clear, at the address it wrote from; one in it, on the group. */
+/**
+ * A client that is not (yet) in the session is told in clear, at the address it wrote from (as often as
+ * stranger-aborts.ts allows: that address may be forged); one in it, on the group.
+ */
 export function abortClient(ctx: Ctx, id: number, text: string, to?: Endpoint): void {
-  const inSession = to === undefined;
-  sendMessage(ctx, abortMessage(text, id), inSession, to ?? privateGroup(ctx));
+  if (to === undefined) {
+    sendMessage(ctx, abortMessage(text, id), true, privateGroup(ctx));
+  } else if (ctx.state.strangerAborts.allow(to.address, ctx.clock.now)) {
+    sendMessage(ctx, abortMessage(text, id), false, to);
+  } else {
+    ctx.out.push({ type: 'count', name: 'abort.withheld' });
+  }
 }
 
 /** Everyone still in the session is aborted. */

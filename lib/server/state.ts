@@ -4,6 +4,7 @@ import { ClientAdmission, DEFAULT_MAX_CLIENTS, idsPerMessage } from './admission
 import { ClientTable } from './clients';
 import type { ServerKeys } from './group-keys';
 import { Grtt } from './grtt';
+import { StrangerAborts } from './stranger-aborts';
 import type { Transfer } from './transfer';
 import type { SendItem, ServerConfig, ServerOutput } from './types';
 
@@ -33,6 +34,8 @@ export class ServerState {
   readonly clients: ClientTable;
   /** Which new IDs may join an open group (admission.ts). */
   readonly admission: ClientAdmission;
+  /** How often hosts outside the session are told with an ABORT (stranger-aborts.ts). */
+  readonly strangerAborts: StrangerAborts;
   readonly grtt: Grtt;
   keys?: ServerKeys;
   /** Header sequence numbers, one counter for every message. */
@@ -59,6 +62,7 @@ export class ServerState {
 
   constructor(readonly config: ServerConfig) {
     this.clients = new ClientTable(config.clients !== undefined);
+    this.strangerAborts = new StrangerAborts();
     this.admission = new ClientAdmission(config.maxClients ?? DEFAULT_MAX_CLIENTS, idsPerMessage(config.blockSize));
     this.grtt = new Grtt(config.grtt);
   }

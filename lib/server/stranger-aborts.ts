@@ -1,0 +1,34 @@
+// ABORTs to hosts outside the session ("Not in host list", "Max destinations exceeded") go to the address a
+// REGISTER came from, and that address can be forged: each 60-byte REGISTER would become a 324-byte ABORT
+// sent wherever the forger likes. A real client gives up at its first ABORT, so one a second per address is
+// enough, and a few dozen a second in all bounds what many forged addresses can draw. Sans-I/O: the clock
+// comes in.
+import { MAX_TRACKED_SOURCES } from '../session/refusal-tally';
+
+/** One ABORT per address in this interval. */
+export const STRANGER_ABORT_INTERVAL_MS = 1000;
+/** ABORTs to hosts outside the session per second, all addresses together. */
+export const STRANGER_ABORTS_PER_SEC = 50;
+
+export class StrangerAborts {
+  /** When each address was last sent one, the oldest first (an address moves to the end when sent again). */
+  private readonly lastSent = new Map<string, number>();
+  private secondStart = -Infinity;
+  private inSecond = 0;
+
+  /** Whether an ABORT may go to `address` at `now`; if so, it is counted as sent. */
+  allow(address: string, now: number): boolean {
+    const last = this.lastSent.get(address);
+    if (last !== undefined && now - last < STRANGER_ABORT_INTERVAL_MS) return false;
+    if (now - this.secondStart >= 1000) {
+      this.secondStart = now;
+      this.inSecond = 0;
+    }
+    if (this.inSecond >= STRANGER_ABORTS_PER_SEC) return false;
+    this.inSecond++;
+    this.lastSent.delete(address);
+    this.lastSent.set(address, now);
+    if (this.lastSent.size > MAX_TRACKED_SOURCES) this.lastSent.delete(this.lastSent.keys().next().value!);
+    return true;
+  }
+}
