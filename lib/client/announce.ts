@@ -63,7 +63,9 @@ export function onAnnounce(
   }
   const ctxOf = { groupId: header.groupId, groupInst: header.groupInst, fileId: 0 };
   if (ann.clientIds.length > 0 && !listed(ann.clientIds, config.uid)) {
-    glog(ctx, ctxOf, 1, 'Name not in host list');
+    // The real uftpd's line, but marked as a drop: a flood of such ANNOUNCEs is thinned, not logged each.
+    const line = { type: 'log', level: 1, message: 'Name not in host list', groupId: header.groupId, groupInst: header.groupInst, drop: 'access' } as const;
+    ctx.out.push(line, { type: 'count', name: 'drop.access' });
     return;
   }
   const entry = serverEntry(config.serverList, header.srcId, from.address);

@@ -151,7 +151,7 @@ export class Harness {
   now = 1_000_000;
   wall = Date.UTC(2026, 11, 4, 10, 0, 0);
   readonly sent: Array<{ data: Buffer; to: Endpoint }> = [];
-  readonly logs: Array<{ level: number; message: string }> = [];
+  readonly logs: Array<{ level: number; message: string; drop?: string }> = [];
   readonly status: string[] = [];
   readonly scripts: Array<{ groupId: number; paths: string[] }> = [];
   /** fileDone outputs: name and CompletionStatus of each file done with. */
@@ -235,7 +235,7 @@ export class Harness {
     for (const o of [...outputs]) {
       switch (o.type) {
         case 'send': this.sent.push({ data: Buffer.from(o.data), to: o.to }); break;
-        case 'log': this.logs.push({ level: o.level, message: o.message }); break;
+        case 'log': this.logs.push({ level: o.level, message: o.message, drop: o.drop }); break;
         case 'status': this.status.push(o.line); break;
         case 'postReceive': this.scripts.push({ groupId: o.groupId, paths: o.paths }); break;
         case 'fileDone': this.done.push({ name: o.name, status: o.status, size: o.size }); break;

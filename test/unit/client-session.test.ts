@@ -1,6 +1,7 @@
 // The client machine through whole sessions with a simulated server: registration, files, NAKs, the end.
 import { randomBytes } from 'node:crypto';
 import { CompletionStatus, FileType, MessageType, SigType, type Message } from '../../lib/protocol';
+import { DROP_LINES_PER_WINDOW, LogLines } from '../../lib/runtime/log-lines';
 import { BLOCK, Harness, PRIVATE, ServerSim, UID, clientConfig } from './client-helpers';
 
 function types(h: Harness, server: ServerSim): string[] {
@@ -127,6 +128,21 @@ describe('client machine: an unencrypted session', () => {
     expect(h.logText()).toContain('Name not in host list');
     h.deliver(new ServerSim({ groupId: 7 }).announce({ clientIds: [0x01020304, UID] }));
     expect(h.sent).toHaveLength(1);
+  });
+
+  test('closed groups without us, by the hundred: the real line, marked as a drop so the daemon thins them', () => {
+    const h = new Harness();
+    for (let g = 1; g <= 300; g++) h.deliver(new ServerSim({ groupId: g }).announce({ clientIds: [0x01020304] }));
+    const lines = h.logs.filter((l) => l.message === 'Name not in host list');
+    expect(lines).toHaveLength(300);
+    expect(lines.every((l) => l.drop === 'access' && l.level === 1)).toBe(true);
+    expect(h.counts.get('drop.access')).toBe(300);
+    const written: string[] = [];
+    const thinned = new LogLines({ log: (_level, text) => void written.push(text) }, () => 0);
+    for (const l of lines) thinned.write(l);
+    thinned.flush();
+    expect(written.filter((t) => t === 'Name not in host list')).toHaveLength(DROP_LINES_PER_WINDOW);
+    expect(written.at(-1)).toBe(`Dropped ${300 - DROP_LINES_PER_WINDOW} more datagrams (access) in 1 s without a line each`);
   });
 
   test('REGISTER is repeated every 4 GRTT, then the session is given up with ABORT', () => {
