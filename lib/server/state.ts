@@ -5,7 +5,7 @@ import { ClientTable } from './clients';
 import type { ServerKeys } from './group-keys';
 import { Grtt } from './grtt';
 import { StrangerAborts } from './stranger-aborts';
-import type { Transfer } from './transfer';
+import type { Transfer } from './transfer-state';
 import type { SendItem, ServerConfig, ServerOutput } from './types';
 
 /**

@@ -5,120 +5,14 @@
 import { MessageType, NO_EXTENSIONS, quantizeGroupSize, quantizeGrtt, quantizeRate, unquantizeRate, type CcAck, type Status, type TfmccAckInfoExt } from '../protocol';
 import { wallToTimestamp } from '../session/timing';
 import { nakedBlocks } from '../protocol/transfer';
-import { FileLayout } from '../session/layout';
+import type { FileLayout } from '../session/layout';
 import { abortClient, abortEveryone } from './aborts';
-import { DataPackets } from './data-packets';
 import { rttFrom } from './grtt';
-import { Pacer } from './pacer';
-import { TfmccSender } from './tfmcc';
-import { RateFinder } from './rate-finder';
-import { dataPacketBytes } from './packet-size';
-import { ReadAhead } from './read-ahead';
 import { idsPerPacket, refused, sendListed, sendMessage, slog } from './outgoing';
 import type { ClientRecord } from './clients';
 import type { CurrentFile, Ctx } from './state';
+import { Transfer } from './transfer-state';
 import type { SendItem } from './types';
-
-
-export class Transfer {
-  readonly layout: FileLayout;
-  /** 1 = to be sent in this pass. */
-  readonly toSend: Uint8Array;
-  /** Blocks to send per read-ahead chunk, to skip stretches with nothing to send. */
-  private readonly perChunk: Uint32Array;
-  readonly reads: ReadAhead;
-  readonly packets: DataPackets;
-  readonly pacer: Pacer;
-  /** Under -C tfmcc: the rate's controller. */
-  readonly cc?: TfmccSender;
-  /** Under -R -1: the rate the receivers keep up with. */
-  readonly finder?: RateFinder;
-  /** Bytes of a data packet on the wire. */
-  readonly wire: number;
-  /** -W: the whole seconds the file may take, and the wall-clock second it started in. */
-  maxSeconds?: number;
-  startSecond = 0;
-  position = 0;
-  pass = 1;
-  endOfPass = false;
-  gotNaks = false;
-  /** Monotonic ms the rewind timer runs out (0: not running). */
-  rewindAt = 0;
-  doneAttempt = 1;
-  lastSection = -1;
-  /** A read the sending waits for. */
-  waiting = false;
-  firstPassBytes = 0;
-  naksReceived = 0;
-  readonly readIds = new Map<number, number>();
-  /** For progress events: when the last went out, and the bytes sent by then (all passes). */
-  progressAt = 0;
-  progressBytes = 0;
-  bytesSent = 0;
-  rate = 0;
-
-  constructor(ctx: Ctx, readonly item: Extract<SendItem, { kind: 'file' }>, fileId: number, allPartial: boolean) {
-    const { config, state } = ctx;
-    this.layout = new FileLayout(item.size, config.blockSize);
-    this.toSend = new Uint8Array(this.layout.blocks).fill(allPartial ? 0 : 1);
-    this.reads = new ReadAhead(item.size, config.blockSize, (data) => ctx.out.push({ type: 'recycle', data }));
-    this.perChunk = new Uint32Array(Math.ceil(this.layout.blocks / this.reads.blocksPerChunk) || 1);
-    if (!allPartial) for (let b = 0; b < this.layout.blocks; b++) this.perChunk[this.reads.chunkOf(b)]++;
-    if (allPartial) this.position = this.layout.blocks;
-    const tfmcc = config.cc.type === 2;
-    this.packets = new DataPackets({ uid: config.uid, groupId: config.groupId, groupInst: config.groupInst }, fileId, config.blockSize, tfmcc, state.keys);
-    const wire = (this.wire = dataPacketBytes(config));
-    this.pacer = new Pacer(config.rateKbps < 0 ? Infinity : (config.rateKbps * 1024) / 8, wire);
-    if (config.cc.type === 2) {
-      const kbps = (k?: number): number | undefined => (k === undefined ? undefined : (k * 1000) / 8);
-      const receivers = state.clients.receivers().filter((c) => c.state === 'active');
-      this.cc = new TfmccSender(wire, { min: kbps(config.cc.minKbps), init: kbps(config.cc.initKbps), max: kbps(config.cc.maxKbps) }, state.grtt.value, ctx.clock.now, receivers, config.robust);
-      this.pacer.setRate(this.cc.rate);
-    } else if (config.rateKbps < 0) {
-      this.finder = new RateFinder();
-    }
-  }
-
-  mark(block: number): void {
-    if (this.toSend[block] === 0) {
-      this.toSend[block] = 1;
-      this.perChunk[this.reads.chunkOf(block)]++;
-    }
-  }
-
-  private unmark(block: number): void {
-    this.toSend[block] = 0;
-    this.perChunk[this.reads.chunkOf(block)]--;
-  }
-
-  /** The next block to send from the position, or -1 at the end of the pass. */
-  nextBlock(): number {
-    const blocks = this.layout.blocks;
-    let b = this.position;
-    while (b < blocks) {
-      const chunk = this.reads.chunkOf(b);
-      if (this.perChunk[chunk] === 0) {
-        b = (chunk + 1) * this.reads.blocksPerChunk;
-        continue;
-      }
-      if (this.toSend[b] === 1) return b;
-      b++;
-    }
-    return -1;
-  }
-
-  /** Chunks with blocks to send from `block` on, for read-ahead. */
-  *upcoming(block: number): Generator<number> {
-    for (let chunk = this.reads.chunkOf(block); chunk < this.perChunk.length; chunk++) {
-      if (this.perChunk[chunk] > 0) yield Math.max(block, chunk * this.reads.blocksPerChunk);
-    }
-  }
-
-  sent(block: number): void {
-    this.unmark(block);
-    this.position = block + 1;
-  }
-}
 
 function transferOf(ctx: Ctx): { file: CurrentFile; t: Transfer } {
   const file = ctx.state.file!;
@@ -129,7 +23,10 @@ export function startTransfer(ctx: Ctx, file: CurrentFile): void {
   const item = file.item as Extract<SendItem, { kind: 'file' }>;
   const active = ctx.state.clients.receivers().filter((c) => c.state === 'active');
   const allPartial = active.length > 0 && active.every((c) => c.partial);
-  file.transfer = new Transfer(ctx, item, file.fileId, allPartial);
+  const { config, state } = ctx;
+  const recycle = (data: Uint8Array): void => void ctx.out.push({ type: 'recycle', data });
+  const start = { config, keys: state.keys, grtt: state.grtt.value, now: ctx.clock.now, receivers: active, recycle };
+  file.transfer = new Transfer(start, item, file.fileId, allPartial);
   ctx.state.phase = 'transfer';
   limitTime(ctx, file.transfer);
   slog(ctx, 2, 'Sending file');
