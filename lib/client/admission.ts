@@ -12,7 +12,7 @@
 // full time. Refusals are logged as one summary line per interval.
 import { Admission, ANNOUNCE_WORDS, pendingTimeoutMs } from '../session/admission';
 import { glog, type Ctx } from './context';
-import { abortSession, type Sessions } from './ending';
+import { abortSession, registrationUnconfirmed, type Sessions } from './ending';
 import type { ClientSession } from './session';
 import { expiryMs } from './timeouts';
 import type { Endpoint } from './types';
@@ -76,6 +76,5 @@ export function onPendingTimer(ctx: Ctx, sessions: Sessions, session: ClientSess
     ctx.out.push({ type: 'setTimer', id: session.timerId('pending'), at: session.pendingUntil });
     return;
   }
-  glog(ctx, session, 1, 'Registration unconfirmed by server');
-  abortSession(ctx, sessions, session, 'Registration unconfirmed');
+  registrationUnconfirmed(ctx, sessions, session);
 }

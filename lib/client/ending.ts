@@ -21,6 +21,12 @@ export function abortSession(ctx: Ctx, sessions: Sessions, session: ClientSessio
   endSession(ctx, sessions, session, true);
 }
 
+/** A registration that ran out: the server is told why (a KEYINFO naming us that did not decrypt, if one came). */
+export function registrationUnconfirmed(ctx: Ctx, sessions: Sessions, session: ClientSession): void {
+  glog(ctx, session, 1, 'Registration unconfirmed by server');
+  abortSession(ctx, sessions, session, session.keyInfoFailed ? 'Decrypt failed for group master' : 'Registration unconfirmed');
+}
+
 export function endSession(ctx: Ctx, sessions: Sessions, session: ClientSession, aborted: boolean): void {
   const { config } = ctx;
   const file = session.file;

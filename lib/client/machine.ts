@@ -241,7 +241,8 @@ export class Client implements ClientMachine {
       dropped(ctx.out, 'unexpected', `Rejecting ${MessageType[msg.type]} message from ${from.address}: not encrypted`, session.groupId, 1);
       return;
     }
-    this.noteHeader(session, header.grtt, header.gsize);
+    // A clear KEYINFO in an encrypted session may be anyone's: its GRTT and group size are not taken.
+    if (!(session.reg && msg.type === MessageType.KEYINFO)) this.noteHeader(session, header.grtt, header.gsize);
     if (counted) this.accept(session, data, ctx.clock.now);
     this.dispatch(ctx, session, header, msg, data.length);
   }

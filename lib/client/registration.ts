@@ -3,10 +3,11 @@
 // (unencrypted) or KEYINFO (encrypted; answered with KEYINFO_ACK), or gives up after 4 x ROBUST x GRTT.
 import { MessageType, NO_EXTENSIONS, type KeyInfo, type RegConf, type Register, type UftpHeader } from '../protocol';
 import { count } from '../session/context';
+import { dropped, hexId } from '../session/drop';
 import { acceptKeyInfo } from '../session/registrant';
 import { warmOpen } from '../protocol/encrypted';
 import { glog, type Ctx } from './context';
-import { abortSession, type Sessions } from './ending';
+import { abortSession, registrationUnconfirmed, type Sessions } from './ending';
 import { listed } from './messages';
 import { echoTimestamp, sendToServer } from './outgoing';
 import { decodeRestart } from './restart-state';
@@ -18,8 +19,7 @@ const NO_KEY_INFO = new Uint8Array(0);
 
 export function sendRegister(ctx: Ctx, sessions: Sessions, session: ClientSession): void {
   if (ctx.clock.now >= session.expireAt) {
-    glog(ctx, session, 1, 'Registration unconfirmed by server');
-    abortSession(ctx, sessions, session, 'Registration unconfirmed');
+    registrationUnconfirmed(ctx, sessions, session);
     return;
   }
   const ts = echoTimestamp(session, ctx.clock.wall);
@@ -52,9 +52,13 @@ export function onKeyInfo(ctx: Ctx, sessions: Sessions, session: ClientSession, 
   glog(ctx, session, 2, 'Received KEYINFO');
   const accepted = acceptKeyInfo(reg, header, msg, ctx.config.uid);
   if (!accepted.ok) {
+    // A KEYINFO is sent in clear and anyone can forge one naming us. The real uftpd aborts at the first that
+    // fails (and decrypts none once it has its key); ours drops it and waits for the server's own, and says
+    // why if the registration then runs out.
     count(ctx, 'key_exchange.server.failed');
-    glog(ctx, session, 1, accepted.why);
-    abortSession(ctx, sessions, session, 'Decrypt failed for group master');
+    const group = { groupId: session.groupId, groupInst: session.groupInst };
+    dropped(ctx.out, 'crypto', `KEYINFO from ${hexId(header.srcId)}: ${accepted.why}`, group, 1);
+    if (session.phase === 'registered') session.keyInfoFailed = true;
     return;
   }
   const first = session.phase === 'registered';

@@ -110,6 +110,8 @@ export class ClientSession {
   /** While registering: the monotonic ms of the latest ANNOUNCE, and when the session ends without another (admission.ts). */
   announcedAt = 0;
   pendingUntil = 0;
+  /** A KEYINFO naming us failed to decrypt while registering: the reason the registration's end gives. */
+  keyInfoFailed = false;
   joined?: { group: string; sources?: string[] };
   /** The current file ID: 0 once DONE(0) asked for the session's end. */
   fileId = 0;

@@ -252,6 +252,58 @@ describe('client machine: an encrypted session', () => {
     expect(h.file('/recv/x')).toEqual(data);
   });
 
+  /** The server's KEYINFO with its group master's padding broken: what a forger's decrypts to, every time. */
+  function forgedFrom(keyInfo: Buffer): Buffer {
+    const forged = Buffer.from(keyInfo);
+    forged[forged.length - 17] ^= 0x01; // the last byte of the middle CBC block flips the padding byte after it
+    return forged;
+  }
+
+  test('a forged KEYINFO naming us is dropped, while registering and after: the server\'s own still counts', () => {
+    const h = new Harness();
+    const s = new ServerSim({ encrypted: true });
+    h.deliver(s.announce());
+    const genuine = s.keyInfo(s.read(h.sent[0].data));
+    h.deliver(forgedFrom(genuine)); // first: the real uftpd aborts here
+    expect(types(h, s)).toEqual(['REGISTER']);
+    expect(h.logs.find((l) => l.message.includes('Decrypt failed for group master'))?.drop).toBe('crypto');
+    h.deliver(genuine);
+    expect(types(h, s)).toEqual(['REGISTER', 'KEYINFO_ACK']);
+    h.deliver(forgedFrom(genuine)); // registered: the real uftpd does not decrypt again; ours aborted here
+    h.deliver(genuine); // the server's repeat: acknowledged again
+    expect(types(h, s)).toEqual(['REGISTER', 'KEYINFO_ACK', 'KEYINFO_ACK']);
+    const data = randomBytes(2 * BLOCK);
+    h.deliver(s.fileInfo(1, 'kept', data.length));
+    sendAll(h, s, 1, data);
+    h.deliver(s.done(1, 0));
+    expect(h.file('/recv/kept')).toEqual(data);
+    expect(h.counts.get('key_exchange.server.failed')).toBe(2);
+  });
+
+  test('only forged KEYINFOs came: the registration runs out and the server is told the decrypt failed', () => {
+    const h = new Harness();
+    const s = new ServerSim({ encrypted: true });
+    h.deliver(s.announce({ robust: 3 }));
+    h.deliver(forgedFrom(s.keyInfo(s.read(h.sent[0].data))));
+    h.advance(60_000);
+    const aborts = h.messages(s, MessageType.ABORT) as Array<Extract<Message, { type: MessageType.ABORT }>>;
+    expect(aborts.map((a) => Buffer.from(a.message).toString().replace(/\0.*$/s, ''))).toEqual(['Decrypt failed for group master']);
+  });
+
+  test('a forged KEYINFO\'s GRTT is not taken: REGISTER goes on every 4 GRTT of the server\'s', () => {
+    const h = new Harness();
+    const s = new ServerSim({ encrypted: true });
+    h.deliver(s.announce());
+    const forged = forgedFrom(s.keyInfo(s.read(h.sent[0].data)));
+    forged[13] = 0xff; // the header's GRTT byte: the largest there is
+    h.deliver(forged);
+    for (let i = 0; i < 10; i++) {
+      h.advance(200);
+      h.deliver(s.announce()); // the server announces on (without, the session ends after a second)
+    }
+    expect(types(h, s).filter((t) => t === 'REGISTER').length).toBeGreaterThan(6); // 4 x 0.053 s apart
+  });
+
   test('clear FILEINFO in an encrypted session is refused', () => {
     const h = new Harness();
     const s = new ServerSim({ encrypted: true });
