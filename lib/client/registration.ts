@@ -49,7 +49,6 @@ export function onRegConf(ctx: Ctx, sessions: Sessions, session: ClientSession, 
 export function onKeyInfo(ctx: Ctx, sessions: Sessions, session: ClientSession, header: UftpHeader, msg: KeyInfo): void {
   const reg = session.reg;
   if (!reg || !msg.keys.some((k) => k.clientId >>> 0 === ctx.config.uid >>> 0)) return;
-  glog(ctx, session, 2, 'Received KEYINFO');
   const accepted = acceptKeyInfo(reg, header, msg, ctx.config.uid);
   if (!accepted.ok) {
     // A KEYINFO is sent in clear and anyone can forge one naming us. The real uftpd aborts at the first that
@@ -61,6 +60,7 @@ export function onKeyInfo(ctx: Ctx, sessions: Sessions, session: ClientSession, 
     if (session.phase === 'registered') session.keyInfoFailed = true;
     return;
   }
+  glog(ctx, session, 2, 'Received KEYINFO'); // after the check: a flood of forged ones is a drop line, thinned
   const first = session.phase === 'registered';
   if (first) session.phase = 'midgroup';
   sendToServer(ctx, session, accepted.value.ack);
