@@ -57,6 +57,11 @@ describeLab(
 
     interface Expect {
       code: number;
+      /**
+       * What the real uftp's run must show for the scenario to have happened (a race in the real programs can
+       * skip it): both servers run again, up to twice more, until it does.
+       */
+      happened?: RegExp;
       /** Lines whose number depends on when a signal came: runs of them count as one. */
       repeats?: RegExp[];
       /** Open group: hosts are listed in the order they registered. */
@@ -68,7 +73,9 @@ describeLab(
      * one's log as compared, and our raw log.
      */
     async function compare(t: ProxyTestLab, s: Omit<Scenario, 'cwd'>, want: Expect): Promise<{ log: string[]; ours: string }> {
-      const { real, ours } = await runBoth(t, { ...s, cwd: src });
+      let { real, ours } = await runBoth(t, { ...s, cwd: src });
+      for (let again = 0; want.happened && !want.happened.test(real.log) && again < 2; again++) ({ real, ours } = await runBoth(t, { ...s, cwd: src }));
+      if (want.happened) expect(real.log).toMatch(want.happened);
       const lines = (text: string, drop: RegExp[] = []): string[] =>
         (want.repeats ?? []).reduce(collapseRepeats, normalise(text, { drop, anyHostOrder: want.anyHostOrder }));
       const realLog = lines(real.log, REAL_ONLY);
@@ -151,7 +158,10 @@ describeLab(
         await r.clients[0].waitForOutput(/Name of file to receive: big50k/, 10_000);
         await r.clients[0].stop('SIGTERM');
       };
-      await compare(lab(), { args: ['-q', '-H', `${c1},${c2}`, '-s', '10', '-S', 'STATUS'], files: ['big50k.bin'], clients, during: quitOnFileinfo }, { code: 8 });
+      // Once in a while the real uftp never hears that client's ABORT (it sends FILEINFO ten times, then
+      // "Couldn't get FILEINFO_ACK" for both), though the same real uftpd's ABORT reaches ours: a run again.
+      const happened = /Transfer aborted by .*: Client shutting down/;
+      await compare(lab(), { args: ['-q', '-H', `${c1},${c2}`, '-s', '10', '-S', 'STATUS'], files: ['big50k.bin'], clients, during: quitOnFileinfo }, { code: 8, happened });
     });
 
     test('a listed client never answers: Mute in every report, CONNECT failed; exit 0', async () => {
