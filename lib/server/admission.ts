@@ -8,6 +8,7 @@
 // block size holds; and refusals counted and summed up in one log line per interval. A closed group is
 // bounded by its list. Refused clients retry: a real client sends its REGISTER again every 4 GRTT.
 // Sans-I/O: the clock comes in, the summary line goes out.
+import { RecentSources } from '../session/recent-sources';
 import { MAX_TRACKED_SOURCES, REFUSAL_REPORT_MS, REFUSAL_REPORT_TIMER, RefusalTally } from '../session/refusal-tally';
 
 /** The real uftp 4.10.2's MAXDEST: a 100 001st -H entry is refused, and so is the 100 001st REGISTERed ID. */
@@ -56,7 +57,7 @@ export function idsPerMessage(blockSize: number): number {
 }
 
 export class ClientAdmission {
-  private readonly budgets = new Map<string, AddressBudget>();
+  private readonly budgets = new RecentSources<AddressBudget>(MAX_TRACKED_ADDRESSES);
   private readonly refused = new RefusalTally<ClientRefusal>(['rate', 'full', 'excess']);
 
   constructor(
@@ -116,11 +117,9 @@ export class ClientAdmission {
     this.refused.note(why, n, address, now);
   }
 
-  /** The address's buckets, refilled for the time since last asked; the Map is kept least recently used first. */
+  /** The address's buckets, refilled for the time since last asked. */
   private budget(address: string, now: number): AddressBudget {
     const known = this.budgets.get(address);
-    if (known !== undefined) this.budgets.delete(address);
-    else if (this.budgets.size >= MAX_TRACKED_ADDRESSES) this.budgets.delete(this.budgets.keys().next().value as string);
     const seconds = known === undefined ? 0 : (now - known.at) / 1000;
     const budget: AddressBudget = known === undefined
       ? { messages: NEW_REGISTRATIONS_BURST, ids: NEW_IDS_BURST, at: now }

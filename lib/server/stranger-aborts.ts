@@ -3,7 +3,7 @@
 // sent wherever the forger likes. A real client gives up at its first ABORT, so one a second per address is
 // enough, and a few dozen a second in all bounds what many forged addresses can draw. Sans-I/O: the clock
 // comes in.
-import { MAX_TRACKED_SOURCES } from '../session/refusal-tally';
+import { RecentSources } from '../session/recent-sources';
 
 /** One ABORT per address in this interval. */
 export const STRANGER_ABORT_INTERVAL_MS = 1000;
@@ -11,8 +11,8 @@ export const STRANGER_ABORT_INTERVAL_MS = 1000;
 export const STRANGER_ABORTS_PER_SEC = 50;
 
 export class StrangerAborts {
-  /** When each address was last sent one, the oldest first (an address moves to the end when sent again). */
-  private readonly lastSent = new Map<string, number>();
+  /** When each address was last sent one. */
+  private readonly lastSent = new RecentSources<number>();
   private secondStart = -Infinity;
   private inSecond = 0;
 
@@ -26,9 +26,7 @@ export class StrangerAborts {
     }
     if (this.inSecond >= STRANGER_ABORTS_PER_SEC) return false;
     this.inSecond++;
-    this.lastSent.delete(address);
     this.lastSent.set(address, now);
-    if (this.lastSent.size > MAX_TRACKED_SOURCES) this.lastSent.delete(this.lastSent.keys().next().value!);
     return true;
   }
 }

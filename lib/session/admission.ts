@@ -8,6 +8,7 @@
 // (keys: the ANNOUNCE's source address and server ID); each user gives the words of its summary line.
 // Sans-I/O: the clock comes in, outputs go out.
 import type { OutputSink } from './context';
+import { RecentSources } from './recent-sources';
 import { MAX_TRACKED_SOURCES, REFUSAL_REPORT_MS, REFUSAL_REPORT_TIMER, RefusalTally } from './refusal-tally';
 import { grttMs, MIN_SESSION_TIMEOUT_MS } from './timing';
 
@@ -52,7 +53,7 @@ export const ANNOUNCE_WORDS: AdmissionWords = { source: 'server', firstMessage: 
 const NEUTRAL_WORDS: AdmissionWords = { source: 'source', firstMessage: 'their first message' };
 
 export class Admission {
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets = new RecentSources<Bucket>();
   private readonly refused = new RefusalTally<Refusal>(['rate', 'full']);
   /** Pending sessions ended to make room since the last summary. */
   private evictions = 0;
@@ -133,25 +134,10 @@ export class Admission {
   }
 
   private bucket(key: string, now: number, perSec: number, burst: number): Bucket {
-    let bucket = this.buckets.get(key);
-    if (bucket === undefined) {
-      if (this.buckets.size >= MAX_TRACKED_SOURCES) this.forgetIdle();
-      bucket = { tokens: burst, at: now };
-    } else {
-      this.buckets.delete(key); // re-inserted last: the Map's order is least recently used first
-      bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * perSec);
-      bucket.at = now;
-    }
+    const known = this.buckets.get(key);
+    const tokens = known === undefined ? burst : Math.min(burst, known.tokens + ((now - known.at) / 1000) * perSec);
+    const bucket = { tokens, at: now };
     this.buckets.set(key, bucket);
     return bucket;
-  }
-
-  /** Forgets the least recently used quarter of the sources: their buckets would be full again soon. */
-  private forgetIdle(): void {
-    let drop = Math.max(1, this.buckets.size >> 2);
-    for (const source of this.buckets.keys()) {
-      if (drop-- <= 0) break;
-      this.buckets.delete(source);
-    }
   }
 }
