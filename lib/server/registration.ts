@@ -121,8 +121,7 @@ export function onRegister(ctx: Ctx, header: UftpHeader, msg: Register, from: En
     return;
   }
   if (!client && state.clients.closed && !ctx.config.proxies?.some((p) => p.id >>> 0 === id)) {
-    refused(ctx, 'access', 1, `Host ${hexId(id)} not in host list`);
-    abortClient(ctx, id, 'Not in host list', from);
+    refuseUnlisted(ctx, id, from);
     return;
   }
   // An open group takes new IDs as admission.ts allows; a closed one is bounded by its list.
@@ -181,6 +180,12 @@ function newListed(ctx: Ctx, senderId: number, ids: number[]): number[] {
   return [...fresh];
 }
 
+/** A closed group's answer to a host it does not list: a drop line, and an ABORT (as stranger-aborts.ts allows). */
+function refuseUnlisted(ctx: Ctx, id: number, from: Endpoint): void {
+  refused(ctx, 'access', 1, `Host ${hexId(id)} not in host list`);
+  abortClient(ctx, id, 'Not in host list', from);
+}
+
 function hexId(id: number): string {
   return (id >>> 0).toString(16).toUpperCase().padStart(8, '0');
 }
@@ -193,8 +198,7 @@ function addProxyClients(ctx: Ctx, proxy: ClientRecord, ids: number[], from: End
     let client = state.clients.get(id);
     if (!client) {
       if (state.clients.closed) {
-        refused(ctx, 'access', 1, `Host ${hexId(id)} not in host list`);
-        abortClient(ctx, id, 'Not in host list', from);
+        refuseUnlisted(ctx, id, from);
         continue;
       }
       client = state.clients.add(id);
@@ -251,8 +255,7 @@ export function onClientKey(ctx: Ctx, header: UftpHeader, msg: ClientKey, from: 
     return;
   }
   if (!client && state.clients.closed) {
-    refused(ctx, 'access', 1, `Host ${hexId(id)} not in host list`);
-    abortClient(ctx, id, 'Not in host list', from);
+    refuseUnlisted(ctx, id, from);
     return;
   }
   // A new ID in an open group as admission.ts allows, and its record made only once its key is usable.
