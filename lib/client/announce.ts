@@ -7,7 +7,7 @@ import { CongestionControl, type Announce, type UftpHeader } from '../protocol';
 import { ANNOUNCE_SYNC_MODE, ANNOUNCE_SYNC_PREVIEW } from '../protocol/announce';
 import { isMulticast } from '../net/validate';
 import { isSsmAddress, sameFingerprint, serverEntry } from '../session/access';
-import { dropped, hexId } from '../session/drop';
+import { dropped, droppedWithLine, hexId } from '../session/drop';
 import { blobFingerprint } from '../session/keys';
 import {
   announceSignatureValid, encInfoOf, matchingKey, sessionCrypto, startRegistration, type Registrant,
@@ -63,9 +63,8 @@ export function onAnnounce(
   }
   const ctxOf = { groupId: header.groupId, groupInst: header.groupInst, fileId: 0 };
   if (ann.clientIds.length > 0 && !listed(ann.clientIds, config.uid)) {
-    // The real uftpd's line, but marked as a drop: a flood of such ANNOUNCEs is thinned, not logged each.
-    const line = { type: 'log', level: 1, message: 'Name not in host list', groupId: header.groupId, groupInst: header.groupInst, drop: 'access' } as const;
-    ctx.out.push(line, { type: 'count', name: 'drop.access' });
+    // The real uftpd's line, but as a drop: a flood of such ANNOUNCEs is thinned, not logged each.
+    droppedWithLine(ctx.out, 'access', 'Name not in host list', header, 1);
     return;
   }
   const entry = serverEntry(config.serverList, header.srcId, from.address);

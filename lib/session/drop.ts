@@ -22,7 +22,12 @@ export function dropped<T extends OutputSink>(
   group?: GroupRef,
   level = 4,
 ): T {
-  out.push({ type: 'log', level, message: `Dropped: ${message}`, ...groupFields(group), drop: reason }, { type: 'count', name: `drop.${reason}` });
+  return droppedWithLine(out, reason, `Dropped: ${message}`, group, level);
+}
+
+/** dropped() with the line as given: where the real programs have a line of their own for the drop. */
+export function droppedWithLine<T extends OutputSink>(out: T, reason: DropReason, line: string, group?: GroupRef, level = 4): T {
+  out.push({ type: 'log', level, message: line, ...groupFields(group), drop: reason }, { type: 'count', name: `drop.${reason}` });
   return out;
 }
 
