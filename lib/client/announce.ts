@@ -61,7 +61,6 @@ export function onAnnounce(
     else if (existing.phase === 'registered') announceSeen(ctx, existing, header.grtt);
     return;
   }
-  const ctxOf = { groupId: header.groupId, groupInst: header.groupInst, fileId: 0 };
   if (ann.clientIds.length > 0 && !listed(ann.clientIds, config.uid)) {
     // The real uftpd's line, but as a drop: a flood of such ANNOUNCEs is thinned, not logged each.
     droppedWithLine(ctx.out, 'access', 'Name not in host list', header, 1);
