@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { KeySpec } from '../../crypto';
-import { interfaces as listInterfaces, type Family, type NetInterface } from '../../net';
+import { interfaces as listInterfaces, type NetInterface } from '../../net';
 import { DEFAULT_MAX_CLIENTS } from '../../server/admission';
 import type { ListedHost, LoadedKey } from '../../server/types';
 import { LogFileError } from '../common/log-file';

@@ -2,11 +2,10 @@
 // found, the unique ID chosen, list files read, directories and files checked, keys checked. Everything
 // that can fail on bad input fails here, before any socket exists, so the parent of a daemon reports it
 // on the terminal: UsageError (exit 1) for options, KeyDataError (exit 3) for key files.
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { KeyObject } from 'node:crypto';
 import type { KeySpec } from '../../crypto';
-import { interfaces as listInterfaces, resolveInterface, type Family, type NetInterface } from '../../net';
+import { interfaces as listInterfaces, type Family, type NetInterface } from '../../net';
 import type { Endpoint, LoadedKey, ServerListEntry } from '../../session/types';
 import { isMulticast, isSsm, resolveHost, uidOfAddress } from '../common/addresses';
 import { findInterface, type InterfaceChoice } from '../common/interfaces';
