@@ -1,6 +1,7 @@
 // Removing a lab's namespaces, and whatever still runs inside them, by name and by pid.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { processAlive } from './alive';
 import { killTree } from './process';
 import { removeResolver } from './resolver';
 import { run } from './run';
@@ -25,18 +26,9 @@ function killQuietly(pid: number): void {
   }
 }
 
-// A zombie is dead for our purpose: it only waits for whoever inherited it to reap it.
-function alive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
 async function waitGone(pids: number[], timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
-  while (pids.some(alive) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  while (pids.some(processAlive) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
 }
 
 // Returns the errors it met; a namespace already gone is not one.

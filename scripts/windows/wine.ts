@@ -70,11 +70,20 @@ function wineEnv(prefix: string): NodeJS.ProcessEnv {
   return { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
 }
 
+/**
+ * How long the service manager waits for a started service process to connect: Windows' default, 30 s.
+ * Wine's own default is 10 s, too short for node.exe under Wine on a busy machine (a start then fails
+ * with 1053); Wine reads the value as a string (Windows as a DWORD).
+ */
+const SERVICES_PIPE_TIMEOUT_MS = '30000';
+
 /** A Windows 10 prefix made once by `winecfg -v win10`; each WinePrefix is a copy of it. */
 export function templatePrefix(launcher: string): string {
-  return buildOnce(path.join(cacheDir(), 'wine-prefix-win10'), (work) => {
+  return buildOnce(path.join(cacheDir(), 'wine-prefix-win10-v2'), (work) => {
     const prefix = path.join(work, 'prefix');
     execFileSync(launcher, ['winecfg', '-v', 'win10'], { env: wineEnv(prefix), stdio: 'ignore', timeout: 300_000 });
+    const control = 'HKLM\\System\\CurrentControlSet\\Control';
+    execFileSync(launcher, ['reg', 'add', control, '/v', 'ServicesPipeTimeout', '/t', 'REG_SZ', '/d', SERVICES_PIPE_TIMEOUT_MS, '/f'], { env: wineEnv(prefix), stdio: 'ignore', timeout: 120_000 });
     execFileSync(wineServer(launcher), ['-w'], { env: wineEnv(prefix), stdio: 'ignore', timeout: 60_000 });
     for (const f of readdirSync(prefix)) renameSync(path.join(prefix, f), path.join(work, f));
     rmSync(prefix, { recursive: true });

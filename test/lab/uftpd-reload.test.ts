@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { waitForFile } from '../../scripts/lab';
+import { processAlive, waitForFile } from '../../scripts/lab';
 import { describeLab } from './helpers/gate';
 import { payload, randomFile, treeDigest } from './helpers/proxy-files';
 import { realProgramsMissing, uftpdCommand, useProxyLab, type ProxyTestLab } from './helpers/proxy-lab';
@@ -116,7 +116,7 @@ describeLab(
         expect(now).toMatch(/Received request from/);
         expect(old).not.toMatch(/Received request from|Reopened/);
         expect(old).toMatch(/Listening on port/);
-        expect(alive(pid)).toBe(true);
+        expect(processAlive(pid)).toBe(true);
       } finally {
         await stopByPid(pid);
       }
@@ -126,20 +126,11 @@ describeLab(
   [realProgramsMissing],
 );
 
-/** Running, not a zombie (the detached daemon's parent is whoever adopted it). */
-function alive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
 /** The detached daemon is no child of ours: SIGTERM by its pid, then wait for it to be gone. */
 async function stopByPid(pid: number): Promise<void> {
-  if (!alive(pid)) return;
+  if (!processAlive(pid)) return;
   process.kill(pid, 'SIGTERM');
   const end = Date.now() + 5000;
-  while (alive(pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  while (processAlive(pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  if (processAlive(pid)) process.kill(pid, 'SIGKILL');
 }

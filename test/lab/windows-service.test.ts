@@ -21,7 +21,7 @@ import { payload, treeDigest } from './helpers/proxy-files';
 import { realProgramsMissing, useProxyLab, type HostName } from './helpers/proxy-lab';
 import { expectCompleted, sendFiles } from './helpers/uftpd-lab';
 import { windowsLaneNeeds } from './helpers/wine-programs';
-import { buildServiceControl, serviceControlUnbuildable, WineServices, waitGone, windowsPath, type ServiceStatus } from './helpers/wine-services';
+import { buildServiceControl, expectSucceeded, serviceControlUnbuildable, WineServices, waitGone, windowsPath, type ServiceStatus } from './helpers/wine-services';
 
 /** Each test starts Windows programs one after another under Wine (node.exe takes seconds to start). */
 const WINE_TEST_MS = 300_000;
@@ -93,7 +93,7 @@ describeLab(
       const log = path.join(services.prefix.driveC, 'uftpd_log.txt');
       mkdirSync(dest);
       const installed = await services.install('uftpd', name, ['-I', t.ifname('near'), '-x', '3']);
-      expect(installed).toMatchObject({ code: 0 });
+      expectSucceeded(installed);
       expect(installed.stdout).toMatch(new RegExp(`installed service ${name} .*--service ${name} -I ${t.ifname('near')} -x 3\\s*$`));
 
       const blocker = await holdPort(t, 'near', 1044);
@@ -134,7 +134,7 @@ describeLab(
 
       // Removed while it runs: marked for deletion, gone once stopped.
       const removed = await services.remove('uftpd', name);
-      expect(removed).toMatchObject({ code: 0 });
+      expectSucceeded(removed);
       expect(removed.stdout).toContain(`removed service ${name} (it still runs: the system removes it once it stops, sc stop ${name})`);
       expect(await services.query(name)).toMatchObject({ state: 'RUNNING' });
       await services.sc('stop', name);
@@ -147,7 +147,7 @@ describeLab(
       const name = 'uftpts-nokey';
       const log = path.join(services.prefix.driveC, 'nokey log.txt');
       const installed = await services.install('uftpd', name, ['-D', 'C:\\windows\\temp', '-k', 'C:\\no\\such.pem', '-L', 'C:\\nokey log.txt']);
-      expect(installed).toMatchObject({ code: 0 });
+      expectSucceeded(installed);
       await expectFailedStart(services, name, 3);
       expect(readFileSync(log, 'utf8')).toMatch(/^uftpd: .*C:\\no\\such\.pem/m);
     }, WINE_TEST_MS);
@@ -159,7 +159,7 @@ describeLab(
       const log = path.join(services.prefix.driveC, 'uftpproxyd_log.txt');
       const binPath = `"${windowsPath(services.prefix.node)}" ${windowsPath(services.bin('uftpproxyd'))} --service ${name} -r -I ${t.ifname('sproxy')}`;
       const created = await services.sc('create', name, 'binpath=', binPath);
-      expect(created).toMatchObject({ code: 0 });
+      expectSucceeded(created);
       const blocker = await holdPort(t, 'sproxy', 1044);
       await expectFailedStart(services, name, 2);
       expect(readFileSync(log, 'utf8')).toMatch(/^uftpproxyd: socket bind \(port 1044\): .*EADDRINUSE/m);
@@ -187,7 +187,7 @@ describeLab(
       await waitGone(pid!);
       expect(readFileSync(log, 'utf8').endsWith('\n')).toBe(true);
       expect(logLines(log).slice(-2)).toEqual(['Exiting on service control STOP', expect.stringMatching(/^Counters: /)]);
-      expect(await services.sc('delete', name)).toMatchObject({ code: 0 });
+      expectSucceeded(await services.sc('delete', name));
       await services.waitRemoved(name);
     }, WINE_TEST_MS);
 
@@ -196,7 +196,7 @@ describeLab(
       const services = servicesOn(t.host('sproxy'));
       const name = 'uftpts-proxy-installed';
       const installed = await services.install('uftpproxyd', name, ['-r', '-I', t.ifname('sproxy')]);
-      expect(installed).toMatchObject({ code: 0 });
+      expectSucceeded(installed);
       expect(installed.stdout).toMatch(new RegExp(`installed service ${name} .*--service ${name} -r -I ${t.ifname('sproxy')}\\s*$`));
       await expectStarted(services, name);
       expect((await t.host('sproxy').exec('ss', ['-Hlun', 'sport = :1044'])).stdout.trim()).not.toBe('');
@@ -205,7 +205,7 @@ describeLab(
       expect(await services.waitFor(name, 'STOPPED')).toMatchObject({ win32ExitCode: 0, serviceExitCode: 0 });
       if (pid !== undefined) await waitGone(pid);
       const removed = await services.remove('uftpproxyd', name);
-      expect(removed).toMatchObject({ code: 0 });
+      expectSucceeded(removed);
       expect(removed.stdout).toContain(`removed service ${name}`);
       await services.waitRemoved(name);
     }, WINE_TEST_MS);

@@ -4,8 +4,9 @@
 // which Wine's sc.exe cannot. A service's node.exe is found by its command line in /proc (Wine shows the
 // Windows one there).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { processAlive } from '../../../scripts/lab';
 import type { WinePrefix, WineRun } from '../../../scripts/windows/wine';
 
 /** A service's status as the SCM reports it to a program (service-control.c's "end" line). */
@@ -159,11 +160,16 @@ export class WineServices {
   }
 }
 
-/** Resolves once process `pid` is gone; rejects after timeoutMs. */
+/** Resolves once process `pid` has ended (a zombie has: Wine's processes are orphans, reaped late); rejects after timeoutMs. */
 export async function waitGone(pid: number, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;
-  while (existsSync(`/proc/${pid}`)) {
+  while (processAlive(pid)) {
     if (Date.now() > end) throw new Error(`process ${pid} still runs after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Fails with the run's whole output unless it exited 0 (a bare exit code says nothing of why under Wine). */
+export function expectSucceeded(run: WineRun): void {
+  expect({ code: run.code, signal: run.signal, output: run.code === 0 ? '' : `${run.stdout}${run.stderr}` }).toEqual({ code: 0, signal: null, output: '' });
 }
