@@ -97,6 +97,10 @@ function clonePrefix(template: string, dir: string): void {
   execFileSync('cp', ['-al', system32, path.join(dir, 'drive_c/windows/')]);
 }
 
+/** What Wine's launcher says when it could not start a program (which then never ran). */
+const WINE_NOT_STARTED = /ShellExecuteEx failed/;
+const WINE_START_TRIES = 4;
+
 export interface WineRun {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -176,8 +180,18 @@ export class WinePrefix {
     return this.runWine(this.node, args, timeoutMs, env);
   }
 
-  /** Runs a Windows program of this prefix to its end (killed after timeoutMs). */
+  /**
+   * Runs a Windows program of this prefix to its end (killed after timeoutMs). Wine now and then fails to
+   * start the program at all ("ShellExecuteEx failed: Internal error": nothing ran); it is started again.
+   */
   async runWine(program: string, args: string[], timeoutMs = 60_000, env: NodeJS.ProcessEnv = {}): Promise<WineRun> {
+    for (let tries = 1; ; tries++) {
+      const run = await this.runOnce(program, args, timeoutMs, env);
+      if (tries === WINE_START_TRIES || !WINE_NOT_STARTED.test(run.stdout + run.stderr)) return run;
+    }
+  }
+
+  private async runOnce(program: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv): Promise<WineRun> {
     const proc = this.spawnWine(program, args, env);
     const timer = setTimeout(() => proc.child.kill('SIGKILL'), timeoutMs);
     try {

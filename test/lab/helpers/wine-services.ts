@@ -110,9 +110,7 @@ export class WineServices {
 
   /** `sc query name`, or undefined when there is no such service. */
   async query(name: string): Promise<ServiceQuery | undefined> {
-    let run = await this.sc('query', name);
-    // Wine now and then fails to start sc itself ("ShellExecuteEx failed: Internal error"): ask again.
-    for (let tries = 0; tries < 3 && /ShellExecuteEx failed/.test(run.stdout + run.stderr); tries++) run = await this.sc('query', name);
+    const run = await this.sc('query', name);
     const state = field(run.stdout, 'STATE');
     if (state === undefined) {
       if (/failed to open service 1060\b/.test(run.stdout + run.stderr)) return undefined;
