@@ -162,8 +162,23 @@ export class WineServices {
 export async function waitGone(pid: number, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (processAlive(pid)) {
-    if (Date.now() > end) throw new Error(`process ${pid} still runs after ${timeoutMs} ms`);
+    if (Date.now() > end) throw new Error(`process ${pid} still runs after ${timeoutMs} ms: ${threadStates(pid)}`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** What each thread of `pid` is doing (state and kernel wait channel), for a process that will not end. */
+function threadStates(pid: number): string {
+  try {
+    return readdirSync(`/proc/${pid}/task`)
+      .map((tid) => {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const comm = /\((.*)\) (\S)/s.exec(stat);
+        return `${tid} ${comm?.[1]} ${comm?.[2]} ${readFileSync(`/proc/${pid}/task/${tid}/wchan`, 'utf8')}`;
+      })
+      .join('; ');
+  } catch (err) {
+    return (err as Error).message; // gone meanwhile
   }
 }
 
